@@ -1,0 +1,33 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo-repo
+
+.PHONY: demo test lint screenshots bench clean
+
+$(BIN)/cd4ml-tui: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+demo: $(BIN)/cd4ml-tui
+	$(BIN)/cd4ml-tui demo $(DEMO_DIR)
+
+lint: $(BIN)/cd4ml-tui
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -n 2 -q
+
+screenshots: $(BIN)/cd4ml-tui
+	$(BIN)/python -m cd4ml_tui.screenshots $(DEMO_DIR) screenshots
+
+bench: $(BIN)/cd4ml-tui
+	$(BIN)/python benchmarks/bench_show.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR)

@@ -1,0 +1,58 @@
+"""Plain, frozen data shared by every layer: what a revision is and what was read for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+WORKSPACE = "workspace"
+
+RevisionKind = Literal["workspace", "commit", "experiment"]
+RunStatus = Literal["success", "queued", "running", "failed"]
+
+# A flattened file's values: dotted key -> scalar or list (lists stay lists, as DVC shows them).
+FlatValues = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One reviewable point: the workspace, a commit (branch head, tag, ...) or an experiment."""
+
+    rev: str  # "workspace" or a 40-hex commit sha
+    kind: RevisionKind
+    name: str | None = None  # branch, tag or experiment name; None for an anonymous commit
+    refs: tuple[str, ...] = ()  # full ref names pointing here, e.g. "refs/heads/main"
+    baseline: str | None = None  # an experiment's baseline commit sha, else None
+    timestamp: str | None = None  # ISO 8601 commit time, None for the workspace
+    status: RunStatus | None = None
+    message: str = ""  # full commit message
+    author: str = ""  # "Name <email>"
+    parents: tuple[str, ...] = ()
+
+    @property
+    def is_workspace(self) -> bool:
+        return self.rev == WORKSPACE
+
+    @property
+    def short(self) -> str:
+        """The short form shown in tables: 7 hex digits, or 'workspace'."""
+        return self.rev if self.is_workspace else self.rev[:7]
+
+    @property
+    def label(self) -> str:
+        """A human name: the ref/experiment name if any, else the short sha."""
+        return self.name or self.short
+
+
+@dataclass(frozen=True)
+class RevisionValues:
+    """Params and metrics read for one revision, exactly as DVC would report them.
+
+    `params` and `metrics` map a repo-relative file path to its flattened values. `errors` maps a
+    file path to a one-line reason it has no values (parse error, not in the local DVC cache, ...).
+    """
+
+    revision: Revision
+    params: dict[str, FlatValues] = field(default_factory=dict)
+    metrics: dict[str, FlatValues] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,245 @@
+"""The revisions worth reviewing in a repo: workspace, branches, tags and DVC experiments.
+
+All refs come from one `git for-each-ref`; commit headers come through the shared batch reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from cd4ml_tui.core.errors import EmptyRepoError, NotARepoError, UnknownRevisionError
+from cd4ml_tui.core.gitobjects import CommitInfo, GitObjects, run_git
+from cd4ml_tui.core.model import WORKSPACE, Revision
+
+# refs/exps/<baseline[:2]>/<baseline[2:]>/<name>; apply/celery/exec/temp/stash are DVC internals.
+EXP_REF = re.compile(r"^refs/exps/([0-9a-f]{2})/([0-9a-f]{38})/(.+)$")
+HEX40 = re.compile(r"^[0-9a-f]{40}$")
+
+
+@dataclass
+class Repo:
+    """An opened git work tree (with or without DVC) and its shared object reader."""
+
+    root: Path
+    git_dir: Path
+    shallow: bool
+    objects: GitObjects
+
+    @property
+    def has_dvc(self) -> bool:
+        return (self.root / ".dvc").is_dir()
+
+    @cached_property
+    def head(self) -> str:
+        return run_git(self.root, "rev-parse", "--verify", "HEAD").strip()
+
+    def close(self) -> None:
+        self.objects.close()
+
+    def __enter__(self) -> Repo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_repo(path: str | Path = ".") -> Repo:
+    """Open the git work tree containing `path`, or raise a one-line, actionable error."""
+    where = Path(path).expanduser()
+    if not where.exists():
+        raise NotARepoError(f"{where}: no such directory")
+    if not where.is_dir():
+        raise NotARepoError(f"{where}: not a directory")
+    out = run_git(
+        where,
+        "rev-parse",
+        "--is-bare-repository",
+        "--absolute-git-dir",
+        "--is-shallow-repository",
+        check=False,
+    ).split("\n")
+    if len(out) < 3 or out[0] not in ("true", "false"):
+        raise NotARepoError(f"{where.resolve()}: not inside a git repository (run `git init`)")
+    if out[0] == "true":
+        raise NotARepoError(
+            f"{where.resolve()}: a bare git repository; open a clone with a work tree"
+        )
+    top = run_git(where, "rev-parse", "--show-toplevel", check=False).strip()
+    if not top:
+        raise NotARepoError(f"{where.resolve()}: inside a .git directory; open the work tree")
+    root = Path(top)
+    if not run_git(root, "rev-parse", "--verify", "-q", "HEAD", check=False).strip():
+        raise EmptyRepoError(
+            f"{root}: the git repository has no commits yet; commit something first"
+        )
+    return Repo(root, Path(out[1]), out[2] == "true", GitObjects(root))
+
+
+def _iso(stamp: int) -> str:
+    return datetime.fromtimestamp(stamp, tz=UTC).isoformat()
+
+
+def _list_refs(repo: Repo) -> list[tuple[str, str]]:
+    """(ref name, peeled commit sha) for every branch, remote branch, tag and experiment ref."""
+    out = run_git(
+        repo.root,
+        "for-each-ref",
+        "--format=%(refname)%00%(objectname)%00%(*objectname)%00%(*objecttype)%00%(objecttype)",
+        "refs/heads",
+        "refs/remotes",
+        "refs/tags",
+        "refs/exps",
+    )
+    refs: list[tuple[str, str]] = []
+    for line in out.splitlines():
+        name, obj, peeled, peeled_type, obj_type = line.split("\0")
+        if name.endswith("/HEAD") and name.startswith("refs/remotes/"):
+            continue
+        sha = peeled or obj
+        if (peeled_type or obj_type) != "commit":
+            continue
+        refs.append((name, sha))
+    return refs
+
+
+def _ref_label(ref: str) -> str:
+    for prefix in ("refs/heads/", "refs/tags/", "refs/remotes/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    match = EXP_REF.match(ref)
+    return match.group(3) if match else ref
+
+
+def _commit_revision(
+    info: CommitInfo, refs: Iterable[str], kind: str = "commit", baseline: str | None = None
+) -> Revision:
+    ref_list = tuple(sorted(refs, key=_ref_order))
+    return Revision(
+        rev=info.sha,
+        kind="experiment" if kind == "experiment" else "commit",
+        name=_ref_label(ref_list[0]) if ref_list else None,
+        refs=ref_list,
+        baseline=baseline,
+        timestamp=_iso(info.committer_time),
+        status="success" if kind == "experiment" else None,
+        message=info.message,
+        author=info.author,
+        parents=info.parents,
+    )
+
+
+def _ref_order(ref: str) -> tuple[int, str]:
+    """Local branches name a commit first, then tags, then remote branches."""
+    for rank, prefix in enumerate(("refs/heads/", "refs/tags/", "refs/remotes/", "refs/exps/")):
+        if ref.startswith(prefix):
+            return rank, ref
+    return 9, ref
+
+
+def list_revisions(
+    repo: Repo, revs: Iterable[str] = (), all_commits: bool = False
+) -> list[Revision]:
+    """Every revision worth reviewing, baselines before their experiments, workspace first.
+
+    Baselines are HEAD, local and remote branch heads, tags, `revs`, and (with `all_commits`) every
+    commit reachable from any ref; every experiment is listed under its baseline commit.
+    """
+    refs = _list_refs(repo)
+    by_commit: dict[str, list[str]] = {}
+    experiments: list[tuple[str, str, str]] = []  # (ref, sha, baseline)
+    for ref, sha in refs:
+        match = EXP_REF.match(ref)
+        if ref.startswith("refs/exps/"):
+            if match:
+                experiments.append((ref, sha, match.group(1) + match.group(2)))
+            continue
+        by_commit.setdefault(sha, []).append(ref)
+
+    baselines: list[str] = [repo.head]
+    baselines += [sha for sha in by_commit if sha not in baselines]
+    for rev in revs:
+        sha = resolve_commit(repo, rev)
+        if sha not in baselines:
+            baselines.append(sha)
+    if all_commits:
+        out = run_git(repo.root, "rev-list", "--all", "--exclude=refs/exps/*", "--branches")
+        baselines += [sha for sha in out.split() if sha not in baselines]
+    for _, _, base in experiments:
+        if base not in baselines:
+            baselines.append(base)
+
+    workspace = Revision(rev=WORKSPACE, kind="workspace", name=WORKSPACE, parents=(repo.head,))
+    result = [workspace]
+    exps_by_base: dict[str, list[tuple[str, str]]] = {}
+    for ref, sha, base in experiments:
+        exps_by_base.setdefault(base, []).append((ref, sha))
+    for base in baselines:
+        info = repo.objects.commit(base)
+        if info is None:
+            continue
+        result.append(_commit_revision(info, by_commit.get(base, [])))
+        exps = []
+        for ref, sha in exps_by_base.get(base, []):
+            exp_info = repo.objects.commit(sha)
+            if exp_info is not None:
+                exps.append(_commit_revision(exp_info, [ref], "experiment", base))
+        exps.sort(key=lambda r: r.timestamp or "", reverse=True)
+        result.extend(exps)
+    if repo.head not in by_commit:
+        # A detached HEAD: name it so it reads like `dvc exp show` does.
+        result[1] = replace(result[1], refs=("HEAD",), name=result[1].name or "HEAD")
+    return result
+
+
+def resolve_commit(repo: Repo, name: str) -> str:
+    """The commit sha that `name` (sha, branch, tag, any git rev) names, or a clear error."""
+    out = run_git(repo.root, "rev-parse", "--verify", "-q", f"{name}^{{commit}}", check=False)
+    sha = out.strip()
+    if not HEX40.match(sha):
+        raise UnknownRevisionError(f"unknown revision {name!r} in {repo.root}")
+    return sha
+
+
+def resolve_revision(repo: Repo, name: str, revisions: list[Revision] | None = None) -> Revision:
+    """The listed revision that `name` names: workspace, sha, branch, tag or experiment name.
+
+    An experiment name shared by several baselines is ambiguous: the error lists the candidates.
+    """
+    revisions = revisions if revisions is not None else list_revisions(repo)
+    if name == WORKSPACE:
+        return revisions[0]
+    exps = [r for r in revisions if r.kind == "experiment" and r.name == name]
+    exps += [r for r in revisions if r.kind == "experiment" and name in r.refs and r not in exps]
+    if len(exps) > 1:
+        listed = tuple(
+            f"{r.name} ({r.short}, baseline {r.baseline and r.baseline[:7]})" for r in exps
+        )
+        raise UnknownRevisionError(
+            f"experiment name {name!r} is ambiguous: " + ", ".join(listed), listed
+        )
+    if exps:
+        return exps[0]
+    by_ref = [r for r in revisions if any(_ref_label(ref) == name or ref == name for ref in r.refs)]
+    if by_ref:
+        return by_ref[0]
+    if re.fullmatch(r"[0-9a-f]{4,40}", name):
+        hits = [r for r in revisions if r.rev.startswith(name)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            listed = tuple(f"{r.label} ({r.rev})" for r in hits)
+            raise UnknownRevisionError(
+                f"short sha {name!r} is ambiguous: " + ", ".join(listed), listed
+            )
+    sha = resolve_commit(repo, name)
+    for rev in revisions:
+        if rev.rev == sha and rev.kind == "commit":
+            return rev
+    info = repo.objects.commit(sha)
+    assert info is not None
+    return _commit_revision(info, [])

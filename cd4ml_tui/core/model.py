@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 WORKSPACE = "workspace"
 
+ValueKind = Literal["metric", "param"]
 RevisionKind = Literal["workspace", "commit", "experiment"]
 RunStatus = Literal["success", "queued", "running", "failed"]
 
@@ -44,6 +45,18 @@ class Revision:
         return self.name or self.short
 
 
+@dataclass(frozen=True, order=True)
+class ColumnKey:
+    """One table column: a flattened key of one params or metrics file."""
+
+    kind: ValueKind
+    path: str  # repo-relative file path, e.g. "eval/metrics.json"
+    key: str  # dotted key inside the file, e.g. "val.f1"
+
+
+MISSING: Any = None  # what `RevisionValues.get` returns for an absent value (never 0)
+
+
 @dataclass(frozen=True)
 class RevisionValues:
     """Params and metrics read for one revision, exactly as DVC would report them.
@@ -56,3 +69,14 @@ class RevisionValues:
     params: dict[str, FlatValues] = field(default_factory=dict)
     metrics: dict[str, FlatValues] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+
+    def get(self, column: ColumnKey) -> Any:
+        """The value of `column` in this revision, or MISSING (None) when absent."""
+        files = self.metrics if column.kind == "metric" else self.params
+        return files.get(column.path, {}).get(column.key, MISSING)
+
+    def columns(self) -> list[ColumnKey]:
+        """Every column this revision has a value for: metrics first, then params."""
+        cols = [ColumnKey("metric", p, k) for p, vals in self.metrics.items() for k in vals]
+        cols += [ColumnKey("param", p, k) for p, vals in self.params.items() for k in vals]
+        return cols

@@ -1,0 +1,15 @@
+"""`cd4ml-tui diff`: placeholder until its issue lands (owned by one helper)."""
+
+from __future__ import annotations
+
+import argparse
+
+from cd4ml_tui.core.errors import Cd4mlError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def run(args: argparse.Namespace) -> int:
+    raise Cd4mlError("`diff` is not built yet")

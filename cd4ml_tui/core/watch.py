@@ -1,0 +1,57 @@
+"""Notice new experiments, commits and tags without re-reading the repo.
+
+A ref change always touches one of a handful of places in the git dir: a loose ref file under
+`refs/`, `packed-refs`, or `HEAD`. Stat-ing those (no file contents, no git process) is cheap enough
+to do every second even with thousands of experiment refs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def refs_fingerprint(git_dir: Path) -> Fingerprint:
+    """A value that changes whenever any branch, tag, experiment ref or HEAD changes."""
+    entries: list[tuple[str, int, int]] = []
+    for name in ("HEAD", "packed-refs"):
+        _stat_into(entries, git_dir / name)
+    stack = [git_dir / "refs"]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                for entry in it:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    else:
+                        _stat_into(entries, Path(entry.path))
+        except FileNotFoundError:
+            continue
+    entries.sort()
+    return tuple(entries)
+
+
+def _stat_into(entries: list[tuple[str, int, int]], path: Path) -> None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return
+    entries.append((str(path), st.st_mtime_ns, st.st_size))
+
+
+class RefWatcher:
+    """Remembers the last fingerprint; `changed()` says whether refs moved since the last call."""
+
+    def __init__(self, git_dir: Path) -> None:
+        self.git_dir = git_dir
+        self._last = refs_fingerprint(git_dir)
+
+    def changed(self) -> bool:
+        current = refs_fingerprint(self.git_dir)
+        if current == self._last:
+            return False
+        self._last = current
+        return True

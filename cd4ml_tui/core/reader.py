@@ -1,0 +1,273 @@
+"""Read one revision's params and metrics files: from git objects, the disk, or the DVC cache.
+
+Which files, and in which order, follows `dvc exp show` (`dvc/repo/params/show.py`,
+`dvc/repo/metrics/show.py`): params files of stages, then top-level `params:`, then the root
+`params.yaml`; metrics outs of stages, then top-level `metrics:`. A file is read from git (or the
+disk for the workspace) first, else from the local DVC cache by the hash in `dvc.lock`.
+
+Many revisions share blobs (dvc.yaml, params.yaml), so parses are memoised by blob sha / md5, and
+git trees by tree sha; an experiment costs only the objects that differ from its baseline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from cd4ml_tui.core.dvcfiles import (
+    DEFAULT_PARAMS_FILE,
+    DvcCache,
+    DvcFileError,
+    OutHash,
+    Pipeline,
+    parse_dvc_file,
+    parse_lock,
+    parse_pipeline,
+)
+from cd4ml_tui.core.errors import ParseError
+from cd4ml_tui.core.model import FlatValues, ValueKind
+from cd4ml_tui.core.repo import Repo
+from cd4ml_tui.core.sources import CommitSource, Source, WorkspaceSource
+from cd4ml_tui.core.values import parse_values
+
+NOT_IN_CACHE = "not in local DVC cache; `dvc pull` fetches it"
+NO_SUCH_FILE = "no such file in this revision"
+
+
+@dataclass
+class ReadResult:
+    """One revision's values. `cacheable` is False when the result could change without a new
+    commit (a DVC object missing now may be pulled later)."""
+
+    params: dict[str, FlatValues] = field(default_factory=dict)
+    metrics: dict[str, FlatValues] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    cacheable: bool = True
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Where a file's bytes are: a memo key and a way to get them (None = missing)."""
+
+    key: str | None  # "blob:<sha>" / "md5:<md5>" / None for workspace files
+    data: bytes | None
+    error: str | None = None
+
+
+class RevisionReader:
+    """Reads revisions of one repo; keep one per load so that the memos are shared."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self._dvc_cache: DvcCache | None = None
+        self._parsed: dict[tuple[str, str, ValueKind, tuple[str, ...]], FlatValues | str] = {}
+        self._pipelines: dict[tuple[str, str], Pipeline | str] = {}
+        self._tree_memo: dict[str, object] = {}
+
+    @property
+    def dvc_cache(self) -> DvcCache:
+        if self._dvc_cache is None:
+            self._dvc_cache = DvcCache(self.repo.root)
+        return self._dvc_cache
+
+    def read_commit(self, sha: str) -> ReadResult:
+        info = self.repo.objects.commit(sha)
+        if info is None:
+            missing = f"commit {sha} is not in the repository"
+            return ReadResult(errors={"": missing}, cacheable=False)
+        return self._read(CommitSource(self.repo.objects, info.tree, self._tree_memo))
+
+    def read_workspace(self) -> ReadResult:
+        return self._read(WorkspaceSource(self.repo.root))
+
+    # -- one revision -------------------------------------------------------------------------
+
+    def _read(self, source: Source) -> ReadResult:
+        result = ReadResult()
+        pipelines: list[Pipeline] = []
+        dvc_files = source.dvc_files()
+        for path in dvc_files:
+            if not path.endswith("dvc.yaml"):
+                continue
+            pipeline = self._pipeline(source, path)
+            if isinstance(pipeline, str):
+                # DVC cannot build its index for this revision: it shows no values at all.
+                result.errors[path] = pipeline
+                return result
+            pipelines.append(pipeline)
+        outs = _OutIndex(self, source, pipelines, [p for p in dvc_files if p.endswith(".dvc")])
+
+        params: list[tuple[str, tuple[str, ...]]] = []
+        for pipeline in pipelines:
+            params += pipeline.stage_params
+        for pipeline in pipelines:
+            params += [(p, ()) for p in pipeline.top_params]
+        if source.exists(DEFAULT_PARAMS_FILE) or outs.find(DEFAULT_PARAMS_FILE):
+            params.append((DEFAULT_PARAMS_FILE, ()))
+        for path, keys in merge_params(params).items():
+            for file in self._expand(source, outs, path):
+                self._read_file(source, outs, file, "param", tuple(keys), result)
+
+        metrics = [m for p in pipelines for m in p.stage_metrics]
+        metrics += [m for p in pipelines for m in p.top_metrics]
+        files = [f for m in metrics for f in self._expand(source, outs, m)]
+        for file in dict.fromkeys(files):
+            self._read_file(source, outs, file, "metric", (), result)
+        return result
+
+    def _pipeline(self, source: Source, path: str) -> Pipeline | str:
+        key = source.memo_key(path)
+        memo_key = (key, path) if key else None
+        if memo_key and memo_key in self._pipelines:
+            return self._pipelines[memo_key]
+        data = source.read(path)
+        try:
+            text = (data or b"").decode("utf-8")
+            parsed: Pipeline | str = parse_pipeline(text, path)
+        except UnicodeDecodeError:
+            parsed = f"unable to read: '{path}', is not valid utf-8"
+        except DvcFileError as err:
+            parsed = str(err)
+        if memo_key:
+            self._pipelines[memo_key] = parsed
+        return parsed
+
+    def _expand(self, source: Source, outs: _OutIndex, path: str) -> list[str]:
+        """A directory expands to every file under it, sorted (DVC's `try_expand_paths`)."""
+        if source.isdir(path):
+            return sorted(set(source.files_under(path)) | set(outs.files_under(path)))
+        under = outs.files_under(path)
+        return sorted(under) if under else [path]
+
+    def _locate(self, source: Source, outs: _OutIndex, path: str) -> _Located:
+        data = source.read(path)
+        if data is not None:
+            return _Located(source.memo_key(path), data)
+        out_md5 = outs.find(path)
+        if out_md5 is None:
+            return _Located(None, None, NO_SUCH_FILE)
+        if out_md5 == "":
+            return _Located(None, None, NOT_IN_CACHE)
+        raw = self.dvc_cache.read(out_md5)
+        if raw is None:
+            return _Located(None, None, NOT_IN_CACHE)
+        return _Located(f"md5:{out_md5}", raw)
+
+    def _read_file(
+        self,
+        source: Source,
+        outs: _OutIndex,
+        path: str,
+        kind: ValueKind,
+        keys: tuple[str, ...],
+        result: ReadResult,
+    ) -> None:
+        located = self._locate(source, outs, path)
+        if located.data is None:
+            result.errors[path] = f"'{path}': {located.error}"
+            if located.error == NOT_IN_CACHE:
+                result.cacheable = False
+            return
+        memo = (located.key, path, kind, keys) if located.key else None
+        parsed = self._parsed.get(memo) if memo else None
+        if parsed is None:
+            try:
+                parsed = parse_values(located.data, path, kind, keys)
+            except ParseError as err:
+                parsed = str(err)
+            if memo:
+                self._parsed[memo] = parsed
+        if isinstance(parsed, str):
+            result.errors[path] = parsed
+        elif kind == "metric":
+            result.metrics[path] = dict(parsed)
+        else:
+            result.params[path] = dict(parsed)
+
+
+class _OutIndex:
+    """The DVC-tracked outs of one revision (from its dvc.lock and .dvc files), parsed lazily:
+    only a file missing from git needs them."""
+
+    def __init__(
+        self,
+        reader: RevisionReader,
+        source: Source,
+        pipelines: list[Pipeline],
+        dvc_files: list[str],
+    ) -> None:
+        self._reader = reader
+        self._source = source
+        self._pipelines = pipelines
+        self._dvc_files = dvc_files
+        self._hashes: list[OutHash] | None = None
+
+    @property
+    def hashes(self) -> list[OutHash]:
+        if self._hashes is None:
+            hashes: list[OutHash] = []
+            for pipeline in self._pipelines:
+                lock = pipeline.path[: -len("dvc.yaml")] + "dvc.lock"
+                data = self._source.read(lock)
+                if data is None:
+                    continue
+                try:
+                    hashes += parse_lock(decode(data), lock, pipeline.stage_wdirs)
+                except (DvcFileError, UnicodeDecodeError):
+                    continue
+            for path in self._dvc_files:
+                data = self._source.read(path)
+                if data is None:
+                    continue
+                try:
+                    hashes += parse_dvc_file(decode(data), path)
+                except (DvcFileError, UnicodeDecodeError):
+                    continue
+            self._hashes = hashes
+        return self._hashes
+
+    def find(self, path: str) -> str | None:
+        """The md5 of the DVC-tracked file `path`; "" when tracked but its directory manifest is
+        not in the cache; None when DVC does not track it."""
+        for out in self.hashes:
+            if out.path == path and not out.is_dir:
+                return out.md5
+            if out.is_dir and path.startswith(out.path + "/"):
+                entries = self._reader.dvc_cache.dir_entries(out.md5)
+                if entries is None:
+                    return ""
+                return entries.get(path[len(out.path) + 1 :])
+        return None
+
+    def files_under(self, path: str) -> list[str]:
+        """Files DVC tracks under the directory `path` (through directory manifests)."""
+        found: list[str] = []
+        prefix = path.rstrip("/") + "/"
+        for out in self.hashes:
+            if out.path.startswith(prefix) and not out.is_dir:
+                found.append(out.path)
+            elif out.is_dir and (out.path == path or out.path.startswith(prefix)):
+                entries = self._reader.dvc_cache.dir_entries(out.md5) or {}
+                found += [f"{out.path}/{rel}" for rel in entries]
+        return found
+
+
+def decode(data: bytes) -> str:
+    return data.decode("utf-8").replace("\r\n", "\n")
+
+
+def merge_params(entries: list[tuple[str, tuple[str, ...]]]) -> dict[str, list[str]]:
+    """Merge params files across stages like `dvc.dependency._merge_params`: a file that any
+    entry tracks whole is read whole; otherwise the union of the named keys, in order."""
+    whole = {path for path, keys in entries if not keys}
+    merged: dict[str, list[str]] = {}
+    for path, keys in entries:
+        if path in whole:
+            merged[path] = []
+        else:
+            merged.setdefault(path, []).extend(keys)
+    return merged
+
+
+def content_key(data: bytes) -> str:
+    return "sha1:" + hashlib.sha1(data, usedforsecurity=False).hexdigest()

@@ -1,0 +1,220 @@
+"""Params and metrics of every revision, parsed and flattened exactly as `dvc exp show` does.
+
+Parsing goes through DVC's own parsers (`dvc.utils.serialize`: ruamel YAML 1.2, json, tomlkit,
+python ast) and DVC's own flattener (`flatten_dict` with dots), imported lazily, so the values match
+DVC's byte for byte. Values are then made JSON-shaped (dates as ISO strings, tuples and sets as
+lists) so that what comes out of the persistent cache equals what was read fresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import posixpath
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cd4ml_tui.core.errors import ParseError
+from cd4ml_tui.core.model import FlatValues, Revision, RevisionValues, ValueKind
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.repo import Repo
+
+# Bump when what the reader produces changes: it is part of every persistent cache key.
+READER_VERSION = 1
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """Decode like DVC opens files: utf-8 text mode with universal newlines."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ParseError(f"unable to read: '{path}', is not valid utf-8") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def parse_document(data: bytes, path: str) -> Any:
+    """Parse one params/metrics file with the DVC parser its suffix selects (YAML by default)."""
+    from dvc.utils.serialize import PARSERS
+
+    text = decode_text(data, path)
+    suffix = posixpath.splitext(path)[1].lower()
+    try:
+        return PARSERS[suffix](text, path)
+    except RecursionError:
+        raise ParseError(f"unable to read: '{path}', nested too deeply") from None
+    except Exception as err:
+        raise ParseError(_describe(err, path)) from None
+
+
+def _describe(err: Exception, path: str) -> str:
+    """DVC's message ("unable to read: 'm.json', JSON file structure is corrupted") plus the cause
+    the parser gave (line and column), on one line."""
+    message = " ".join(str(err).split()) or type(err).__name__
+    cause = err.__cause__ or err.__context__
+    if cause is not None and str(cause):
+        message += ": " + " ".join(str(cause).split())
+    if f"'{path}'" not in message and path not in message:
+        message = f"unable to read: '{path}', {message}"
+    return message
+
+
+def extract_metrics(value: Any) -> Any:
+    """Keep what DVC keeps of a metrics document (`dvc.repo.metrics.show._extract_metrics`):
+    numbers, strings and booleans, in nested mappings; lists and nulls are dropped."""
+    if isinstance(value, int | float | str):
+        return value
+    if not isinstance(value, dict):
+        return None
+    kept = {}
+    for key, item in value.items():
+        extracted = extract_metrics(item)
+        if extracted not in (None, {}):
+            kept[key] = extracted
+    return kept
+
+
+def select_params(config: Any, keys: Sequence[str]) -> Any:
+    """The named keys of a params document (`dvc.dependency.param.read_param_file`): dpath
+    globs with dots, merged; the whole document when no key is named."""
+    if not keys:
+        return config
+    from copy import deepcopy
+
+    import dpath
+
+    selected: dict[Any, Any] = {}
+    for key in dict.fromkeys(keys):
+        dpath.merge(selected, deepcopy(dpath.search(config, key, separator=".")), separator=".")
+    return selected
+
+
+def json_key(key: Any) -> str:
+    """A mapping key as `json.dumps` writes it (what `dvc exp show --json` prints)."""
+    if isinstance(key, str):
+        return key
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, float):
+        return _float_key(key)
+    return str(key)
+
+
+def _float_key(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return repr(value)
+
+
+def json_value(value: Any) -> Any:
+    """A value as DVC's JSON output shows it: dates ISO, tuples/sets as lists, bytes as text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date | dt.time):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {json_key(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_value(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def flatten(document: Any, path: str) -> FlatValues:
+    """Nested keys joined with dots (`dvc.utils.flatten.flatten`); lists stay lists.
+
+    A document that is not a mapping (a bare number, a list) has no columns in `dvc exp show`'s
+    table, so it flattens to nothing.
+    """
+    if not isinstance(document, dict):
+        return {}
+    from flatten_dict import flatten as flatten_dict
+
+    try:
+        flat = flatten_dict(document, reducer="dot")
+    except ValueError as err:  # two keys flatten to the same dotted name
+        raise ParseError(f"unable to read: '{path}', {err}") from None
+    return {json_key(k): json_value(v) for k, v in flat.items()}
+
+
+def parse_values(data: bytes, path: str, kind: ValueKind, keys: Sequence[str] = ()) -> FlatValues:
+    """One params or metrics file's flattened values, or a `ParseError` naming what is wrong."""
+    document = parse_document(data, path)
+    try:
+        if kind == "metric":
+            document = extract_metrics(document) or {}
+        else:
+            document = select_params(document, keys)
+    except RecursionError:
+        raise ParseError(f"unable to read: '{path}', nested too deeply") from None
+    except Exception as err:
+        raise ParseError(f"unable to read: '{path}', {_describe(err, path)}") from None
+    return flatten(document, path)
+
+
+def read_values(
+    repo: Repo,
+    revisions: Sequence[Revision],
+    *,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[RevisionValues]:
+    """Yield one RevisionValues per revision, in order, as each is read (so a UI can paint early).
+
+    Commits come from the persistent cache when `use_cache` (and are stored there after a read);
+    the workspace is always read fresh from disk.
+    """
+    from cd4ml_tui.core.cache import ResultCache
+    from cd4ml_tui.core.reader import RevisionReader
+
+    reader = RevisionReader(repo)
+    store = ResultCache.for_repo(repo) if use_cache else None
+    total = len(revisions)
+    for done, revision in enumerate(revisions, start=1):
+        if revision.is_workspace:
+            result = reader.read_workspace()
+        else:
+            cached = store.get(revision.rev) if store else None
+            if cached is not None:
+                result = cached
+            else:
+                result = reader.read_commit(revision.rev)
+                if store and result.cacheable:
+                    store.put(revision.rev, result)
+        yield RevisionValues(
+            revision,
+            params=result.params,
+            metrics=result.metrics,
+            errors=result.errors,
+        )
+        if progress is not None:
+            progress(done, total)
+
+
+def load(
+    path: str | Path = ".",
+    *,
+    revs: Sequence[str] = (),
+    all_commits: bool = False,
+    use_cache: bool = True,
+) -> tuple[Repo, list[RevisionValues]]:
+    """Open the repo at `path`, list its revisions and read them all. The caller closes the repo."""
+    from cd4ml_tui.core.repo import list_revisions, open_repo
+
+    repo = open_repo(path)
+    try:
+        revisions = list_revisions(repo, revs, all_commits=all_commits)
+        return repo, list(read_values(repo, revisions, use_cache=use_cache))
+    except BaseException:
+        repo.close()
+        raise

@@ -38,12 +38,12 @@ def decode_text(data: bytes, path: str) -> str:
 
 def parse_document(data: bytes, path: str) -> Any:
     """Parse one params/metrics file with the DVC parser its suffix selects (YAML by default)."""
-    from dvc.utils.serialize import PARSERS
+    from cd4ml_tui.core.dvcfiles import dvc_serialize
 
     text = decode_text(data, path)
     suffix = posixpath.splitext(path)[1].lower()
     try:
-        return PARSERS[suffix](text, path)
+        return dvc_serialize().PARSERS[suffix](text, path)
     except RecursionError:
         raise ParseError(f"unable to read: '{path}', nested too deeply") from None
     except Exception as err:

@@ -164,7 +164,7 @@ class RevisionReader:
     ) -> None:
         located = self._locate(source, outs, path)
         if located.data is None:
-            result.errors[path] = f"'{path}': {located.error}"
+            result.errors[path] = located.error or NO_SUCH_FILE
             if located.error == NOT_IN_CACHE:
                 result.cacheable = False
             return

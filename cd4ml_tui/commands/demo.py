@@ -1,15 +1,59 @@
-"""`cd4ml-tui demo`: placeholder until its issue lands (owned by one helper)."""
+"""`cd4ml-tui demo [DIR]`: build the demo repo with real experiments, then open the TUI on it."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from pathlib import Path
 
 from cd4ml_tui.core.errors import Cd4mlError
 
+DEFAULT_DIR = "cd4ml-demo"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=DEFAULT_DIR,
+        metavar="DIR",
+        help=f"folder to create (default ./{DEFAULT_DIR}); an existing demo is reopened",
+    )
+    parser.add_argument("--no-open", action="store_true", help="only build, don't open the TUI")
+    parser.add_argument(
+        "--experiments",
+        type=int,
+        default=5,
+        metavar="N",
+        help="experiments per baseline branch (default 5, three baselines)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    raise Cd4mlError("`demo` is not built yet")
+    from cd4ml_tui.demo import build_demo, is_demo
+
+    target = Path(args.path).expanduser()
+    if args.experiments < 0:
+        raise Cd4mlError(f"--experiments {args.experiments}: must be 0 or more")
+    if target.exists() and not target.is_dir():
+        raise Cd4mlError(f"{target}: exists and is not a folder")
+    if is_demo(target):
+        print(f"{target}: already a demo repo, reopening it", file=sys.stderr)
+    elif target.exists() and any(target.iterdir()):
+        raise Cd4mlError(f"{target}: folder exists and is not empty; choose a new folder")
+    else:
+        started = time.monotonic()
+
+        def progress(line: str) -> None:
+            print(f"[{time.monotonic() - started:5.1f}s] {line}", file=sys.stderr, flush=True)
+
+        build_demo(target, experiments_per_baseline=args.experiments, progress=progress)
+        print(f"demo repo ready: {target.absolute()}", file=sys.stderr)
+    if args.no_open:
+        return 0
+    from cd4ml_tui.commands import open as open_command
+
+    return open_command.run(
+        argparse.Namespace(path=str(target), rev=[], all_commits=False, no_cache=False)
+    )

@@ -1,15 +1,78 @@
-"""`cd4ml-tui plots`: placeholder until its issue lands (owned by one helper)."""
+"""`cd4ml-tui plots REV [REV...]`: the plots of dvc.yaml for revisions, drawn in the terminal.
+
+With `--json`, the plotted data instead (the same as `dvc plots diff REV... --json` plots).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
+import sys
+from typing import TYPE_CHECKING
 
 from cd4ml_tui.core.errors import Cd4mlError
 
+if TYPE_CHECKING:
+    from cd4ml_tui.core.plots import Plot
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser
+    parser.add_argument(
+        "revs", nargs="+", metavar="REV", help="sha, branch, tag, experiment name or workspace"
+    )
+    parser.add_argument("--json", action="store_true", help="print the plotted data as JSON")
+    parser.add_argument("--plot", metavar="ID", action="append", help="only this plot (repeatable)")
+    parser.add_argument("-C", "--path", default=".", help="a folder inside the repo (default: .)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise Cd4mlError("`plots` is not built yet")
+    from cd4ml_tui.core.plots import load_plots, plots_json
+    from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+
+    with open_repo(args.path) as repo:
+        listed = list_revisions(repo)
+        if len(set(args.revs)) != len(args.revs):
+            raise Cd4mlError("a revision is given twice")
+        revisions = [resolve_revision(repo, name, listed) for name in args.revs]
+        plots = load_plots(repo, revisions, args.revs)
+    if args.plot:
+        known = {plot.plot_id for plot in plots}
+        unknown = [p for p in args.plot if p not in known]
+        if unknown:
+            raise Cd4mlError(
+                f"no plot {unknown[0]!r} in dvc.yaml; plots: {', '.join(sorted(known)) or 'none'}"
+            )
+        plots = [plot for plot in plots if plot.plot_id in args.plot]
+    if args.json:
+        print(json.dumps(plots_json(plots), indent=2, allow_nan=True))
+        return 0
+    _print_plots(plots)
+    return 0
+
+
+def _print_plots(plots: list[Plot]) -> None:
+    from plotext import uncolorize
+
+    from cd4ml_tui.plot_draw import draw_plot, new_figure
+
+    if not plots:
+        print("no plots declared in dvc.yaml", file=sys.stderr)
+        return
+    width = min(shutil.get_terminal_size((100, 30)).columns, 120)
+    colour = sys.stdout.isatty()
+    for plot in plots:
+        print(f"── {plot.plot_id} " + "─" * max(0, width - len(plot.plot_id) - 4))
+        if plot.kind == "image":
+            for rev, paths in plot.images.items():
+                print(f"  {rev}: {', '.join(paths)} (image; open it in a viewer)")
+        else:
+            figure = new_figure(width, 20)
+            note = draw_plot(figure, plot)
+            text = figure.build() if plot.series else ""
+            if text:
+                print(text if colour else uncolorize(text))
+            if note:
+                print(f"  note: {note}")
+        for rev, error in plot.errors.items():
+            print(f"  {rev}: {error}", file=sys.stderr)

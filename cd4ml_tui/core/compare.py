@@ -249,3 +249,53 @@ def default_baseline(revision: Revision, head: str, settings_baseline: str | Non
     if revision.rev == head and revision.parents:
         return revision.parents[0]
     return head
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One revision's value of a metric, for the bar chart."""
+
+    label: str
+    value: float
+    baseline: bool
+
+
+def metric_bars(
+    values: Sequence[RevisionValues],
+    column: ColumnKey,
+    direction: Direction,
+    baseline: str | None = None,
+    names: Sequence[str] | None = None,
+) -> tuple[list[Bar], list[str]]:
+    """Bars of `column` across revisions, best first (largest first when neutral), and the names
+    of the revisions that have no numeric value (left out of the chart, never drawn as 0)."""
+    labels = list(names) if names is not None else [v.revision.label for v in values]
+    bars: list[Bar] = []
+    missing: list[str] = []
+    for label, revision_values in zip(labels, values, strict=True):
+        value = revision_values.get(column)
+        if _is_real(value):
+            bars.append(Bar(label, float(value), revision_values.revision.rev == baseline))
+        else:
+            missing.append(label)
+    bars.sort(key=lambda bar: bar.value, reverse=direction != "min")
+    return bars, missing
+
+
+@dataclass(frozen=True)
+class ScatterPoint:
+    label: str
+    x: Any  # the param's value: a number, or text for a categorical param
+    y: float
+
+
+def param_metric_points(
+    values: Sequence[RevisionValues], param: ColumnKey, metric: ColumnKey
+) -> list[ScatterPoint]:
+    """A point per revision that has both the param and a numeric value of the metric."""
+    points = []
+    for revision_values in values:
+        x, y = revision_values.get(param), revision_values.get(metric)
+        if x is not MISSING and _is_real(y):
+            points.append(ScatterPoint(revision_values.revision.label, dvc_value(x), float(y)))
+    return points

@@ -70,19 +70,22 @@ class RevisionReader:
             self._dvc_cache = DvcCache(self.repo.root)
         return self._dvc_cache
 
-    def read_commit(self, sha: str) -> ReadResult:
+    def read_commit(self, sha: str, *, with_metrics: bool = True) -> ReadResult:
+        """Values of commit `sha`; `with_metrics=False` for a queued run, whose commit holds
+        the params it will run with but metrics of its baseline (DVC shows none)."""
         info = self.repo.objects.commit(sha)
         if info is None:
             missing = f"commit {sha} is not in the repository"
             return ReadResult(errors={"": missing}, cacheable=False)
-        return self._read(CommitSource(self.repo.objects, info.tree, self._tree_memo))
+        source = CommitSource(self.repo.objects, info.tree, self._tree_memo)
+        return self._read(source, with_metrics=with_metrics)
 
     def read_workspace(self) -> ReadResult:
         return self._read(WorkspaceSource(self.repo.root))
 
     # -- one revision -------------------------------------------------------------------------
 
-    def _read(self, source: Source) -> ReadResult:
+    def _read(self, source: Source, *, with_metrics: bool = True) -> ReadResult:
         result = ReadResult()
         pipelines: list[Pipeline] = []
         dvc_files = source.dvc_files()
@@ -108,6 +111,8 @@ class RevisionReader:
             for file in self._expand(source, outs, path):
                 self._read_file(source, outs, file, "param", tuple(keys), result)
 
+        if not with_metrics:
+            return result
         metrics = [m for p in pipelines for m in p.stage_metrics]
         metrics += [m for p in pipelines for m in p.top_metrics]
         files = [f for m in metrics for f in self._expand(source, outs, m)]

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from cd4ml_tui.core.errors import EmptyRepoError, NotARepoError, UnknownRevisionError
+from cd4ml_tui.core.expqueue import QueueEntry, queue_entries
 from cd4ml_tui.core.gitobjects import CommitInfo, GitObjects, run_git
 from cd4ml_tui.core.model import WORKSPACE, Revision
 
@@ -133,6 +134,18 @@ def _commit_revision(
     )
 
 
+def _queued_revision(repo: Repo, entry: QueueEntry) -> Revision | None:
+    """A queued, running or failed experiment: its stash commit holds its params."""
+    info = repo.objects.commit(entry.stash_rev)
+    if info is None:
+        return None
+    return replace(
+        _commit_revision(info, [], "experiment", entry.baseline),
+        name=entry.name,
+        status=entry.status,
+    )
+
+
 def _ref_order(ref: str) -> tuple[int, str]:
     """Local branches name a commit first, then tags, then remote branches."""
     for rank, prefix in enumerate(("refs/heads/", "refs/tags/", "refs/remotes/", "refs/exps/")):
@@ -167,9 +180,12 @@ def list_revisions(
         if sha not in baselines:
             baselines.append(sha)
     if all_commits:
-        out = run_git(repo.root, "rev-list", "--all", "--exclude=refs/exps/*", "--branches")
+        # as DVC's `list_all_commits`: reachable from HEAD, branches, tags and remotes (never
+        # from experiment or stash refs)
+        out = run_git(repo.root, "rev-list", "HEAD", "--branches", "--tags", "--remotes")
         baselines += [sha for sha in out.split() if sha not in baselines]
-    for _, _, base in experiments:
+    queue = queue_entries(repo.root, {ref for ref, _ in refs}) if repo.has_dvc else []
+    for base in [b for _, _, b in experiments] + [q.baseline for q in queue]:
         if base not in baselines:
             baselines.append(base)
 
@@ -178,6 +194,9 @@ def list_revisions(
     exps_by_base: dict[str, list[tuple[str, str]]] = {}
     for ref, sha, base in experiments:
         exps_by_base.setdefault(base, []).append((ref, sha))
+    queue_by_base: dict[str, list[QueueEntry]] = {}
+    for entry in queue:
+        queue_by_base.setdefault(entry.baseline, []).append(entry)
     for base in baselines:
         info = repo.objects.commit(base)
         if info is None:
@@ -189,7 +208,12 @@ def list_revisions(
             if exp_info is not None:
                 exps.append(_commit_revision(exp_info, [ref], "experiment", base))
         exps.sort(key=lambda r: r.timestamp or "", reverse=True)
-        result.extend(exps)
+        pending = [_queued_revision(repo, entry) for entry in queue_by_base.get(base, [])]
+        # dvc exp show's order: running, successful (newest first), queued, failed
+        result += [r for r in pending if r and r.status == "running"]
+        result += exps
+        result += [r for r in pending if r and r.status == "queued"]
+        result += [r for r in pending if r and r.status == "failed"]
     if repo.head not in by_commit:
         # A detached HEAD: name it so it reads like `dvc exp show` does.
         result[1] = replace(result[1], refs=("HEAD",), name=result[1].name or "HEAD")

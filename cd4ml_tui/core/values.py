@@ -21,6 +21,10 @@ from cd4ml_tui.core.model import FlatValues, Revision, RevisionValues, ValueKind
 if TYPE_CHECKING:
     from cd4ml_tui.core.repo import Repo
 
+# Runs not finished: their commit is a DVC stash holding the params they run with; DVC shows no
+# metrics for them, and they are read fresh (a queued run may become failed).
+PENDING = ("queued", "running")
+
 # Bump when what the reader produces changes: it is part of every persistent cache key.
 READER_VERSION = 1
 
@@ -183,6 +187,8 @@ def read_values(
     for done, revision in enumerate(revisions, start=1):
         if revision.is_workspace:
             result = reader.read_workspace()
+        elif revision.status in PENDING:
+            result = reader.read_commit(revision.rev, with_metrics=False)
         else:
             cached = store.get(revision.rev) if store else None
             if cached is not None:

@@ -1,0 +1,102 @@
+"""Experiments that have no result ref yet: queued, running or failed, as DVC records them.
+
+DVC keeps them outside `refs/exps/<baseline>/`:
+- queued: entries of the `refs/exps/celery/stash` reflog (a run that starts is dropped from it);
+- failed: entries of the `refs/exps/celery/failed` reflog;
+- running: executor info files `.dvc/tmp/exps/{,standalone/}run/<stash>/<stash>.run` whose status
+  is not past success and whose temp work dir still exists (`dvc/repo/experiments/queue/`).
+Each stash entry's message is `commit: dvc-exp:<head>:<baseline>:<name>[:<branch>]`
+(`ExpStash.MESSAGE_RE`); the entry's commit holds the experiment's params.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cd4ml_tui.core.gitobjects import run_git
+from cd4ml_tui.core.model import RunStatus
+
+CELERY_STASH = "refs/exps/celery/stash"
+CELERY_FAILED = "refs/exps/celery/failed"
+STASH_MESSAGE = re.compile(
+    r"(?:commit: )"
+    r"dvc-exp:(?P<rev>[0-9a-f]+):(?P<baseline_rev>[0-9a-f]+)"
+    r":(?P<name>[^~^:\\?\[\]*]*)"
+    r"(:(?P<branch>.+))?$"
+)
+HEX40 = re.compile(r"^[0-9a-f]{40}$")
+# dvc.repo.experiments.executor.base.TaskStatus: PENDING, PREPARING, RUNNING, SUCCESS, ...
+_ACTIVE_STATUS_MAX = 3
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One experiment without a result ref: its stash commit, baseline, name and state."""
+
+    stash_rev: str
+    baseline: str
+    name: str | None
+    status: RunStatus
+
+
+def stash_entries(root: Path, ref: str, status: RunStatus) -> list[QueueEntry]:
+    """The DVC experiment entries in the reflog of the stash `ref` (newest first)."""
+    out = run_git(root, "reflog", "show", "--format=%H%x00%gs", ref, "--", check=False)
+    entries = []
+    for line in out.splitlines():
+        sha, _, subject = line.partition("\0")
+        match = STASH_MESSAGE.match(subject.strip())
+        if not match or not HEX40.match(sha):
+            continue
+        entries.append(QueueEntry(sha, match["baseline_rev"], match["name"] or None, status))
+    return entries
+
+
+def running_entries(root: Path) -> list[QueueEntry]:
+    """Runs in progress, from DVC's executor info files."""
+    base = root / ".dvc" / "tmp" / "exps"
+    entries = []
+    for run_dir in (base / "run", base / "standalone" / "run"):
+        for info_file in sorted(run_dir.glob("*/*.run")):
+            stash = info_file.stem
+            if not HEX40.match(stash):
+                continue
+            try:
+                info = json.loads(info_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not isinstance(info, dict) or not isinstance(info.get("baseline_rev"), str):
+                continue
+            status = info.get("status", 0)
+            work_dir = info.get("root_dir")
+            if not isinstance(status, int) or status > _ACTIVE_STATUS_MAX:
+                continue
+            if info.get("collected") or not (isinstance(work_dir, str) and Path(work_dir).is_dir()):
+                continue
+            name = info.get("name")
+            entries.append(
+                QueueEntry(
+                    stash, info["baseline_rev"], name if isinstance(name, str) else None, "running"
+                )
+            )
+    return entries
+
+
+def queue_entries(root: Path, refs: set[str]) -> list[QueueEntry]:
+    """Running, then queued, then failed experiments; `refs` names the refs that exist, so
+    that a repo without a queue costs no subprocess."""
+    entries = running_entries(root) if (root / ".dvc" / "tmp" / "exps").is_dir() else []
+    if CELERY_STASH in refs:
+        entries += stash_entries(root, CELERY_STASH, "queued")
+    if CELERY_FAILED in refs:
+        entries += stash_entries(root, CELERY_FAILED, "failed")
+    seen: set[str] = set()
+    unique = []
+    for entry in entries:
+        if entry.stash_rev not in seen:
+            seen.add(entry.stash_rev)
+            unique.append(entry)
+    return unique

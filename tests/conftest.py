@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -123,14 +123,31 @@ def _shared_build(
 
 
 @pytest.fixture(scope="session")
-def demo_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo repo (3 baselines x 3 experiments + 1 queued, tag v0.1). READ-ONLY."""
+def demo_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo repo (3 baselines x 3 experiments + 1 queued, tag v0.1). READ-ONLY.
+
+    At the end of the session its refs, HEAD and `git status` are checked against the start,
+    so a test that writes to it fails loudly instead of corrupting other tests' fixture.
+    """
     from cd4ml_tui.demo import build_demo
 
-    return _shared_build(
+    repo = _shared_build(
         tmp_path_factory,
         "demo-repo",
         lambda path: build_demo(path, experiments_per_baseline=DEMO_EXPERIMENTS_PER_BASELINE),
+    )
+    before = _repo_state(repo)
+    yield repo
+    after = _repo_state(repo)
+    assert after == before, f"a test wrote to the read-only demo_repo {repo}; use demo_copy"
+
+
+def _repo_state(repo: Path) -> str:
+    """Refs, HEAD and working-tree status: what a read must never change."""
+    return (
+        builders.git(repo, "for-each-ref")
+        + builders.git(repo, "symbolic-ref", "-q", "HEAD")
+        + builders.git(repo, "status", "--porcelain", "--untracked-files=all")
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from cd4ml_tui.cli import main
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.demo import MARKER, SHARED_EXP_NAME, build_demo, is_demo
 from tests.conftest import DEMO_EXPERIMENTS_PER_BASELINE
@@ -162,3 +163,30 @@ def test_same_params_give_same_metrics(demo_repo: Path, tmp_path: Path) -> None:
     for branch in ("main", "feature/wider", "feature/dropout"):
         assert git(rebuilt, "rev-parse", branch) == git(demo_repo, "rev-parse", branch)
     assert (rebuilt / MARKER).is_file()
+
+
+def test_cli_refuses_a_non_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    assert main(["demo", str(tmp_path), "--no-open"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not empty" in err and str(tmp_path) in err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("argv", [["--experiments", "-1"], []])
+def test_cli_rejects_bad_arguments(tmp_path: Path, argv: list[str]) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("x\n")
+    path = str(tmp_path / "new") if argv else str(target)
+    assert main(["demo", path, "--no-open", *argv]) == 2
+    assert not (tmp_path / "new").exists()
+
+
+def test_cli_reopens_an_existing_demo_without_touching_it(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refs = git(demo_copy, "for-each-ref")
+    assert main(["demo", str(demo_copy), "--no-open"]) == 0
+    assert "reopening" in capsys.readouterr().err
+    assert git(demo_copy, "for-each-ref") == refs
+    assert git(demo_copy, "status", "--porcelain") == ""

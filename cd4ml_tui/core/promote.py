@@ -404,3 +404,35 @@ def _check_versions(plan: PromotionPlan, registry: Registry) -> None:
             f"commit {short} already carries {plan.artifact} {found.version}{state}; "
             "GTO allows one version per commit"
         )
+
+
+def message_values(
+    repo: Repo, revision: Revision, baseline: str | None = None
+) -> tuple[RevisionValues | None, RevisionValues | None]:
+    """Values of `revision` and of its baseline (an experiment's, else the commit `baseline`
+    names) for the tag message. Read without the result cache, so planning writes nothing."""
+    from cd4ml_tui.core.errors import Cd4mlError
+    from cd4ml_tui.core.repo import resolve_revision
+    from cd4ml_tui.core.values import read_values
+
+    wanted = [revision]
+    base_name = revision.baseline or baseline
+    if base_name:
+        try:
+            base = resolve_revision(repo, base_name)
+        except Cd4mlError:
+            base = None
+        if base is not None and base.rev != revision.rev and not base.is_workspace:
+            wanted.append(base)
+    read = list(read_values(repo, wanted, use_cache=False))
+    return read[0], read[1] if len(read) > 1 else None
+
+
+def format_command(argv: tuple[str, ...]) -> str:
+    """An argv for display only (it is never run through a shell): shell-quoted, with the tag
+    message after `-m` shown as <message>."""
+    import shlex
+
+    return " ".join(
+        "<message>" if i and argv[i - 1] == "-m" else shlex.quote(arg) for i, arg in enumerate(argv)
+    )

@@ -20,6 +20,7 @@ from cd4ml_tui.core.promote import (
     PromotionPlan,
     VersionOnCommitError,
     _exists,
+    format_command,
     validate,
 )
 from cd4ml_tui.core.repo import Repo
@@ -163,7 +164,7 @@ def push(repo: Repo, result: PromotionResult) -> PromotionResult:
         names = ", ".join(c.short_name for c in result.created)
         raise PushError(
             f"created {names} locally, but pushing to {result.plan.remote} failed: {detail}; "
-            "the local tags stay, push again to retry",
+            f"the local tags stay, retry with: {format_command(argv)}",
             result,
         )
     return replace(result, pushed=True)

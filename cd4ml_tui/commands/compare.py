@@ -1,15 +1,76 @@
-"""`cd4ml-tui compare`: placeholder until its issue lands (owned by one helper)."""
+"""`cd4ml-tui compare BASE REV [REV...]`: metric and param deltas against a baseline.
+
+`--json` for two revisions is `dvc exp diff BASE REV --json` plus keys of our own; for more, the
+N-way shape documented in the README. `--md` prints tables to paste into a pull request.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 
 from cd4ml_tui.core.errors import Cd4mlError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    del parser
+    parser.add_argument("base", metavar="BASE", help="the baseline revision")
+    parser.add_argument(
+        "revs", nargs="+", metavar="REV", help="sha, branch, tag, experiment name or workspace"
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON (dvc exp diff's shape)")
+    output.add_argument("--md", action="store_true", help="print GitHub-flavoured Markdown")
+    parser.add_argument("--all", action="store_true", help="also show unchanged rows")
+    parser.add_argument("--no-cache", action="store_true", help="ignore the per-commit cache")
+    parser.add_argument("-C", "--path", default=".", help="a folder inside the repo (default: .)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise Cd4mlError("`compare` is not built yet")
+    from cd4ml_tui.core.compare import compare
+    from cd4ml_tui.core.compare_report import diff_json, markdown, nway_json
+    from cd4ml_tui.core.config import load_settings
+    from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+    from cd4ml_tui.core.values import read_values
+
+    names = [args.base, *args.revs]
+    if len(set(names)) != len(names):
+        raise Cd4mlError("a revision is given twice; name each revision once")
+    with open_repo(args.path) as repo:
+        settings = load_settings(repo.root)
+        listed = list_revisions(repo)
+        revisions = [resolve_revision(repo, name, listed) for name in names]
+        values = list(read_values(repo, revisions, use_cache=not args.no_cache))
+    for name, revision_values in zip(names, values, strict=True):
+        for path, error in revision_values.errors.items():
+            print(f"cd4ml-tui: {name}: {path or 'revision'}: {error}", file=sys.stderr)
+    comparison = compare(values[0], values[1:], settings)
+    if args.json:
+        if len(args.revs) == 1:
+            document = diff_json(comparison, all_rows=args.all)
+        else:
+            document = nway_json(comparison, args.base, args.revs, all_rows=args.all)
+        print(json.dumps(document, indent=2, allow_nan=True))
+    elif args.md:
+        print(markdown(comparison, args.base, args.revs, args.all, settings.precision), end="")
+    else:
+        _print_table(comparison, args, settings.precision)
+    return 0
+
+
+def _print_table(comparison: object, args: argparse.Namespace, precision: int) -> None:
+    from rich.console import Console
+
+    from cd4ml_tui.core.compare import Comparison
+    from cd4ml_tui.core.table import labels
+    from cd4ml_tui.delta_text import comparison_table
+
+    assert isinstance(comparison, Comparison)
+    columns = [row.column for row in comparison.rows]
+    by_key = {f"{c.path}:{c.key}": label for c, label in labels(columns).items()}
+    console = Console()
+    if not args.all and not any(row.changed for row in comparison.rows):
+        console.print("no params or metrics differ (use --all to list them)")
+        return
+    table = comparison_table(comparison, args.base, args.revs, by_key, args.all, precision)
+    console.print(table)

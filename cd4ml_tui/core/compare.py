@@ -16,6 +16,7 @@ from typing import Any
 
 from cd4ml_tui.core.config import Direction, Settings
 from cd4ml_tui.core.model import MISSING, ColumnKey, Revision, RevisionValues
+from cd4ml_tui.core.table import columns
 
 LOWER_IS_BETTER = frozenset(
     {"loss", "error", "err", "mae", "mse", "rmse", "latency", "size", "time"}
@@ -214,22 +215,14 @@ def compare_row(
     return DeltaRow(column, direction, base, has_best and _is_real(base) and base == best, cells)
 
 
-def union_columns(values: Iterable[RevisionValues]) -> list[ColumnKey]:
-    """Every column of any revision, in first-seen order: metrics first, then params."""
-    seen: dict[ColumnKey, None] = {}
-    for revision_values in values:
-        for column in revision_values.columns():
-            seen.setdefault(column, None)
-    return [c for c in seen if c.kind == "metric"] + [c for c in seen if c.kind == "param"]
-
-
 def compare(
     base: RevisionValues, others: Sequence[RevisionValues], settings: Settings
 ) -> Comparison:
-    """Compare every revision in `others` against `base`, column by column."""
+    """Compare every revision in `others` against `base`, column by column (in the order of
+    `dvc exp show`: metrics, then params)."""
     neutral = MetricDirection("none", inferred=False)
     rows = []
-    for column in union_columns([base, *others]):
+    for column in columns([base, *others]):
         direction = metric_direction(column, settings) if column.kind == "metric" else neutral
         row_values = [other.get(column) for other in others]
         rows.append(compare_row(column, direction, base.get(column), row_values))

@@ -7,14 +7,10 @@ keep working. The N-way JSON keeps the same `old`/`new`/`diff` words, keyed by r
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
 from cd4ml_tui.core.compare import Comparison, DeltaCell, DeltaRow, dvc_value
-from cd4ml_tui.core.model import MISSING
-
-MISSING_TEXT = "—"
 
 
 def _rows(comparison: Comparison, all_rows: bool) -> list[DeltaRow]:
@@ -82,23 +78,15 @@ def nway_json(
 
 
 def format_number(value: Any, precision: int = 4) -> str:
-    """A value for people: `precision` significant digits for floats, missing shown as —."""
-    if value is MISSING:
-        return MISSING_TEXT
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return str(value)
-        return f"{value:.{precision}g}"
-    if isinstance(value, list):
-        return str(value)
-    return str(value)
+    """A value as the main table shows it (`dvc exp show`'s format); missing is `-`, never 0."""
+    from cd4ml_tui.core.table import format_value
+
+    return format_value(value, precision)
 
 
 def format_delta(cell: DeltaCell, precision: int = 4) -> str:
-    """`▲ +0.0234 (+2.8%)`; empty when there is no numeric change."""
-    if cell.diff is None or isinstance(cell.value, bool) or not cell.arrow:
+    """`▲ +0.0234 (+2.8%)`; empty when the value is unchanged or the change is not numeric."""
+    if cell.diff is None or isinstance(cell.value, bool) or not cell.arrow or not cell.changed:
         return ""
     diff = cell.diff
     number = f"{diff:+.{precision}g}" if isinstance(diff, float) else f"{diff:+d}"

@@ -145,7 +145,7 @@ def test_nway_json_and_markdown() -> None:
     assert loss["diff"] == {"exp1": 0.2 - 0.3}
     assert loss["best"] == ["exp1"] and loss["better"] == {"exp1": True, "exp2": None}
     text = markdown(comparison, "main", ["exp1", "exp2"])
-    assert "| m.json | loss ↓ | 0.3 | **0.2** ▼ -0.1 (-33.3%) ✅ better | — |" in text
+    assert "| m.json | loss ↓ | 0.3 | **0.2** ▼ -0.1 (-33.3%) ✅ better | - |" in text
     assert format_delta(comparison.rows[0].cells[0]) == "▼ -0.1 (-33.3%)"
 
 

@@ -3,8 +3,9 @@
 DVC keeps them outside `refs/exps/<baseline>/`:
 - queued: entries of the `refs/exps/celery/stash` reflog (a run that starts is dropped from it);
 - failed: entries of the `refs/exps/celery/failed` reflog;
-- running: executor info files `.dvc/tmp/exps/{,standalone/}run/<stash>/<stash>.run` whose status
-  is not past success and whose temp work dir still exists (`dvc/repo/experiments/queue/`).
+- running: executor info files `.dvc/tmp/exps/{,standalone/}run/<stash>/<stash>.run` not past
+  RUNNING, whose process is alive (`dvc/repo/experiments/queue/`). Every run leaves an info file
+  behind, so the live process is what tells a running one from a finished one.
 Each stash entry's message is `commit: dvc-exp:<head>:<baseline>:<name>[:<branch>]`
 (`ExpStash.MESSAGE_RE`); the entry's commit holds the experiment's params.
 """
@@ -12,9 +13,11 @@ Each stash entry's message is `commit: dvc-exp:<head>:<baseline>:<name>[:<branch
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cd4ml_tui.core.gitobjects import run_git
 from cd4ml_tui.core.model import RunStatus
@@ -28,8 +31,8 @@ STASH_MESSAGE = re.compile(
     r"(:(?P<branch>.+))?$"
 )
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
-# dvc.repo.experiments.executor.base.TaskStatus: PENDING, PREPARING, RUNNING, SUCCESS, ...
-_ACTIVE_STATUS_MAX = 3
+# dvc.repo.experiments.executor.base.TaskStatus: PENDING 0, PREPARING 1, RUNNING 2, SUCCESS 3
+_RUNNING = 2
 
 
 @dataclass(frozen=True)
@@ -56,33 +59,53 @@ def stash_entries(root: Path, ref: str, status: RunStatus) -> list[QueueEntry]:
 
 
 def running_entries(root: Path) -> list[QueueEntry]:
-    """Runs in progress, from DVC's executor info files."""
+    """Runs in progress: an executor info file not past RUNNING whose process (its proc info
+    file next to it, as `dvc_task`'s ProcessManager writes it) is still alive."""
     base = root / ".dvc" / "tmp" / "exps"
     entries = []
     for run_dir in (base / "run", base / "standalone" / "run"):
         for info_file in sorted(run_dir.glob("*/*.run")):
             stash = info_file.stem
-            if not HEX40.match(stash):
+            if not HEX40.match(stash) or not _process_alive(info_file.with_suffix(".json")):
                 continue
-            try:
-                info = json.loads(info_file.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if not isinstance(info, dict) or not isinstance(info.get("baseline_rev"), str):
+            info = _read_json(info_file)
+            if info is None or not isinstance(info.get("baseline_rev"), str):
                 continue
             status = info.get("status", 0)
-            work_dir = info.get("root_dir")
-            if not isinstance(status, int) or status > _ACTIVE_STATUS_MAX:
-                continue
-            if info.get("collected") or not (isinstance(work_dir, str) and Path(work_dir).is_dir()):
+            if not isinstance(status, int) or status > _RUNNING or info.get("collected"):
                 continue
             name = info.get("name")
             entries.append(
                 QueueEntry(
-                    stash, info["baseline_rev"], name if isinstance(name, str) else None, "running"
+                    stash,
+                    info["baseline_rev"],
+                    name if isinstance(name, str) else None,
+                    "running",
                 )
             )
     return entries
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _process_alive(proc_file: Path) -> bool:
+    info = _read_json(proc_file)
+    pid = info.get("pid") if info else None
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
 
 
 def queue_entries(root: Path, refs: set[str]) -> list[QueueEntry]:

@@ -1,0 +1,73 @@
+"""Oracle tests: our params and metrics equal DVC's own (`Repo.experiments.show`), value for value.
+
+DVC writes its experiment cache into the repo it reads, so it only ever reads private copies.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from cd4ml_tui.core.reader import NOT_IN_CACHE
+from cd4ml_tui.core.repo import list_revisions, open_repo
+from cd4ml_tui.core.values import read_values
+from tests.core.oracle import differences, dvc_view, ours_view
+from tests.core.zoo import zoo_repo
+
+__all__ = ["zoo_repo"]
+
+
+def _ours(path: Path, use_cache: bool = False) -> list:
+    with open_repo(path) as repo:
+        return list(read_values(repo, list_revisions(repo), use_cache=use_cache))
+
+
+def test_demo_values_equal_dvc_exp_show(demo_copy: Path) -> None:
+    dvc = dvc_view(demo_copy)
+    ours = _ours(demo_copy)
+    # the fixture is what we think it is: experiments, a queued run, a DVC-cached metrics file
+    assert sum(1 for v in dvc.values() if v.get("name")) >= 9
+    assert any(v.get("executor") == "queued" for v in dvc.values())
+    assert any("eval/stats.yaml" in v["metrics"] for v in dvc.values())
+    assert differences(dvc, ours_view(ours)) == []
+
+
+def test_demo_queued_run_shows_params_but_no_metrics_like_dvc(demo_copy: Path) -> None:
+    dvc = dvc_view(demo_copy)
+    queued = {rev for rev, v in dvc.items() if v.get("executor") == "queued"}
+    rows = {row.revision.rev: row for row in _ours(demo_copy)}
+    for rev in queued:
+        assert rows[rev].revision.status == "queued"
+        assert rows[rev].metrics == {}
+        assert rows[rev].params["params.yaml"] == dvc[rev]["params"]["params.yaml"]
+
+
+def test_zoo_values_equal_dvc_exp_show(zoo_repo: Path, tmp_path: Path) -> None:
+    # copy repo and its out-of-repo cache together (cache.dir is relative)
+    copy = tmp_path / "zoo"
+    shutil.copytree(zoo_repo.parent, copy, symlinks=True)
+    repo = copy / zoo_repo.name
+    dvc = dvc_view(repo)
+    assert len(dvc) >= 6
+    assert differences(dvc, ours_view(_ours(repo))) == []
+    # and again through the persistent cache (cold write, then warm read)
+    _ours(repo, use_cache=True)
+    assert differences(dvc, ours_view(_ours(repo, use_cache=True))) == []
+
+
+def test_corrupt_files_fail_where_dvc_fails(corrupt_metrics_repo: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "corrupt"
+    shutil.copytree(corrupt_metrics_repo, copy, symlinks=True)
+    dvc = dvc_view(copy)
+    assert any("<error>" in v["metrics"].values() for v in dvc.values())
+    assert differences(dvc, ours_view(_ours(copy))) == []
+
+
+def test_unreachable_remote_reports_missing_cache(missing_cache_repo: Path) -> None:
+    rows = {ref: row for row in _ours(missing_cache_repo) for ref in row.revision.refs}
+    first, second = rows["refs/tags/first"], rows["refs/tags/second"]
+    assert first.errors["eval/stats.yaml"] == NOT_IN_CACHE
+    assert "eval/stats.yaml" not in first.metrics
+    assert first.metrics["metrics.json"]  # everything else of that revision still loads
+    assert second.metrics["eval/stats.yaml"]
+    assert "eval/stats.yaml" not in second.errors

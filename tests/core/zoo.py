@@ -1,0 +1,163 @@
+"""The "zoo": one real DVC repo holding every file layout the reader must handle.
+
+Built with real `git` and `dvc repro` / `dvc exp run`:
+- root `params.yaml` (YAML 1.2 specials: `1e-4`, `yes`, empty mapping, null), a TOML params file
+  whose stage names two keys, a Python params file tracked whole, a top-level JSON params file;
+- metrics: git-tracked JSON (bool, string, list, null, NaN, Infinity, nesting), a DVC-cached YAML
+  file, a scalar YAML file, a metrics file inside a DVC-cached directory out, and a git-tracked
+  metrics directory (expanded to its files);
+- `sub/dvc.yaml` with a stage `wdir`, its own params files (one with a named key only), a
+  top-level params file and a metrics file inside its directory out;
+- a custom `cache.dir` outside the repo (set in `.dvc/config.local`).
+Revisions: tag `v1`, branch `b2`, tag `broken-extra` (unparsable extra.json), `main`, one
+experiment `exp-lr` on main, and a workspace with an edited params.yaml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cd4ml_tui.demo import RepoShell
+
+TRAIN = """\
+import json, pathlib, re
+text = pathlib.Path("params.yaml").read_text()
+lr = float(re.search(r"lr: ([0-9.e-]+)", text).group(1))
+out = pathlib.Path("results")
+out.mkdir(exist_ok=True)
+(out / "scores.json").write_text(json.dumps({"auc": round(0.5 + lr, 6), "cls": {"a": 0.1}}))
+(out / "other.txt").write_text("not a metric")
+pathlib.Path("metrics.json").write_text(json.dumps({
+    "acc": 0.5 + lr, "ok": True, "label": "v", "hist": [1, 2], "none": None,
+    "nested": {"deep": {"x": 1.5}, "empty": {}}, "nan": float("nan"), "inf": float("inf"),
+}))
+pathlib.Path("stats.yaml").write_text(f"size: {int(lr * 1000)}\\nword: yes\\nsci: 1e-4\\n")
+pathlib.Path("scalar.yaml").write_text("0.5\\n")
+"""
+
+MAKE = """\
+import json, pathlib, re
+text = pathlib.Path("params.yaml").read_text()
+alpha = float(re.search(r"alpha: ([0-9.]+)", text).group(1))
+out = pathlib.Path("out")
+out.mkdir(exist_ok=True)
+(out / "metrics.json").write_text(json.dumps({"score": alpha * 2, "sub": {"n": 3}}))
+"""
+
+HP_PY = """\
+LR = 0.1
+NAME = "net"
+LAYERS = [1, 2]
+
+
+class Opt:
+    momentum = 0.9
+"""
+
+ROOT_DVC_YAML = """\
+stages:
+  train:
+    cmd: python train.py
+    deps:
+      - train.py
+    params:
+      - train
+      - config.toml:
+          - model.depth
+          - model.name
+      - hp.py:
+    outs:
+      - results
+    metrics:
+      - metrics.json:
+          cache: false
+      - stats.yaml
+      - scalar.yaml:
+          cache: false
+params:
+  - extra.json
+  - extra.toml
+metrics:
+  - results/scores.json
+  - summary
+"""
+
+SUB_DVC_YAML = """\
+stages:
+  subtrain:
+    wdir: work
+    cmd: python make.py
+    deps:
+      - make.py
+    params:
+      - alpha
+      - cfg.json:
+          - opt.momentum
+    outs:
+      - out
+params:
+  - top.yaml
+metrics:
+  - work/out/metrics.json
+"""
+
+
+def params_yaml(lr: float) -> str:
+    return (
+        f"train:\n  lr: {lr}\n  layers: [64, 32]\n  wd: 1e-4\n  flag: yes\n"
+        "seed: 42\nempty: {}\nnothing: null\n"
+    )
+
+
+def build_zoo(root: Path) -> Path:
+    shell = RepoShell(root)
+    root.mkdir(parents=True)
+    shell.git("init", "-q", "-b", "main")
+    shell.dvc("init", "-q")
+    shell.dvc("config", "core.analytics", "false")
+    shell.dvc("cache", "dir", "--local", "../zoo-cache")
+    shell.write(
+        {
+            "train.py": TRAIN,
+            "dvc.yaml": ROOT_DVC_YAML,
+            "params.yaml": params_yaml(0.01),
+            "config.toml": '[model]\ndepth = 3\nname = "x"\ncreated = 1979-05-27\n[other]\nk = 1\n',
+            "extra.toml": "[run]\nstarted = 1979-05-27T07:32:00Z\nid = 7\n",
+            "hp.py": HP_PY,
+            "extra.json": '{"a": {"b": 1}, "c": [1, 2], "big": 12345678901234567890}\n',
+            "summary/a.json": '{"rows": 10}\n',
+            "summary/b.yaml": "cols: 3\n",
+            "sub/dvc.yaml": SUB_DVC_YAML,
+            "sub/top.yaml": "mode: fast\nsince: 2020-01-02 03:04:05\n",
+            "sub/work/make.py": MAKE,
+            "sub/work/params.yaml": "alpha: 0.2\nbeta: 1\n",
+            "sub/work/cfg.json": '{"opt": {"momentum": 0.8, "nesterov": true}, "unused": 1}\n',
+        }
+    )
+    shell.dvc("repro", "-q", "-P")
+    shell.commit_all("zoo v1")
+    shell.git("tag", "v1")
+    shell.git("checkout", "-q", "-b", "b2")
+    shell.write({"params.yaml": params_yaml(0.02), "sub/work/params.yaml": "alpha: 0.3\nbeta: 1\n"})
+    shell.dvc("repro", "-q", "-P")
+    shell.commit_all("zoo b2")
+    shell.git("checkout", "-q", "main")
+    shell.dvc("checkout", "-q", "--force")
+    shell.write({"extra.json": '{"a": {"b": 2}, "c": [1,\n'})
+    shell.commit_all("break extra.json")
+    shell.git("tag", "broken-extra")
+    shell.write({"extra.json": '{"a": {"b": 3}, "c": [3]}\n'})
+    shell.commit_all("fix extra.json")
+    shell.dvc("exp", "run", "-q", "-P", "-n", "exp-lr", "-S", "train.lr=0.04")
+    shell.dvc("checkout", "-q", "--force")
+    shell.git("checkout", "-q", "--", ".")
+    shell.write({"params.yaml": params_yaml(0.05)})
+    return root
+
+
+@pytest.fixture(scope="session")
+def zoo_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zoo (see module doc). DVC writes its own tmp files in it; tests must not change it."""
+    return build_zoo(tmp_path_factory.mktemp("zoo") / "repo")

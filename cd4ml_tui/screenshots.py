@@ -1,0 +1,111 @@
+"""Export SVG screenshots of the app's screens, rendered by the app itself on a real repo.
+
+    python -m cd4ml_tui.screenshots DEMO_DIR OUT_DIR [--width 160] [--height 48]
+
+Drives the same app the CLI runs (`create_app`) under Textual's headless test driver, with keys
+as a user would press them, and saves each screen with `App.save_screenshot`. Screens that are
+not available in this build (compare, diff, promote) are skipped with a message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from cd4ml_tui.core.config import load_settings
+from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.core.repo import open_repo
+from cd4ml_tui.ui.app import Cd4mlApp, create_app
+from cd4ml_tui.ui.screens.main import MainScreen
+
+
+async def _settle(app: Cd4mlApp, pilot: Pilot[int]) -> None:
+    """Wait until every worker is done and the screen has been repainted."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _row_of(main: MainScreen, name: str) -> int | None:
+    for position, values in enumerate(main.table.shown_values):
+        if values.revision.label == name and values.revision.kind == "experiment":
+            return position
+    return None
+
+
+async def _open_and_save(
+    app: Cd4mlApp, pilot: Pilot[int], key: str, name: str, out: Path, saved: list[Path]
+) -> None:
+    """Press `key` on the main screen; save the screen it opens as `name`.svg, then go back."""
+    main = app.screen
+    await pilot.press(key)
+    await _settle(app, pilot)
+    if app.screen is main:
+        print(f"skipped {name}.svg: `{key}` opened no screen here", file=sys.stderr)
+        return
+    saved.append(Path(app.save_screenshot(f"{name}.svg", str(out))))
+    while app.screen is not main:
+        app.pop_screen()
+        await pilot.pause()
+
+
+async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]:
+    """Save main.svg, help.svg and (when available) compare.svg, diff.svg and promote.svg."""
+    repo = open_repo(demo_dir)
+    app = create_app(repo, load_settings(repo.root))
+    saved: list[Path] = []
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await _settle(app, pilot)
+            main = app.screen
+            assert isinstance(main, MainScreen)
+            # Mark two experiments of the first baseline, then rest the cursor on the first.
+            experiments = [
+                i for i, v in enumerate(main.table.shown_values) if v.revision.kind == "experiment"
+            ]
+            for row in experiments[:2]:
+                main.table.move_cursor(row)
+                await pilot.press("space")
+            main.table.move_cursor(experiments[0] if experiments else 0)
+            await _settle(app, pilot)
+            saved.append(Path(app.save_screenshot("main.svg", str(out))))
+            await pilot.press("question_mark")
+            await _settle(app, pilot)
+            saved.append(Path(app.save_screenshot("help.svg", str(out))))
+            app.pop_screen()
+            await _settle(app, pilot)
+            await _open_and_save(app, pilot, "c", "compare", out, saved)
+            await pilot.press("u")  # unmark: diff and promote use the selected row
+            await _open_and_save(app, pilot, "d", "diff", out, saved)
+            await _open_and_save(app, pilot, "p", "promote", out, saved)
+    finally:
+        repo.close()
+    return saved
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cd4ml_tui.screenshots", description=__doc__)
+    parser.add_argument("demo_dir", type=Path, help="a repo to show, e.g. one `demo` built")
+    parser.add_argument("out_dir", type=Path, help="folder for the SVG files")
+    parser.add_argument("--width", type=int, default=160)
+    parser.add_argument("--height", type=int, default=48)
+    args = parser.parse_args(argv)
+    try:
+        saved = asyncio.run(export(args.demo_dir, args.out_dir, (args.width, args.height)))
+    except Cd4mlError as err:
+        print(f"screenshots: {err}", file=sys.stderr)
+        return 2
+    for path in saved:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

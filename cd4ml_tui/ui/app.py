@@ -1,0 +1,63 @@
+"""The App: global keys and routing between screens; screens own their layout and handlers.
+
+`create_app` is the one factory shared by the CLI (`cd4ml-tui [PATH]`), the screenshot exporter
+and the snapshot tests, so they all build the same app from a repo and its settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from cd4ml_tui.ui.commands import ScreenActionsProvider
+from cd4ml_tui.ui.screens.help import HelpScreen, collect_bindings
+from cd4ml_tui.ui.screens.main import LoadOptions, MainScreen
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.config import Settings
+    from cd4ml_tui.core.repo import Repo
+
+
+class Cd4mlApp(App[int]):
+    """Review the revisions of one git + DVC repo."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cd4ml-tui"
+    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(self, repo: Repo, settings: Settings, options: LoadOptions) -> None:
+        super().__init__()
+        self.repo = repo
+        self.settings = settings
+        self.options = options
+        self.sub_title = str(repo.root)
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.repo, self.settings, self.options)
+
+    def action_help(self) -> None:
+        """Show every key of the current screen (from its BINDINGS)."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        title = type(self.screen).__name__.removesuffix("Screen") or "screen"
+        self.push_screen(HelpScreen(collect_bindings(self.screen), title))
+
+
+def create_app(
+    repo: Repo,
+    settings: Settings,
+    *,
+    revs: Sequence[str] = (),
+    all_commits: bool = False,
+    use_cache: bool = True,
+) -> Cd4mlApp:
+    """The app for `repo`, ready to `run()` (or `run_test()`)."""
+    return Cd4mlApp(repo, settings, LoadOptions(tuple(revs), all_commits, use_cache))

@@ -1,0 +1,123 @@
+"""Compare, diff and promote from the main screen: pick the revisions, open the other screens.
+
+The other screens are imported inside each action, so a missing one shows a notification instead
+of breaking the app. Which revisions:
+- compare: the marked rows; with none marked, the selected row against its baseline.
+- diff: two marked rows (older as base); with none marked, the selected row against its baseline.
+- promote: the selected row (a commit or an experiment).
+A row's baseline: an experiment's baseline commit, a commit's first parent, the workspace's HEAD.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cd4ml_tui.core.model import Revision, RevisionValues
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from cd4ml_tui.core.config import Settings
+    from cd4ml_tui.core.repo import Repo
+    from cd4ml_tui.ui.widgets.revision_table import RevisionTable
+
+
+def baseline_rev(revision: Revision) -> str | None:
+    if revision.kind == "experiment":
+        return revision.baseline
+    return revision.parents[0] if revision.parents else None
+
+
+def diff_pair(marked: list[Revision]) -> tuple[Revision, Revision]:
+    """Two marked revisions as (base, head): the older one is the base; the workspace is newest."""
+    first, second = marked
+
+    def age(revision: Revision) -> str:
+        return "\uffff" if revision.is_workspace else (revision.timestamp or "")
+
+    return (first, second) if age(first) <= age(second) else (second, first)
+
+
+class RevisionActions:
+    """Mixed into the main screen, which provides the attributes declared below."""
+
+    if TYPE_CHECKING:
+        repo: Repo
+        settings: Settings
+        revisions: dict[str, Revision]
+        app: App[Any]
+
+        @property
+        def table(self) -> RevisionTable: ...
+
+        def action_reload(self) -> None: ...
+
+    def _screen_class(self, module: str, name: str) -> Any:
+        import importlib
+
+        try:
+            return getattr(importlib.import_module(f"cd4ml_tui.ui.screens.{module}"), name)
+        except (ImportError, AttributeError) as err:
+            self.app.notify(f"The {module} screen is not available: {err}", severity="warning")
+            return None
+
+    def _current(self) -> RevisionValues | None:
+        current = self.table.current
+        if current is None:
+            self.app.notify("No revision selected.", severity="warning")
+        return current
+
+    def action_compare(self) -> None:
+        marked = self.table.marked_values()
+        if marked:
+            revisions, baseline = [v.revision for v in marked], None
+        else:
+            current = self._current()
+            if current is None:
+                return
+            base = self.revisions.get(baseline_rev(current.revision) or "")
+            if base is None:
+                self.app.notify("Its baseline is not listed: mark the rows to compare with space.")
+                return
+            revisions, baseline = [base, current.revision], base
+        screen = self._screen_class("compare", "CompareScreen")
+        if screen is not None:
+            loaded = list(self.table.rows_loaded)
+            self.app.push_screen(screen(self.repo, self.settings, loaded, revisions, baseline))
+
+    def action_diff(self) -> None:
+        marked = [v.revision for v in self.table.marked_values()]
+        if len(marked) == 2:
+            base, head = diff_pair(marked)
+        elif marked:
+            self.app.notify(f"Mark two rows to diff them ({len(marked)} marked; u unmarks all).")
+            return
+        else:
+            current = self._current()
+            if current is None:
+                return
+            head = current.revision
+            parent = baseline_rev(head)
+            if parent is None:
+                self.app.notify(f"{head.label} has no parent to diff against.", severity="warning")
+                return
+            base = self.revisions.get(parent) or Revision(rev=parent, kind="commit")
+        screen = self._screen_class("diff", "DiffScreen")
+        if screen is not None:
+            self.app.push_screen(screen(self.repo, base, head))
+
+    def action_promote(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        if current.revision.is_workspace:
+            self.app.notify("Commit the workspace first: only commits can be promoted.")
+            return
+        screen = self._screen_class("promote", "PromoteScreen")
+        if screen is not None:
+            dialog = screen(self.repo, self.settings, current.revision, current)
+            self.app.push_screen(dialog, self._promoted)
+
+    def _promoted(self, result: object) -> None:
+        if result:
+            self.action_reload()

@@ -1,0 +1,94 @@
+"""The detail pane: everything known about one revision, values shown exactly (not rounded)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from cd4ml_tui.core.model import FlatValues, Revision, RevisionValues
+
+
+def exact(value: Any) -> str:
+    """A value as read: floats in their shortest exact form, lists as JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
+
+
+def _files_table(title: str, files: Mapping[str, FlatValues]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row(Text(title, style="bold underline"), "")
+    for path, flat in files.items():
+        table.add_row(Text(path, style="italic"), "")
+        for key, value in flat.items():
+            table.add_row(Text("  " + key), exact(value))
+    return table
+
+
+def render_details(values: RevisionValues, revisions: Mapping[str, Revision]) -> RenderableType:
+    """The pane's content for `values`; `revisions` (by rev) names the baseline."""
+    revision = values.revision
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    title = Text(revision.label, style="bold")
+    facts: list[str] = [revision.kind] if revision.kind != revision.label else []
+    facts += [revision.status] if revision.status else []
+    title.append(("  " + " · ".join(facts)) if facts else "", style="italic")
+    head.add_row("name", title)
+    if not revision.is_workspace:
+        head.add_row("sha", revision.rev)
+    if revision.baseline:
+        base = revisions.get(revision.baseline)
+        head.add_row("baseline", f"{revision.baseline[:7]} {base.label if base else ''}".strip())
+    if revision.refs:
+        head.add_row("refs", "\n".join(revision.refs))
+    if revision.author:
+        head.add_row("author", revision.author)
+    if revision.timestamp:
+        head.add_row("date", revision.timestamp)
+    if revision.message:
+        head.add_row("message", revision.message.strip())
+    parts: list[RenderableType] = [head, ""]
+    if values.metrics:
+        parts += [_files_table("Metrics", values.metrics), ""]
+    if values.params:
+        parts += [_files_table("Params", values.params), ""]
+    if values.errors:
+        errors = Table.grid(padding=(0, 2))
+        errors.add_column(style="bold red")
+        errors.add_column()
+        errors.add_row(Text("Errors", style="bold underline red"), "")
+        for path, message in values.errors.items():
+            errors.add_row(path, message)
+        parts.append(errors)
+    if not (values.metrics or values.params or values.errors):
+        parts.append(Text("No params or metrics in this revision.", style="dim"))
+    return Group(*parts)
+
+
+class DetailPane(VerticalScroll):
+    """A scrollable view of one revision; `enter` on the table expands it."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("No revision selected.", style="dim"), id="detail-body")
+
+    def show(self, values: RevisionValues | None, revisions: Mapping[str, Revision]) -> None:
+        body = self.query_one("#detail-body", Static)
+        if values is None:
+            body.update(Text("No revision selected.", style="dim"))
+        else:
+            body.update(render_details(values, revisions))
+        self.scroll_home(animate=False)

@@ -1,0 +1,288 @@
+"""A fast read-only table for thousands of rows: the Line API renders only the visible lines.
+
+Textual's DataTable measures every cell whenever rows are re-added, which makes re-sorting or
+re-filtering 1,000 rows take seconds. Here column widths come from cached cell lengths, rows are
+plain lists of Rich `Text`, and a line is rendered only when it scrolls into view, so replacing
+the rows is O(rows) list work. Features: a header line, fixed left columns, a cell cursor whose
+row is tinted, mouse clicks (a header click posts `HeaderClicked`), and cursor keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PADDING = 1  # blank cells on each side of a cell
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    key: str
+    label: Text
+    width: int  # content width, without padding
+
+
+class Grid(ScrollView, can_focus=True):
+    """Rows of `Text` cells under a header; `cursor_row`/`cursor_column` index the shown rows."""
+
+    DEFAULT_CSS = """
+    Grid { background: $surface; }
+    Grid > .grid--header { text-style: bold; background: $panel; }
+    Grid > .grid--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    Grid:blur > .grid--cursor { background: $block-cursor-blurred-background; }
+    Grid > .grid--cursor-row { background: $boost; }
+    Grid > .grid--fixed { }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "grid--header",
+        "grid--cursor",
+        "grid--cursor-row",
+        "grid--fixed",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="grid.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="grid.down"),
+        Binding("left,h", "cursor_left", "Left", show=False, id="grid.left"),
+        Binding("right,l", "cursor_right", "Right", show=False, id="grid.right"),
+        Binding("pageup", "page_up", "Page up", show=False, id="grid.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="grid.page_down"),
+        Binding("home,g", "first_row", "First row", show=False, id="grid.first"),
+        Binding("end,G", "last_row", "Last row", show=False, id="grid.last"),
+        Binding("enter", "select", "Select", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=False)
+    cursor_column: reactive[int] = reactive(0, always_update=False)
+
+    class CursorMoved(Message):
+        def __init__(self, row: int, column: int) -> None:
+            super().__init__()
+            self.row = row
+            self.column = column
+
+    class Selected(Message):
+        """`enter`, or a click on the cell under the cursor."""
+
+        def __init__(self, row: int, column: int) -> None:
+            super().__init__()
+            self.row = row
+            self.column = column
+
+    class HeaderClicked(Message):
+        def __init__(self, column_key: str) -> None:
+            super().__init__()
+            self.column_key = column_key
+
+    def __init__(self, *, fixed_columns: int = 0, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fixed_columns = fixed_columns
+        self.grid_columns: list[GridColumn] = []
+        self.grid_rows: list[list[Text]] = []
+        self._cache: dict[tuple[int, int | None, bool], tuple[Strip, Strip]] = {}
+
+    # --- data ----------------------------------------------------------------------------
+    def set_data(self, columns: Sequence[GridColumn], rows: Sequence[list[Text]]) -> None:
+        """Replace everything shown; the cursor is clamped into the new shape."""
+        self.grid_columns = list(columns)
+        self.grid_rows = list(rows)
+        self._cache.clear()
+        width = sum(c.width + 2 * PADDING for c in self.grid_columns)
+        self.virtual_size = Size(width, len(self.grid_rows) + 1)
+        row = min(self.cursor_row, max(len(self.grid_rows) - 1, 0))
+        column = min(self.cursor_column, max(len(self.grid_columns) - 1, 0))
+        self.move_cursor(row, column)
+        self.refresh()
+
+    def update_row(self, index: int, cells: list[Text]) -> None:
+        self.grid_rows[index] = cells
+        self._cache = {k: v for k, v in self._cache.items() if k[0] != index}
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self.grid_rows)
+
+    # --- cursor --------------------------------------------------------------------------
+    def move_cursor(self, row: int, column: int | None = None) -> None:
+        self.cursor_row = max(0, min(row, len(self.grid_rows) - 1))
+        if column is not None:
+            self.cursor_column = max(0, min(column, len(self.grid_columns) - 1))
+        self._scroll_cursor_into_view()
+
+    def watch_cursor_row(self) -> None:
+        self._cursor_moved()
+
+    def watch_cursor_column(self) -> None:
+        self._cursor_moved()
+
+    def _cursor_moved(self) -> None:
+        self.refresh()
+        self.post_message(self.CursorMoved(self.cursor_row, self.cursor_column))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible_rows = max(self.scrollable_content_region.height - 1, 1)
+        y = self.scroll_y
+        if self.cursor_row < y:
+            y = self.cursor_row
+        elif self.cursor_row >= y + visible_rows:
+            y = self.cursor_row - visible_rows + 1
+        x = self.scroll_x
+        if self.cursor_column >= self.fixed_columns and self.grid_columns:
+            start = sum(c.width + 2 * PADDING for c in self._scrolling_columns_before())
+            width = self.grid_columns[self.cursor_column].width + 2 * PADDING
+            room = self.scrollable_content_region.width - self._fixed_width()
+            if start < x:
+                x = start
+            elif start + width > x + room:
+                x = start + width - room
+        self.scroll_to(x=x, y=y, animate=False, immediate=True)
+
+    def _scrolling_columns_before(self) -> list[GridColumn]:
+        return self.grid_columns[self.fixed_columns : self.cursor_column]
+
+    def _fixed_width(self) -> int:
+        return sum(c.width + 2 * PADDING for c in self.grid_columns[: self.fixed_columns])
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor_row + 1)
+
+    def action_cursor_left(self) -> None:
+        self.move_cursor(self.cursor_row, self.cursor_column - 1)
+
+    def action_cursor_right(self) -> None:
+        self.move_cursor(self.cursor_row, self.cursor_column + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor_row - max(self.scrollable_content_region.height - 2, 1))
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor_row + max(self.scrollable_content_region.height - 2, 1))
+
+    def action_first_row(self) -> None:
+        self.move_cursor(0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(len(self.grid_rows) - 1)
+
+    def action_select(self) -> None:
+        if self.grid_rows:
+            self.post_message(self.Selected(self.cursor_row, self.cursor_column))
+
+    # --- mouse ---------------------------------------------------------------------------
+    def _column_at(self, x: int) -> int | None:
+        fixed = self._fixed_width()
+        edge, columns = (0, range(self.fixed_columns))
+        if x >= fixed:
+            x = x - fixed + int(self.scroll_x)
+            columns = range(self.fixed_columns, len(self.grid_columns))
+        for index in columns:
+            edge += self.grid_columns[index].width + 2 * PADDING
+            if x < edge:
+                return index
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        column = self._column_at(offset.x)
+        if offset.y == 0:
+            if column is not None:
+                self.post_message(self.HeaderClicked(self.grid_columns[column].key))
+            return
+        row = int(self.scroll_y) + offset.y - 1
+        if row >= len(self.grid_rows):
+            return
+        if (row, column) == (self.cursor_row, self.cursor_column) or event.chain > 1:
+            self.post_message(self.Selected(row, self.cursor_column))
+        else:
+            self.move_cursor(row, column)
+
+    # --- rendering -----------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._cache.clear()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._cache.clear()
+
+    def _cell(self, text: Text, width: int, style: Style) -> list[Segment]:
+        length = cell_len(text.plain)
+        if length > width:
+            text = text.copy()
+            text.truncate(width, overflow="ellipsis")
+            length = width
+        gap = width - length
+        left = gap if text.justify == "right" else 0
+        console = self.app.console
+        segments = [Segment(" " * (PADDING + left), style)]
+        style_in = style + console.get_style(text.style) if text.style else style
+        segments += [
+            Segment(s.text, style_in + s.style if s.style else style_in)
+            for s in text.render(console, end="")
+        ]
+        segments.append(Segment(" " * (PADDING + gap - left), style))
+        return segments
+
+    def _line(self, row: int | None) -> tuple[Strip, Strip]:
+        """(fixed part, scrolling part) of the header (row None) or of a row."""
+        cursor_column = self.cursor_column if row == self.cursor_row else None
+        key = (row if row is not None else -1, cursor_column, self.has_focus)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        base = self.rich_style
+        if row is None:
+            base += self.get_component_rich_style("grid--header")
+            cells = [c.label for c in self.grid_columns]
+        else:
+            if cursor_column is not None:
+                base += self.get_component_rich_style("grid--cursor-row")
+            cells = self.grid_rows[row]
+        fixed_style = (
+            base + self.get_component_rich_style("grid--fixed") if row is not None else base
+        )
+        cursor_style = self.get_component_rich_style("grid--cursor")
+        parts: tuple[list[Segment], list[Segment]] = ([], [])
+        for index, column in enumerate(self.grid_columns):
+            style = fixed_style if index < self.fixed_columns else base
+            if index == cursor_column:
+                style += cursor_style
+            cell = cells[index] if index < len(cells) else Text()
+            parts[index >= self.fixed_columns].extend(self._cell(cell, column.width, style))
+        strips = (Strip(parts[0]), Strip(parts[1]))
+        self._cache[key] = strips
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = None if y == 0 else int(self.scroll_y) + y - 1
+        if row is not None and row >= len(self.grid_rows):
+            return Strip.blank(width, self.rich_style)
+        fixed, scrolling = self._line(row)
+        room = max(width - fixed.cell_length, 0)
+        start = int(self.scroll_x)
+        line = Strip.join([fixed, scrolling.crop(start, start + room)])
+        style = self.rich_style
+        if row is None:
+            style += self.get_component_rich_style("grid--header")
+        return line.extend_cell_length(width, style).crop(0, width)

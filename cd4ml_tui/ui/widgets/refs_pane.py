@@ -1,0 +1,116 @@
+"""The refs pane: local branches, remote branches and tags, each with its experiment count.
+
+Choosing a ref posts `RefsPane.Chosen` with the commit it points to; the screen narrows the table
+to that commit's group. `set_badges` adds short labels (e.g. GTO versions and stages) to refs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from cd4ml_tui.core.model import Revision
+
+SECTIONS = (("refs/heads/", "Branches"), ("refs/remotes/", "Remotes"), ("refs/tags/", "Tags"))
+
+
+class RefsPane(Tree[str]):
+    """Refs by kind; each leaf's data is the full ref name."""
+
+    DEFAULT_CSS = """
+    RefsPane > .refs-pane--count { color: $text-muted; }
+    RefsPane > .refs-pane--badge { color: $warning; text-style: bold; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"refs-pane--count", "refs-pane--badge"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Show group", id="refs.choose"),
+        Binding("j", "cursor_down", "Down", show=False, id="refs.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="refs.up"),
+    ]
+
+    HELP_TITLE = "Refs pane"
+
+    class Chosen(Message):
+        """A ref was chosen: narrow to the group of `rev` (the commit `ref` points to)."""
+
+        def __init__(self, ref: str, rev: str) -> None:
+            super().__init__()
+            self.ref = ref
+            self.rev = rev
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("refs", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self._commit_of: dict[str, str] = {}
+        self._exp_counts: Counter[str] = Counter()
+        self._badges: dict[str, str] = {}
+        self._leaves: dict[str, TreeNode[str]] = {}
+
+    def _style(self, part: str) -> Style:
+        """The foreground style of one of our component classes (no background)."""
+        return self.get_component_rich_style(f"refs-pane--{part}", partial=True)
+
+    def set_revisions(self, revisions: Sequence[Revision]) -> None:
+        """Rebuild from the listed revisions (refs come from the commit revisions)."""
+        self._exp_counts = Counter(r.baseline for r in revisions if r.baseline)
+        self._commit_of = {ref: r.rev for r in revisions if r.kind == "commit" for ref in r.refs}
+        self._rebuild()
+
+    def set_badges(self, badges: Mapping[str, str]) -> None:
+        """Show `badges[ref]` next to each ref (the hook for GTO versions and stages)."""
+        self._badges = dict(badges)
+        for ref, node in self._leaves.items():
+            node.set_label(self._label(ref))
+
+    def commit_of(self, ref: str) -> str | None:
+        return self._commit_of.get(ref)
+
+    def _rebuild(self) -> None:
+        cursor_ref = self.cursor_node.data if self.cursor_node else None
+        self.clear()
+        self._leaves.clear()
+        refs = sorted(self._commit_of)
+        other = [r for r in refs if not r.startswith(tuple(p for p, _ in SECTIONS))]
+        for prefix, title in SECTIONS:
+            members = [r for r in refs if r.startswith(prefix)]
+            if prefix == "refs/heads/":
+                members = other + members  # a detached HEAD shows with the branches
+            if not members:
+                continue
+            section = self.root.add(f"{title} ({len(members)})", expand=True)
+            for ref in members:
+                self._leaves[ref] = section.add_leaf(self._label(ref), data=ref)
+        if cursor_ref in self._leaves:
+            self.move_cursor(self._leaves[cursor_ref])
+
+    def _label(self, ref: str) -> Text:
+        name = ref
+        for prefix, _ in SECTIONS:
+            if ref.startswith(prefix):
+                name = ref[len(prefix) :]
+        label = Text(name)
+        count = self._exp_counts.get(self._commit_of.get(ref, ""), 0)
+        if count:
+            label.append(
+                f" {count} exp",
+                style=self._style("count"),
+            )
+        badge = self._badges.get(ref)
+        if badge:
+            label.append(f" {badge}", style=self._style("badge"))
+        return label
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[str]) -> None:
+        event.stop()
+        ref = event.node.data
+        if ref is not None and ref in self._commit_of:
+            self.post_message(self.Chosen(ref, self._commit_of[ref]))

@@ -1,0 +1,380 @@
+"""The revisions table: one row per revision, grouped as a tree, with params and metrics columns.
+
+Value cells are built once per (row, column) and cached with their widths, so sorting and
+filtering only reorder cached renderables; which rows show, and in what order, is decided by
+`ui.table_view` (plain logic). The cursor is a cell cursor, so `s` sorts by the column under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from cd4ml_tui.core.model import ColumnKey, RevisionValues
+from cd4ml_tui.core.table import columns, format_value, labels
+from cd4ml_tui.ui.table_view import (
+    REVISION_COLUMNS,
+    Predicate,
+    ViewRow,
+    ViewState,
+    column_value,
+    differing_columns,
+    visible_rows,
+)
+from cd4ml_tui.ui.widgets.grid import Grid, GridColumn
+
+MARK = "●"
+REVISION_LABELS = {"name": "name", "sha": "sha", "created": "created", "status": "status"}
+
+
+def column_id(column: ColumnKey) -> str:
+    return f"{column.kind}:{column.path}:{column.key}"
+
+
+class RevisionTable(Grid):
+    """Revisions as rows; `space` marks, `s` sorts, `z` folds a group."""
+
+    DEFAULT_CSS = """
+    RevisionTable > .revision-table--metric-header { color: $text-accent; }
+    RevisionTable > .revision-table--param-header { color: $text-secondary; }
+    RevisionTable > .revision-table--mark { color: $text-warning; text-style: bold; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "revision-table--metric-header",
+        "revision-table--param-header",
+        "revision-table--mark",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Details", id="table.details"),
+        Binding("space", "toggle_mark", "Mark", id="table.mark"),
+        Binding("s", "sort", "Sort", id="table.sort"),
+        Binding("z", "fold", "Fold", id="table.fold"),
+        Binding("Z", "fold_all", "Fold all", show=False, id="table.fold_all"),
+        Binding("u", "clear_marks", "Unmark all", show=False, id="table.unmark"),
+    ]
+    HELP_TITLE = "Revisions table"
+
+    class CurrentChanged(Message):
+        """The revision under the cursor changed (None when the table is empty)."""
+
+        def __init__(self, values: RevisionValues | None) -> None:
+            super().__init__()
+            self.values = values
+
+    class Marked(Message):
+        """The set of marked revisions changed."""
+
+        def __init__(self, marked: tuple[RevisionValues, ...]) -> None:
+            super().__init__()
+            self.marked = marked
+
+    class ViewChanged(Message):
+        """What is shown changed: `shown` of `total` rows, sorted by `sort_label` if any."""
+
+        def __init__(self, shown: int, total: int, sort_label: str | None) -> None:
+            super().__init__()
+            self.shown = shown
+            self.total = total
+            self.sort_label = sort_label
+
+    def __init__(
+        self, precision: int = 4, hidden: Iterable[str] = (), *, id: str | None = None
+    ) -> None:
+        super().__init__(fixed_columns=2, id=id)
+        self.precision = precision
+        self.rows_loaded: list[RevisionValues] = []
+        self.state = ViewState()
+        self.marked: set[str] = set()
+        self.only_changed = False
+        self.value_columns: list[ColumnKey] = []
+        self.hidden: set[str] = set()
+        self._hidden_names = set(hidden)  # from settings: a key or file:key
+        self._by_id: dict[str, ColumnKey] = {}
+        self._labels: dict[str, str] = dict(REVISION_LABELS)
+        self._cells: dict[str, list[Text]] = {}  # column id -> cell of every loaded row
+        self._widths: dict[str, int] = {}
+        self._shown: list[ViewRow] = []
+        self._shown_ids: list[str] = []
+        self._current: str | None = None
+
+    def _style(self, part: str) -> Style:
+        """The foreground style of one of our component classes (no background)."""
+        return self.get_component_rich_style(f"revision-table--{part}", partial=True)
+
+    # --- data ------------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[RevisionValues]) -> None:
+        """Replace every row (a reload); marks, folds, sort and filter stay."""
+        self.rows_loaded = list(rows)
+        self._cells.clear()
+        self._widths.clear()
+        self._refresh_columns()
+        self.refresh_view()
+
+    def append_rows(self, rows: Sequence[RevisionValues]) -> None:
+        """Add rows as they stream in from the loader."""
+        self.rows_loaded.extend(rows)
+        self._refresh_columns()
+        self.refresh_view()
+
+    def _refresh_columns(self) -> None:
+        self.value_columns = columns(self.rows_loaded)
+        self._by_id = {column_id(c): c for c in self.value_columns}
+        for column in self.value_columns:
+            names = {column.key, f"{column.path}:{column.key}"}
+            if names & self._hidden_names:
+                self.hidden.add(column_id(column))
+                self._hidden_names -= names
+        self._labels = dict(REVISION_LABELS)
+        self._labels.update(
+            {column_id(c): label for c, label in labels(self.value_columns).items()}
+        )
+
+    def _column_cells(self, cid: str) -> list[Text]:
+        """The cells of column `cid` for every loaded row, built on first use."""
+        cells = self._cells.setdefault(cid, [])
+        if len(cells) < len(self.rows_loaded):
+            new = [self._value_cell(v, cid) for v in self.rows_loaded[len(cells) :]]
+            cells.extend(new)
+            widest = max((cell_len(c.plain) for c in new), default=0)
+            self._widths[cid] = max(self._widths.get(cid, 0), widest)
+        return cells
+
+    def label_of(self, column: str) -> str:
+        return self._labels.get(column, column)
+
+    @property
+    def current(self) -> RevisionValues | None:
+        """The revision under the cursor."""
+        if not self._shown or not 0 <= self.cursor_row < len(self._shown):
+            return None
+        return self.rows_loaded[self._shown[self.cursor_row].index]
+
+    def marked_values(self) -> list[RevisionValues]:
+        """Marked revisions, in load order."""
+        return [v for v in self.rows_loaded if v.revision.rev in self.marked]
+
+    @property
+    def view_rows(self) -> list[ViewRow]:
+        """The rows shown, in order, with their tree decoration."""
+        return list(self._shown)
+
+    @property
+    def shown_values(self) -> list[RevisionValues]:
+        return [self.rows_loaded[row.index] for row in self._shown]
+
+    @property
+    def shown_column_ids(self) -> list[str]:
+        """The ids of the columns on screen, in order (after the mark column)."""
+        return self._shown_ids[1:]
+
+    def column_ids(self) -> list[str]:
+        """Every value column id, in table order (hidden ones too)."""
+        return [column_id(c) for c in self.value_columns]
+
+    def cell_text(self, values: RevisionValues, cid: str) -> str:
+        """What the table shows for `values` in column `cid`."""
+        return self._value_cell(values, cid).plain
+
+    # --- view ------------------------------------------------------------------------------
+    def _shown_value_columns(self) -> list[ColumnKey]:
+        candidates = [c for c in self.value_columns if column_id(c) not in self.hidden]
+        if self.only_changed:
+            candidates = differing_columns(self.rows_loaded, self._shown, candidates)
+        return candidates
+
+    def refresh_view(self) -> None:
+        """Recompute the rows and columns shown, keeping the cursor on the same revision."""
+        current = self.current
+        keep_rev = current.revision.rev if current else self._current
+        keep_column = self._cursor_column_id()
+        sort_key = None
+        if self.state.sort_column is not None:
+            target = self._by_id.get(self.state.sort_column, self.state.sort_column)
+            sort_key = lambda values: column_value(values, target)  # noqa: E731
+        self._shown = visible_rows(self.rows_loaded, self.state, sort_key)
+        revision_ids = [c for c in REVISION_COLUMNS if c == "name" or c not in self.hidden]
+        ids = ["mark", *revision_ids, *map(column_id, self._shown_value_columns())]
+        self._shown_ids = ids
+        names = [self._name_cell(view_row) for view_row in self._shown]
+        value_cells = [self._column_cells(cid) for cid in ids[2:]]
+        rows = []
+        mark_style = self._style("mark")
+        for position, view_row in enumerate(self._shown):
+            index = view_row.index
+            marked = self.rows_loaded[index].revision.rev in self.marked
+            row = [Text(MARK if marked else " ", style=mark_style), names[position]]
+            row += [cells[index] for cells in value_cells]
+            rows.append(row)
+        grid_columns = [GridColumn("mark", Text(" "), 1)]
+        name_width = max((cell_len(n.plain) for n in names), default=0)
+        for cid in ids[1:]:
+            header = self._header_text(cid)
+            width = name_width if cid == "name" else self._widths.get(cid, 0)
+            grid_columns.append(GridColumn(cid, header, max(width, cell_len(header.plain))))
+        self.set_data(grid_columns, rows)
+        self._restore_cursor(keep_rev, keep_column)
+        sort_label = None
+        if self.state.sort_column is not None:
+            arrow = "↓" if self.state.sort_reverse else "↑"
+            sort_label = f"{self.label_of(self.state.sort_column)} {arrow}"
+        self.post_message(self.ViewChanged(len(self._shown), len(self.rows_loaded), sort_label))
+        self._announce_current()
+
+    def _header_text(self, cid: str) -> Text:
+        label = self.label_of(cid)
+        if cid == self.state.sort_column:
+            label += " ▼" if self.state.sort_reverse else " ▲"
+        if cid.startswith("metric:"):
+            return Text(
+                label,
+                style=self._style("metric-header"),
+            )
+        if cid.startswith("param:"):
+            return Text(
+                label,
+                style=self._style("param-header"),
+            )
+        return Text(label)
+
+    def _name_cell(self, view_row: ViewRow) -> Text:
+        revision = self.rows_loaded[view_row.index].revision
+        style = "dim" if view_row.context else ("bold" if revision.kind != "experiment" else "")
+        text = Text(view_row.prefix, style="dim")
+        text.append(revision.label, style=style)
+        if view_row.hidden_children:
+            text.append(f" ▸ +{view_row.hidden_children}", style="dim italic")
+        return text
+
+    def _value_cell(self, values: RevisionValues, cid: str) -> Text:
+        revision = values.revision
+        if cid == "sha":
+            return Text(revision.short if not revision.is_workspace else "", style="dim")
+        if cid == "created":
+            stamp = revision.timestamp or ""
+            return Text(stamp[:16].replace("T", " "), style="dim")
+        if cid == "status":
+            status = revision.status or ""
+            return Text(status, style="red" if status == "failed" else "")
+        column = self._by_id[cid]
+        if column.path in values.errors:
+            return Text("!", style="bold red", justify="right")
+        value = values.get(column)
+        if value is None:
+            return Text("-", style="dim", justify="right")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return Text(format_value(value, self.precision), justify="right" if number else "left")
+
+    def _cursor_column_id(self) -> str | None:
+        if 0 <= self.cursor_column < len(self._shown_ids):
+            return self._shown_ids[self.cursor_column]
+        return None
+
+    def _restore_cursor(self, rev: str | None, column: str | None) -> None:
+        row = 0
+        for position, view_row in enumerate(self._shown):
+            if self.rows_loaded[view_row.index].revision.rev == rev:
+                row = position
+                break
+        ids = self._shown_ids
+        self.move_cursor(row, ids.index(column) if column in ids else 1)
+
+    def _announce_current(self) -> None:
+        current = self.current
+        rev = current.revision.rev if current else None
+        if rev != self._current:
+            self._current = rev
+            self.post_message(self.CurrentChanged(current))
+
+    # --- state changes -----------------------------------------------------------------------
+    def sort_by(self, cid: str) -> None:
+        """Sort by `cid`: ascending, then descending, then back to the tree."""
+        if cid == "mark":
+            return
+        state = self.state
+        if state.sort_column != cid:
+            state.sort_column, state.sort_reverse = cid, False
+        elif not state.sort_reverse:
+            state.sort_reverse = True
+        else:
+            state.sort_column, state.sort_reverse = None, False
+        self.refresh_view()
+
+    def set_predicate(self, predicate: Predicate | None) -> None:
+        self.state.predicate = predicate
+        self.refresh_view()
+
+    def narrow(self, head_rev: str | None) -> None:
+        """Show only the group headed by `head_rev` (None widens again)."""
+        self.state.narrow_to = head_rev
+        self.refresh_view()
+        if head_rev is not None:
+            self._restore_cursor(head_rev, self._cursor_column_id())
+            self._announce_current()
+
+    def set_only_changed(self, only: bool) -> None:
+        self.only_changed = only
+        self.refresh_view()
+
+    def set_hidden(self, hidden: Iterable[str]) -> None:
+        self.hidden = set(hidden)
+        self.refresh_view()
+
+    # --- actions -----------------------------------------------------------------------------
+    def action_toggle_mark(self) -> None:
+        current = self.current
+        if current is None:
+            return
+        rev = current.revision.rev
+        self.marked.symmetric_difference_update({rev})
+        row = list(self.grid_rows[self.cursor_row])
+        style = self._style("mark")
+        row[0] = Text(MARK if rev in self.marked else " ", style=style)
+        self.update_row(self.cursor_row, row)
+        self.post_message(self.Marked(tuple(self.marked_values())))
+        self.action_cursor_down()
+
+    def action_clear_marks(self) -> None:
+        self.marked.clear()
+        self.refresh_view()
+        self.post_message(self.Marked(()))
+
+    def action_sort(self) -> None:
+        cid = self._cursor_column_id()
+        if cid is not None:
+            self.sort_by(cid if cid != "mark" else "name")
+
+    def action_fold(self) -> None:
+        current = self.current
+        if current is None:
+            return
+        if self.state.sort_column is not None:
+            self.notify("Folding works on the tree; press s on the sorted column to unsort.")
+            return
+        revision = current.revision
+        head = revision.baseline if revision.kind == "experiment" else revision.rev
+        if head is None:
+            return
+        self.state.folded.symmetric_difference_update({head})
+        self.refresh_view()
+        self._restore_cursor(head, self._cursor_column_id())
+        self._announce_current()
+
+    def action_fold_all(self) -> None:
+        heads = {v.revision.baseline for v in self.rows_loaded if v.revision.baseline}
+        self.state.folded = set() if self.state.folded >= heads else set(heads)
+        self.refresh_view()
+
+    # --- events ------------------------------------------------------------------------------
+    def on_grid_header_clicked(self, event: Grid.HeaderClicked) -> None:
+        event.stop()
+        self.sort_by(event.column_key)
+
+    def on_grid_cursor_moved(self, event: Grid.CursorMoved) -> None:
+        event.stop()
+        self._announce_current()

@@ -20,7 +20,7 @@ from cd4ml_tui.core.errors import Cd4mlError
 MARKER = ".cd4ml-demo"
 AUTHOR_NAME = "CD4ML Demo"
 AUTHOR_EMAIL = "demo@cd4ml.invalid"
-# Baseline commits get fixed dates, so their shas are the same on every build.
+# Baseline commits get fixed dates by default, so their shas are the same on every build.
 BASE_EPOCH = 1_714_557_600  # 2024-05-01 10:00:00 UTC
 
 # The experiment name used under two baselines, so revision names can be ambiguous.
@@ -108,8 +108,9 @@ class RepoShell:
     no `user.name` of its own (a user promoting in it signs as themselves).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, start_time: int = BASE_EPOCH) -> None:
         self.root = root
+        self.start_time = start_time
         self.commits = 0
         env = dict(os.environ)
         env.update(
@@ -153,7 +154,7 @@ class RepoShell:
 
     def dated_git(self, *args: str) -> str:
         """A git call that writes a commit or tag with the next fixed timestamp."""
-        when = f"@{BASE_EPOCH + 3600 * self.commits} +0000"
+        when = f"@{self.start_time + 3600 * self.commits} +0000"
         self.commits += 1
         env = dict(self.env, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
         return self.run("git", *args, env=env)
@@ -174,6 +175,7 @@ def build_demo(
     *,
     experiments_per_baseline: int = 5,
     queued: bool = True,
+    start_time: int = BASE_EPOCH,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Build the demo project in `path` (created; must be empty) and return its absolute path.
@@ -181,13 +183,16 @@ def build_demo(
     Three baselines (`main`, `feature/wider`, `feature/dropout`), an annotated tag `v0.1` on the
     first commit, `experiments_per_baseline` real experiments on each baseline, and (if `queued`)
     one queued experiment on `main`. Ends on `main` with a clean working tree.
+    Commits and tags are dated `start_time` (Unix seconds) plus one hour each, so with the same
+    `start_time` the baseline shas are identical from build to build. (DVC dates experiment
+    commits itself, with the current time.)
     """
     say = progress or (lambda _line: None)
     root = Path(path).expanduser().absolute()
     if root.exists() and any(root.iterdir()):
         raise Cd4mlError(f"{root}: folder exists and is not empty; choose a new folder")
     root.mkdir(parents=True, exist_ok=True)
-    b = RepoShell(root)
+    b = RepoShell(root, start_time)
     per_baseline = max(0, experiments_per_baseline)
 
     say(f"creating git + DVC project in {root}")
@@ -197,7 +202,7 @@ def build_demo(
     (root / ".git" / "info").mkdir(exist_ok=True)
     with (root / ".git" / "info" / "exclude").open("a", encoding="utf-8") as exclude:
         exclude.write(f"{MARKER}\n")
-    b.dvc("init", "-q")
+    b.dvc("init")
     b.dvc("config", "core.analytics", "false")
     b.write(
         {
@@ -211,7 +216,7 @@ def build_demo(
         }
     )
     say("running the pipeline for the first commit")
-    b.dvc("repro", "-q")
+    b.dvc("repro")
     b.commit_all("Add the training pipeline, params and notebook")
     b.dated_git("tag", "-a", "v0.1", "-m", "First working pipeline")
 
@@ -221,7 +226,7 @@ def build_demo(
             b.git("checkout", "-q", "-b", baseline.branch, baseline.parent)
         b.write(baseline.files)
         say(f"baseline {baseline.branch}: running the pipeline")
-        b.dvc("repro", "-q")
+        b.dvc("repro")
         b.commit_all(baseline.message)
         for name, sets in baseline.experiments[:per_baseline]:
             say(f"baseline {baseline.branch}: dvc exp run -n {name} {' '.join(sets)}")
@@ -231,7 +236,7 @@ def build_demo(
             say(f"baseline {baseline.branch}: queueing {name} (not started)")
             _exp_run(b, name, sets, queue=True)
         b.git("checkout", "-q", "main")
-    b.dvc("checkout", "-q", "--force")
+    b.dvc("checkout", "--force")
 
     status = b.git("status", "--porcelain")
     if status.strip():

@@ -93,7 +93,7 @@ def make_corrupt_metrics(path: Path) -> Path:
     - `fixed` (= HEAD): both valid again, with new values.
     """
     shell = RepoShell(make_empty_git(path))
-    shell.dvc("init", "-q")
+    shell.dvc("init")
     shell.dvc("config", "core.analytics", "false")
     steps = [
         ("good", "train:\n  lr: 0.1\n", '{"accuracy": 0.8, "loss": 0.4}\n'),
@@ -118,7 +118,7 @@ def make_missing_cache(path: Path, remote_url: str = UNREACHABLE_REMOTE) -> Path
     Takes a few seconds (two `dvc repro`).
     """
     shell = RepoShell(make_empty_git(path))
-    shell.dvc("init", "-q")
+    shell.dvc("init")
     shell.dvc("config", "core.analytics", "false")
     shell.write(
         {
@@ -129,14 +129,14 @@ def make_missing_cache(path: Path, remote_url: str = UNREACHABLE_REMOTE) -> Path
             ),
         }
     )
-    shell.dvc("repro", "-q")
+    shell.dvc("repro")
     shell.commit_all("First run")
     shell.git("tag", "first")
     lost = out_md5(path, "first", "eval/stats.yaml")
     shell.write(
         {"params.yaml": demo_project.params_yaml(lr=0.03, epochs=6, layers=[64, 32], dropout=0.1)}
     )
-    shell.dvc("repro", "-q")
+    shell.dvc("repro")
     shell.dvc("remote", "add", "-d", "store", remote_url)
     shell.commit_all("Second run, with a remote")
     shell.git("tag", "second")
@@ -154,3 +154,133 @@ def out_md5(repo: Path, rev: str, out_path: str) -> str:
             if out["path"] == out_path:
                 return str(out["md5"])
     raise KeyError(f"{out_path} not in {rev}:dvc.lock")
+
+
+def make_dvc2_cache(path: Path) -> Path:
+    """A repo migrated from DVC 2: its first revision has a DVC 2 `dvc.lock` (outs without
+    `hash: md5`) and its objects in the DVC 2 cache layout `.dvc/cache/<h[:2]>/<h[2:]>`.
+
+    Tags: `dvc2` (old lock, old layout) and `dvc3` (= HEAD, re-run by DVC 3: new lock, objects
+    under `.dvc/cache/files/md5/`). DVC 3 still reads both. Takes a few seconds (two repro).
+    """
+    shell = RepoShell(make_empty_git(path))
+    shell.dvc("init")
+    shell.dvc("config", "core.analytics", "false")
+    shell.write(
+        {
+            "src/train.py": demo_project.TRAIN_PY,
+            "dvc.yaml": demo_project.DVC_YAML,
+            "params.yaml": demo_project.params_yaml(
+                lr=0.02, epochs=5, layers=[32, 16], dropout=0.2
+            ),
+        }
+    )
+    shell.dvc("repro")
+    lock = path / "dvc.lock"
+    lock.write_text(lock.read_text().replace("      hash: md5\n", ""))
+    cache = path / ".dvc" / "cache"
+    for obj in list((cache / "files" / "md5").glob("*/*")):
+        legacy = cache / obj.parent.name / obj.name
+        legacy.parent.mkdir(exist_ok=True)
+        obj.rename(legacy)
+    shell.commit_all("Pipeline run with DVC 2")
+    shell.git("tag", "dvc2")
+    shell.write(
+        {"params.yaml": demo_project.params_yaml(lr=0.03, epochs=6, layers=[64, 32], dropout=0.2)}
+    )
+    shell.dvc("repro")
+    shell.commit_all("Re-run with DVC 3")
+    shell.git("tag", "dvc3")
+    return path
+
+
+VARIED_SCRIPT = """\
+import json, pathlib, tomllib
+cfg = tomllib.loads(pathlib.Path("config/train.toml").read_text())
+lr = cfg["optimizer"]["lr"]
+pathlib.Path("eval").mkdir(exist_ok=True)
+pathlib.Path("eval/summary.json").write_text(json.dumps({"score": round(1 - lr / 2, 4)}))
+pathlib.Path("eval/curve.csv").write_text("step,value\\n1,0.5\\n2,%s\\n" % round(1 - lr, 4))
+pathlib.Path("scores.toml").write_text("[test]\\nrmse = %s\\nlabel = 'ok'\\n" % round(lr * 3, 4))
+pathlib.Path("odd.json").write_text(
+    '{"nan": NaN, "inf": Infinity, "flag": true, "name": "run", "lr_seen": %s}' % lr
+)
+"""
+
+VARIED_DVC_YAML = """\
+params:
+  - config/extra.json
+metrics:
+  - eval/summary.json
+  - odd.json
+plots:
+  - eval/curve.csv:
+      x: step
+      y: value
+stages:
+  evaluate:
+    cmd: python evaluate.py
+    deps:
+      - evaluate.py
+    params:
+      - config/train.toml:
+          - optimizer.lr
+    outs:
+      - eval
+      - odd.json:
+          cache: false
+    metrics:
+      - scores.toml:
+          cache: false
+"""
+
+SUB_DVC_YAML = """\
+stages:
+  report:
+    cmd: python report.py
+    params:
+      - threshold
+    metrics:
+      - metrics.yaml:
+          cache: false
+"""
+
+
+def make_varied_formats(path: Path) -> Path:
+    """A DVC project that uses the file shapes DVC reads, for oracle tests of the reader.
+
+    - a root `params.yaml` that no stage uses (DVC still lists it whole), with YAML 1.2 edge
+      values (`1e-4` is a float, `yes` a string, `~` null, a list, nesting);
+    - stage params from `config/train.toml` naming one key (DVC lists every key of the file),
+      and top-level `params:` `config/extra.json`;
+    - metrics in JSON (with NaN, Infinity, a bool and a string), TOML (nested, a string) and a
+      metrics file inside a directory out (`eval/summary.json` in out `eval`, read through the
+      `.dir` manifest); a plot inside the directory out;
+    - a sub-folder `sub/dvc.yaml` (its keys carry the folder: `sub/metrics.yaml`,
+      `sub/params.yaml`).
+
+    One commit on `main` (tag `v1`) plus one experiment `lr-high`. Takes a few seconds.
+    """
+    shell = RepoShell(make_empty_git(path))
+    shell.dvc("init")
+    shell.dvc("config", "core.analytics", "false")
+    shell.write(
+        {
+            "params.yaml": (
+                "tiny: 1e-4\nanswer: yes\nnothing: ~\nsizes: [1, 2, 3]\n"
+                "nested:\n  deeper:\n    key: value\n"
+            ),
+            "config/train.toml": "[optimizer]\nlr = 0.1\nname = 'sgd'\n\n[data]\nbatch = 32\n",
+            "config/extra.json": '{"augment": {"flip": true, "angle": 15}}\n',
+            "evaluate.py": VARIED_SCRIPT,
+            "dvc.yaml": VARIED_DVC_YAML,
+            "sub/dvc.yaml": SUB_DVC_YAML,
+            "sub/params.yaml": "threshold: 0.5\n",
+            "sub/report.py": "open('metrics.yaml', 'w').write('recall: 0.7\\nnote: yes\\n')\n",
+        }
+    )
+    shell.dvc("repro", "--all-pipelines")
+    shell.commit_all("Varied formats")
+    shell.git("tag", "v1")
+    shell.dvc("exp", "run", "--temp", "-n", "lr-high", "-S", "config/train.toml:optimizer.lr=0.4")
+    return path

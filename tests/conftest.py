@@ -172,6 +172,20 @@ def missing_cache_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _shared_build(tmp_path_factory, "missing-cache", builders.make_missing_cache)
 
 
+@pytest.fixture(scope="session")
+def dvc2_cache_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`builders.make_dvc2_cache`: tag `dvc2` (DVC 2 lock + cache layout), `dvc3` = HEAD.
+    READ-ONLY."""
+    return _shared_build(tmp_path_factory, "dvc2-cache", builders.make_dvc2_cache)
+
+
+@pytest.fixture(scope="session")
+def varied_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`builders.make_varied_formats`: TOML/JSON/YAML params and metrics, NaN, a directory
+    out, a sub-folder dvc.yaml, tag `v1` and experiment `lr-high`. READ-ONLY."""
+    return _shared_build(tmp_path_factory, "varied-formats", builders.make_varied_formats)
+
+
 @pytest.fixture
 def plain_git_repo(tmp_path: Path) -> Path:
     """`builders.make_plain_git`: git without DVC."""

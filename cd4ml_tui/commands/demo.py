@@ -48,7 +48,11 @@ def run(args: argparse.Namespace) -> int:
         def progress(line: str) -> None:
             print(f"[{time.monotonic() - started:5.1f}s] {line}", file=sys.stderr, flush=True)
 
-        build_demo(target, experiments_per_baseline=args.experiments, progress=progress)
+        # Baselines dated over the last hours read naturally next to experiments run just now.
+        recent = int(time.time()) // 3600 * 3600 - 8 * 3600
+        build_demo(
+            target, experiments_per_baseline=args.experiments, start_time=recent, progress=progress
+        )
         print(f"demo repo ready: {target.absolute()}", file=sys.stderr)
     if args.no_open:
         return 0

@@ -85,3 +85,44 @@ def test_missing_cache_lacks_one_object_and_has_a_dead_remote(missing_cache_repo
     with Repo(str(missing_cache_repo)) as repo:
         assert repo.config["core"]["remote"] == "store"
         assert repo.config["remote"]["store"]["url"] == builders.UNREACHABLE_REMOTE
+
+
+@pytest.mark.slow
+def test_dvc2_revision_uses_the_old_lock_and_cache_layout(dvc2_cache_repo: Path) -> None:
+    from dvc.repo import Repo
+
+    old_lock = git(dvc2_cache_repo, "show", "dvc2:dvc.lock").stdout
+    assert "hash: md5" not in old_lock and "hash: md5" in (dvc2_cache_repo / "dvc.lock").read_text()
+    old = builders.out_md5(dvc2_cache_repo, "dvc2", "eval/stats.yaml")
+    new = builders.out_md5(dvc2_cache_repo, "dvc3", "eval/stats.yaml")
+    cache = dvc2_cache_repo / ".dvc" / "cache"
+    assert (cache / old[:2] / old[2:]).is_file()
+    assert (cache / "files" / "md5" / new[:2] / new[2:]).is_file()
+    shas = {tag: git(dvc2_cache_repo, "rev-parse", tag).stdout.strip() for tag in ("dvc2", "dvc3")}
+    with Repo(str(dvc2_cache_repo)) as repo:
+        by_rev = {state.rev: state for state in repo.experiments.show(all_tags=True)}
+    for sha in shas.values():  # DVC 3 reads both layouts
+        stats = by_rev[sha].data.metrics["eval/stats.yaml"]
+        assert set(stats) == {"data"} and set(stats["data"]) == {"latency_ms", "model_size_kb"}
+
+
+@pytest.mark.slow
+def test_varied_formats_are_all_read_by_dvc(varied_repo: Path) -> None:
+    import math
+
+    from dvc.repo import Repo
+
+    with Repo(str(varied_repo)) as repo:
+        states = repo.experiments.show()
+    head = next(s for s in states if s.name == "main")
+    assert set(head.data.params) == {
+        "params.yaml",
+        "config/train.toml",
+        "config/extra.json",
+        "sub/params.yaml",
+    }
+    metrics = {path: entry["data"] for path, entry in head.data.metrics.items()}
+    assert set(metrics) == {"scores.toml", "eval/summary.json", "odd.json", "sub/metrics.yaml"}
+    assert math.isnan(metrics["odd.json"]["nan"]) and metrics["odd.json"]["inf"] == math.inf
+    assert head.data.params["params.yaml"]["data"]["answer"] == "yes"
+    assert [e.name for e in head.experiments or []] == ["lr-high"]

@@ -39,6 +39,7 @@ class Pipeline:
     stage_metrics: tuple[str, ...] = ()
     top_metrics: tuple[str, ...] = ()
     outs: tuple[str, ...] = ()  # every stage out path (walking does not descend into them)
+    uncached: tuple[str, ...] = ()  # outs with `cache: false`: DVC never reads them from cache
     stage_wdirs: dict[str, str] = field(default_factory=dict)  # stage name -> repo-relative wdir
     templated: bool = False  # uses vars / ${...} / foreach / matrix
 
@@ -145,6 +146,13 @@ def _entry_path(entry: Any, what: str, path: str) -> str:
     raise DvcFileError(f"'{path}': invalid {what} entry {entry!r}")
 
 
+def _uncached(entry: Any) -> bool:
+    if not isinstance(entry, dict) or len(entry) != 1:
+        return False
+    (options,) = entry.values()
+    return isinstance(options, dict) and options.get("cache") is False
+
+
 def _has_template(value: Any) -> bool:
     if isinstance(value, str):
         return "${" in value
@@ -199,6 +207,7 @@ def parse_pipeline(text: str, path: str) -> Pipeline:
     stage_params: list[tuple[str, tuple[str, ...]]] = []
     stage_metrics: list[str] = []
     outs: list[str] = []
+    uncached: list[str] = []
     wdirs: dict[str, str] = {}
     for name, stage in stages.items():
         if not isinstance(stage, dict):
@@ -217,6 +226,8 @@ def parse_pipeline(text: str, path: str) -> Pipeline:
             for entry in _as_list(stage.get(kind), kind, path):
                 out = join(stage_dir, _entry_path(entry, kind, path))
                 outs.append(out)
+                if _uncached(entry):
+                    uncached.append(out)
                 if kind == "metrics":
                     stage_metrics.append(out)
     top_params = [join(folder, str(p)) for p in _as_list(data.get("params"), "params", path)]
@@ -228,6 +239,7 @@ def parse_pipeline(text: str, path: str) -> Pipeline:
         stage_metrics=tuple(stage_metrics),
         top_metrics=tuple(top_metrics),
         outs=tuple(outs),
+        uncached=tuple(uncached),
         stage_wdirs=wdirs,
         templated=templated,
     )

@@ -191,8 +191,9 @@ class RevisionReader:
 
 
 class _OutIndex:
-    """The DVC-tracked outs of one revision (from its dvc.lock and .dvc files), parsed lazily:
-    only a file missing from git needs them."""
+    """The DVC-cached outs of one revision (from its dvc.lock and .dvc files), parsed lazily:
+    only a file missing from git needs them. Outs with `cache: false` are left out: DVC never
+    reads those from its cache, even when an object with their hash is there."""
 
     def __init__(
         self,
@@ -211,6 +212,7 @@ class _OutIndex:
     def hashes(self) -> list[OutHash]:
         if self._hashes is None:
             hashes: list[OutHash] = []
+            uncached = {out for pipeline in self._pipelines for out in pipeline.uncached}
             for pipeline in self._pipelines:
                 lock = pipeline.path[: -len("dvc.yaml")] + "dvc.lock"
                 data = self._source.read(lock)
@@ -228,7 +230,7 @@ class _OutIndex:
                     hashes += parse_dvc_file(decode(data), path)
                 except (DvcFileError, UnicodeDecodeError):
                     continue
-            self._hashes = hashes
+            self._hashes = [h for h in hashes if h.path not in uncached]
         return self._hashes
 
     def find(self, path: str) -> str | None:

@@ -258,12 +258,13 @@ def plan_promotion(
     if (version is None) == (bump is None):
         raise PromotionError("give exactly one of a version (like v1.2.3) or a bump")
     registry = registry if registry is not None else read_registry(repo)
-    if artifact is not None:
-        known = known_artifacts(repo, revision.rev, registry)
-        if artifact not in known:
-            listed = ", ".join(known) or "none: declare one under `artifacts:` in dvc.yaml"
-            raise PromotionError(f"unknown artifact {artifact!r} at {revision.label} ({listed})")
-    elif stage is not None:
+    known = known_artifacts(repo, revision.rev, registry)
+    if artifact is not None and artifact not in known:
+        listed = ", ".join(known) or "none: declare one under `artifacts:` in dvc.yaml"
+        raise PromotionError(f"unknown artifact {artifact!r} at {revision.label} ({listed})")
+    if artifact is None and known:
+        raise PromotionError(f"name the artifact to promote: {', '.join(known)}")
+    if artifact is None and stage is not None:
         raise PromotionError(
             "a stage needs an artifact: declare one under `artifacts:` in dvc.yaml"
         )

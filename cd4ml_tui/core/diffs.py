@@ -168,11 +168,15 @@ def _dvc_changes(
             base_outs.update(_outs_at(repo, base, change.old_path or change.path))
         if change.status != "deleted":
             head_outs.update(_outs_at(repo, head, change.path))
-    in_git = {c.path for c in git} | {c.old_path for c in git if c.old_path}
+    # An out git tracks too (`cache: false`) already shows as a git change: skip it there.
+    in_base = {c.old_path or c.path for c in git if c.status != "added"}
+    in_head = {c.path for c in git if c.status != "deleted"}
     result: list[FileChange] = []
     for path in sorted(set(base_outs) | set(head_outs)):
         old, new = base_outs.get(path), head_outs.get(path)
-        if path in in_git or (old and new and old.hash == new.hash):
+        if old and new and old.hash == new.hash:
+            continue
+        if (old is None or path in in_base) and (new is None or path in in_head):
             continue
         status: FileStatus = "added" if old is None else "deleted" if new is None else "modified"
         result.append(FileChange(path, status, "dvc", base_out=old, head_out=new))

@@ -74,6 +74,8 @@ def file_diff(repo: Repo, diff: RevisionDiff, change: FileChange) -> FileDiff:
                 )
             except NotebookParseError as err:
                 note = f"{err}; shown as a text diff"
+            except Exception as err:  # nbdime on a notebook nbformat accepts but it cannot walk
+                note = f"{where_head}: nbdime could not diff it ({err}); shown as a text diff"
     if biggest > MAX_TEXT_BYTES:
         too_big = f"too large to diff line by line ({_sizes(old, new)})"
         note = f"{note}; {too_big}" if note else too_big

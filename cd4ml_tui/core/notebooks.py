@@ -70,6 +70,7 @@ class CellDiff:
     execution_count: tuple[Any, Any] | None = None  # (base, head) when it changed
     cell_id: tuple[Any, Any] | None = None  # (base, head) when it changed
     other: tuple[ValueChange, ...] = ()  # any other top-level key, e.g. cell_type
+    base_source: str | None = None  # a modified cell's base source (for highlighting its hunks)
 
     def is_noise_only(self, hidden: frozenset[str]) -> bool:
         """A modified cell whose every change is of a hidden noise kind."""
@@ -116,6 +117,8 @@ def parse_notebook(text: str, where: str) -> Any:
     major = data["nbformat"]
     if major not in nbformat.versions:
         raise NotebookParseError(f"{where}: unsupported notebook format version {major}")
+    if major == 4:
+        _check_structure(data, where)
     try:
         node = nbformat.versions[major].to_notebook_json(data, minor=data.get("nbformat_minor", 0))
         if major != 4:
@@ -125,6 +128,12 @@ def parse_notebook(text: str, where: str) -> Any:
             node["nbformat_minor"] = 4
     except Exception as err:
         raise NotebookParseError(f"{where}: not a valid notebook: {err}") from None
+    _check_structure(node, where)
+    return node
+
+
+def _check_structure(node: Mapping[str, Any], where: str) -> None:
+    """The shape nbdime relies on: a list of cells that each have a type, and mapping metadata."""
     cells = node.get("cells")
     if not isinstance(cells, list) or not all(
         isinstance(c, Mapping) and isinstance(c.get("cell_type"), str) for c in cells
@@ -132,7 +141,6 @@ def parse_notebook(text: str, where: str) -> Any:
         raise NotebookParseError(f"{where}: not a valid notebook: 'cells' is not a list of cells")
     if not isinstance(node.get("metadata", {}), Mapping):
         raise NotebookParseError(f"{where}: not a valid notebook: 'metadata' is not a mapping")
-    return node
 
 
 def empty_notebook() -> Any:
@@ -240,6 +248,7 @@ def _modified_cell(
         else None,
         cell_id=(base.get("id"), head.get("id")) if "id" in by_key else None,
         other=other,
+        base_source=_source(base),
     )
 
 

@@ -197,7 +197,7 @@ def read_values(
                 result = reader.read_commit(revision.rev)
                 if store and result.cacheable:
                     store.put(revision.rev, result)
-        yield RevisionValues(
+        row = RevisionValues(
             revision,
             params=result.params,
             metrics=result.metrics,
@@ -205,6 +205,7 @@ def read_values(
         )
         if progress is not None:
             progress(done, total)
+        yield row
 
 
 def load(

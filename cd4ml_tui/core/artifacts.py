@@ -271,3 +271,41 @@ def registry_state(repo: Repo) -> dict[str, list[Badge]]:
         if commit:
             badges.setdefault(commit, []).append(Badge(None, tag))
     return badges
+
+
+@dataclass(frozen=True)
+class VersionChoices:
+    """The latest registered version of an artifact and the next patch/minor/major after it."""
+
+    latest: str | None
+    patch: str
+    minor: str
+    major: str
+
+
+def version_choices(registry: Registry, artifact: str | None) -> VersionChoices:
+    """Next versions, bumped from the latest (GTO's SemVer); from v0.0.0 for a first version."""
+    from gto.versions import SemVer
+
+    latest = latest_version(registry, artifact)
+    base = SemVer(latest or "v0.0.0")
+    return VersionChoices(
+        latest=latest,
+        patch=base.bump_patch().version,
+        minor=base.bump_minor().version,
+        major=base.bump_major().version,
+    )
+
+
+def latest_version(registry: Registry, artifact: str | None) -> str | None:
+    """The greatest registered, active version (as `gto show` names it), or None."""
+    from gto.versions import SemVer
+
+    if artifact is None:
+        versions = sorted(plain_release_versions(registry), key=SemVer)
+        return versions[-1] if versions else None
+    found = registry.artifact(artifact)
+    if found is None:
+        return None
+    latest = found.get_latest_version(registered_only=True)
+    return latest.version if latest else None

@@ -17,15 +17,18 @@ from typing import Literal
 
 from cd4ml_tui.core.artifacts import (
     Registry,
+    VersionChoices,
+    latest_version,
     list_artifacts,
     plain_release_versions,
     read_registry,
+    version_choices,
 )
 from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.gitobjects import run_git
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.core.repo import Repo
-from cd4ml_tui.core.tagmessage import tag_message
+from cd4ml_tui.core.tagmessage import message_values, read_baseline_values, tag_message
 
 Bump = Literal["patch", "minor", "major"]
 TagKind = Literal["register", "assign", "release"]
@@ -103,50 +106,6 @@ class PromotionPlan:
         return tuple(t.name for t in self.tags)
 
 
-@dataclass(frozen=True)
-class VersionChoices:
-    """The latest registered version of an artifact and the next patch/minor/major after it."""
-
-    latest: str | None
-    patch: str
-    minor: str
-    major: str
-
-
-def _semver(version: str) -> bool:
-    from gto.versions import SemVer
-
-    return bool(SemVer.is_valid(version))
-
-
-def version_choices(registry: Registry, artifact: str | None) -> VersionChoices:
-    """Next versions, bumped from the latest (GTO's SemVer); from v0.0.0 for a first version."""
-    from gto.versions import SemVer
-
-    latest = latest_version(registry, artifact)
-    base = SemVer(latest or "v0.0.0")
-    return VersionChoices(
-        latest=latest,
-        patch=base.bump_patch().version,
-        minor=base.bump_minor().version,
-        major=base.bump_major().version,
-    )
-
-
-def latest_version(registry: Registry, artifact: str | None) -> str | None:
-    """The greatest registered, active version (as `gto show` names it), or None."""
-    from gto.versions import SemVer
-
-    if artifact is None:
-        versions = sorted(plain_release_versions(registry), key=SemVer)
-        return versions[-1] if versions else None
-    found = registry.artifact(artifact)
-    if found is None:
-        return None
-    latest = found.get_latest_version(registered_only=True)
-    return latest.version if latest else None
-
-
 def known_artifacts(repo: Repo, commit: str, registry: Registry) -> list[str]:
     """Artifacts declared in dvc.yaml at `commit`, then any others that GTO tags already name."""
     names = [a.name for a in list_artifacts(repo, commit)]
@@ -203,7 +162,9 @@ def _check_names(artifact: str | None, version: str, stage: str | None, registry
             f"invalid artifact name {artifact!r}: GTO allows letters, digits, '-', '_', '/', "
             "starting and ending with a letter or digit (`folder:name` for a sub-folder)"
         )
-    if not _semver(version):
+    from gto.versions import SemVer
+
+    if not SemVer.is_valid(version):
         raise InvalidNameError(
             f"invalid version {version!r}: use semantic versioning with a 'v', like v1.2.3"
         )
@@ -407,28 +368,6 @@ def _check_versions(plan: PromotionPlan, registry: Registry) -> None:
         )
 
 
-def message_values(
-    repo: Repo, revision: Revision, baseline: str | None = None
-) -> tuple[RevisionValues | None, RevisionValues | None]:
-    """Values of `revision` and of its baseline (an experiment's, else the commit `baseline`
-    names) for the tag message. Read without the result cache, so planning writes nothing."""
-    from cd4ml_tui.core.errors import Cd4mlError
-    from cd4ml_tui.core.repo import resolve_revision
-    from cd4ml_tui.core.values import read_values
-
-    wanted = [revision]
-    base_name = revision.baseline or baseline
-    if base_name:
-        try:
-            base = resolve_revision(repo, base_name)
-        except Cd4mlError:
-            base = None
-        if base is not None and base.rev != revision.rev and not base.is_workspace:
-            wanted.append(base)
-    read = list(read_values(repo, wanted, use_cache=False))
-    return read[0], read[1] if len(read) > 1 else None
-
-
 def format_command(argv: tuple[str, ...]) -> str:
     """An argv for display only (it is never run through a shell): shell-quoted, with the tag
     message after `-m` shown as <message>."""
@@ -437,3 +376,25 @@ def format_command(argv: tuple[str, ...]) -> str:
     return " ".join(
         "<message>" if i and argv[i - 1] == "-m" else shlex.quote(arg) for i, arg in enumerate(argv)
     )
+
+
+__all__ = [
+    "BUMPS",
+    "DuplicateVersionError",
+    "InvalidNameError",
+    "NoIdentityError",
+    "PlannedTag",
+    "PromotionPlan",
+    "VersionChoices",
+    "VersionOnCommitError",
+    "check_identity",
+    "default_branch_name",
+    "format_command",
+    "known_artifacts",
+    "latest_version",
+    "message_values",
+    "plan_promotion",
+    "read_baseline_values",
+    "validate",
+    "version_choices",
+]

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cd4ml_tui.core.model import Revision, RevisionValues
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.repo import Repo
 
 MAX_LINES_PER_BLOCK = 12
 
@@ -114,3 +117,35 @@ def tag_message(
         errors = [f"  {path}: {reason}" for path, reason in values.errors.items()]
         lines += _block("Not read:", errors)
     return "\n".join(lines) + "\n"
+
+
+def read_baseline_values(
+    repo: Repo, revision: Revision, baseline: str | None = None, use_cache: bool = False
+) -> RevisionValues | None:
+    """Values of what `revision` is compared with in the tag message: an experiment's baseline,
+    else the commit `baseline` names (the repo's configured baseline); None when there is none."""
+    from cd4ml_tui.core.errors import Cd4mlError
+    from cd4ml_tui.core.repo import resolve_revision
+    from cd4ml_tui.core.values import read_values
+
+    base_name = revision.baseline or baseline
+    if not base_name:
+        return None
+    try:
+        base = resolve_revision(repo, base_name)
+    except Cd4mlError:
+        return None
+    if base.rev == revision.rev or base.is_workspace:
+        return None
+    return next(iter(read_values(repo, [base], use_cache=use_cache)))
+
+
+def message_values(
+    repo: Repo, revision: Revision, baseline: str | None = None
+) -> tuple[RevisionValues, RevisionValues | None]:
+    """Values of `revision` and of its baseline for the tag message. Read without the result
+    cache, so that planning from the CLI writes nothing at all."""
+    from cd4ml_tui.core.values import read_values
+
+    values = next(iter(read_values(repo, [revision], use_cache=False)))
+    return values, read_baseline_values(repo, revision, baseline)

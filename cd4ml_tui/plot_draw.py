@@ -33,7 +33,15 @@ def _numeric(values: Sequence[Any]) -> bool:
 def draw_metric_bars(figure: Any, title: str, bars: Sequence[Bar]) -> None:
     """Vertical bars, in the order given (best first), the baseline labelled and drawn as a line."""
     labels = [bar.label + (BASELINE_SUFFIX if bar.baseline else "") for bar in bars]
-    figure.bar(labels, [bar.value for bar in bars], width=0.6)
+    values = [bar.value for bar in bars]
+    low, high = min(values), max(values)
+    # Bars start below the smallest value, not at 0, so that small differences show.
+    spread = (high - low) or abs(high) or 1.0
+    floor = low - spread * 0.5
+    if low >= 0 > floor:
+        floor = 0.0
+    figure.bar(labels, values, width=0.6, minimum=floor)
+    figure.ylim(floor, high + spread * 0.1)
     for bar in bars:
         if bar.baseline:
             figure.hline(bar.value, "red")

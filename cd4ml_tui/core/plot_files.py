@@ -15,9 +15,9 @@ from cd4ml_tui.core.dvcfiles import (
     DvcCache,
     DvcFileError,
     OutHash,
-    join,
     parse_dvc_file,
     parse_lock,
+    parse_pipeline,
     parse_yaml_text,
 )
 from cd4ml_tui.core.model import Revision
@@ -65,20 +65,24 @@ class RevisionFiles:
 
     @property
     def hashes(self) -> list[OutHash]:
-        """The outs recorded in every dvc.lock and .dvc file of the revision."""
+        """The cached outs recorded in every dvc.lock and .dvc file of the revision."""
         if self._hashes is None:
             hashes: list[OutHash] = []
+            uncached: set[str] = set()
             for path, doc in self.pipelines().items():
                 lock = path[: -len("dvc.yaml")] + "dvc.lock"
                 text = self._text(lock)
                 if text is not None and isinstance(doc, dict):
                     with contextlib.suppress(DvcFileError):
-                        hashes += parse_lock(text, lock, stage_wdirs(doc, path))
+                        pipeline = parse_pipeline(self._text(path) or "", path)
+                        uncached.update(pipeline.uncached)
+                        hashes += parse_lock(text, lock, pipeline.stage_wdirs)
             for path in self.source.dvc_files() if self.source else []:
                 if path.endswith(".dvc") and (text := self._text(path)) is not None:
                     with contextlib.suppress(DvcFileError):
                         hashes += parse_dvc_file(text, path)
-            self._hashes = hashes
+            # DVC never reads a `cache: false` out from the cache, even when the object is there.
+            self._hashes = [h for h in hashes if h.path not in uncached]
         return self._hashes
 
     def _text(self, path: str) -> str | None:
@@ -128,19 +132,6 @@ class RevisionFiles:
             elif out.is_dir and (out.path == path or out.path.startswith(prefix)):
                 found.update(f"{out.path}/{rel}" for rel in self.cache.dir_entries(out.md5) or {})
         return sorted(found)
-
-
-def stage_wdirs(doc: dict[str, Any], path: str) -> dict[str, str]:
-    """Stage name -> repo-relative working directory, for resolving `dvc.lock` out paths."""
-    folder = path.rsplit("/", 1)[0] if "/" in path else ""
-    stages = doc.get("stages")
-    if not isinstance(stages, dict):
-        return {}
-    return {
-        str(name): join(folder, str(stage.get("wdir") or "."))
-        for name, stage in stages.items()
-        if isinstance(stage, dict)
-    }
 
 
 def open_files(repo: Repo, revisions: list[Revision]) -> list[RevisionFiles]:

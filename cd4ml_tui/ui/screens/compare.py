@@ -1,0 +1,273 @@
+"""The compare screen: deltas of the compared revisions against a baseline, their plots and diff.
+
+Opened by the main screen with every loaded row (`values`), the revisions to compare and maybe a
+baseline. Without a baseline: the configured one, else (one revision) its experiment baseline or
+HEAD, else (several) the first of them. Values not loaded yet and the plot data are read in
+workers; only the message handlers touch widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from cd4ml_tui.core.compare import Comparison, compare, default_baseline
+from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.plots import Plot, unique_names
+from cd4ml_tui.ui.widgets.delta_table import DeltaTable
+from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.config import Settings
+    from cd4ml_tui.core.repo import Repo
+
+TABS = ("deltas", "plots", "diff")
+
+
+class CompareScreen(Screen[None]):
+    """Compare revisions: `tab` cycles deltas → plots → diff."""
+
+    CSS_PATH = str(Path(__file__).with_suffix(".tcss"))
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "next_tab", "Next tab", id="compare.next_tab", priority=True),
+        Binding("o", "only_changed", "Only changed", id="compare.only_changed"),
+        Binding("left_square_bracket", "cycle_metric(-1)", "Prev metric", id="compare.prev"),
+        Binding("right_square_bracket", "cycle_metric(1)", "Next metric", id="compare.next"),
+        Binding(
+            "left_curly_bracket",
+            "cycle_param(-1)",
+            "Prev param",
+            show=False,
+            id="compare.prev_param",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "cycle_param(1)",
+            "Next param",
+            show=False,
+            id="compare.next_param",
+        ),
+        Binding("a", "bar_scope", "Bars: all rows", show=False, id="compare.scope"),
+        Binding("escape", "back", "Back", id="compare.back"),
+    ]
+
+    class Prepared(Message):
+        """The baseline and compared revisions' values, read in the worker."""
+
+        def __init__(
+            self, baseline: RevisionValues | None, compared: list[RevisionValues], error: str = ""
+        ) -> None:
+            super().__init__()
+            self.baseline = baseline
+            self.compared = compared
+            self.error = error
+
+    class PlotsLoaded(Message):
+        def __init__(self, generation: int, plots: list[Plot] | None, error: str = "") -> None:
+            super().__init__()
+            self.generation = generation
+            self.plots = plots
+            self.error = error
+
+    def __init__(
+        self,
+        repo: Repo,
+        settings: Settings,
+        values: Sequence[RevisionValues],
+        revisions: Sequence[Revision],
+        baseline: Revision | None = None,
+    ) -> None:
+        super().__init__()
+        self.repo = repo
+        self.settings = settings
+        self.all_rows = list(values)
+        self.requested = list(revisions)
+        self.requested_baseline = baseline
+        self.baseline: RevisionValues | None = None
+        self.compared: list[RevisionValues] = []
+        self.comparison: Comparison | None = None
+        self.only_changed = True
+        self._plots_generation = 0
+        self._plotted: tuple[str, ...] = ()
+        self._diff_for: tuple[str, str] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("reading values…", id="compare-title")
+        with TabbedContent(initial="deltas", id="compare-tabs"):
+            with TabPane("Deltas", id="deltas"):
+                yield DeltaTable(self.settings.precision, id="delta-table")
+                yield Static(id="delta-status")
+            with TabPane("Plots", id="plots"):
+                yield PlotPanel(self.settings, id="plot-panel")
+            with TabPane("Diff", id="diff"):
+                yield Static("", id="diff-placeholder")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._prepare()
+
+    # --- reading ------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="compare-values")
+    def _prepare(self) -> None:
+        """Pick the baseline, and read any revision the main screen had not loaded."""
+        from cd4ml_tui.core.repo import resolve_revision
+        from cd4ml_tui.core.values import read_values
+
+        try:
+            loaded = {v.revision.rev: v for v in self.all_rows}
+            baseline = self.requested_baseline
+            if baseline is None and self.settings.baseline:
+                baseline = resolve_revision(self.repo, self.settings.baseline)
+            if baseline is None and len(self.requested) == 1:
+                base_rev = default_baseline(self.requested[0], self.repo.head)
+                baseline = loaded[base_rev].revision if base_rev in loaded else None
+                baseline = baseline or resolve_revision(self.repo, base_rev)
+            if baseline is None:
+                baseline = self.requested[0]
+            compared = [r for r in self.requested if r.rev != baseline.rev]
+            wanted = [baseline, *compared]
+            missing = [r for r in wanted if r.rev not in loaded]
+            for values in read_values(self.repo, missing):
+                loaded[values.revision.rev] = values
+            rows = [loaded[r.rev] for r in wanted]
+            self.post_message(self.Prepared(rows[0], rows[1:]))
+        except Cd4mlError as err:
+            self.post_message(self.Prepared(None, [], str(err)))
+
+    @work(thread=True, exclusive=True, group="compare-plots")
+    def _load_plots(self, generation: int, revisions: list[Revision], names: list[str]) -> None:
+        from cd4ml_tui.core.plots import load_plots
+
+        try:
+            plots = load_plots(self.repo, revisions, names)
+            self.post_message(self.PlotsLoaded(generation, plots))
+        except Cd4mlError as err:
+            self.post_message(self.PlotsLoaded(generation, None, str(err)))
+        except Exception as err:  # a plot file we cannot make sense of must not kill the app
+            self.post_message(self.PlotsLoaded(generation, None, f"{type(err).__name__}: {err}"))
+
+    def on_compare_screen_prepared(self, message: Prepared) -> None:
+        if message.baseline is None:
+            self.query_one("#compare-title", Static).update(f"[red]{message.error}[/]")
+            self.notify(message.error, title="Cannot compare", severity="error")
+            return
+        self.baseline, self.compared = message.baseline, message.compared
+        if not self.compared:
+            self.notify("Nothing to compare against the baseline: mark rows with space.")
+        self._refresh()
+
+    def on_compare_screen_plots_loaded(self, message: PlotsLoaded) -> None:
+        if message.generation == self._plots_generation:
+            self.query_one(PlotPanel).set_plots(message.plots, message.error or None)
+
+    # --- drawing ------------------------------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        """Display names: the baseline then the compared revisions, unique."""
+        assert self.baseline is not None
+        return unique_names([self.baseline.revision, *(v.revision for v in self.compared)])
+
+    def _refresh(self) -> None:
+        from cd4ml_tui.core.table import labels
+
+        assert self.baseline is not None
+        self.comparison = compare(self.baseline, self.compared, self.settings)
+        names = self.names
+        column_labels = labels([row.column for row in self.comparison.rows])
+        by_key = {f"{c.kind}:{c.path}:{c.key}": label for c, label in column_labels.items()}
+        table = self.query_one(DeltaTable)
+        table.show(self.comparison, names, by_key, self.only_changed)
+        changed = sum(1 for row in self.comparison.rows if row.changed)
+        title = f"[b]{len(self.compared)}[/b] revision(s) against [b]◆ {names[0]}[/b]"
+        self.query_one("#compare-title", Static).update(
+            f"{title} · {changed} of {len(self.comparison.rows)} rows differ"
+        )
+        hidden = table.hidden_params
+        status = f"{hidden} unchanged params hidden (o shows them) · " if hidden else ""
+        legend = "↑ higher / ↓ lower is better · * guessed · underline: best · b: baseline"
+        self.query_one("#delta-status", Static).update(status + legend)
+        panel = self.query_one(PlotPanel)
+        panel.set_values([self.baseline, *self.compared], names, self.all_rows, column_labels)
+        revisions = [self.baseline.revision, *(v.revision for v in self.compared)]
+        plotted = tuple(r.rev for r in revisions)
+        if plotted != self._plotted:
+            self._plotted = plotted
+            self._plots_generation += 1
+            panel.set_plots(None)
+            self._load_plots(self._plots_generation, revisions, names)
+        if self.query_one(TabbedContent).active == "diff":
+            self._show_diff()
+
+    # --- actions ------------------------------------------------------------------------------
+    def action_next_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = TABS[(TABS.index(tabs.active) + 1) % len(TABS)]
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id
+        if pane == "deltas":
+            self.query_one(DeltaTable).focus()
+        elif pane == "plots":
+            self.query_one(PlotPanel).focus()
+        elif pane == "diff":
+            self._show_diff()
+
+    def action_only_changed(self) -> None:
+        self.only_changed = not self.only_changed
+        if self.baseline is not None:
+            self._refresh()
+
+    def action_cycle_metric(self, step: int) -> None:
+        self.query_one(PlotPanel).cycle_metric(step)
+
+    def action_cycle_param(self, step: int) -> None:
+        self.query_one(PlotPanel).cycle_param(step)
+
+    def action_bar_scope(self) -> None:
+        self.query_one(PlotPanel).toggle_scope()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def on_delta_table_baseline_chosen(self, message: DeltaTable.BaselineChosen) -> None:
+        """Swap: the chosen revision becomes the baseline, the old baseline takes its column."""
+        if self.baseline is None:
+            return
+        for index, values in enumerate(self.compared):
+            if values.revision.rev == message.revision.rev:
+                self.compared[index], self.baseline = self.baseline, values
+                break
+        self._refresh()
+        self.notify(f"Baseline: {message.revision.label}")
+
+    # --- diff ---------------------------------------------------------------------------------
+    def _show_diff(self) -> None:
+        """The diff of the baseline and the revision under the table's cursor (or the first)."""
+        if self.baseline is None or not self.compared:
+            return
+        head = self.query_one(DeltaTable).revision_under_cursor() or self.compared[0].revision
+        pair = (self.baseline.revision.rev, head.rev)
+        if pair == self._diff_for:
+            return
+        self._diff_for = pair
+        pane = self.query_one("#diff", TabPane)
+        for old in pane.query(".compare-diff"):
+            old.remove()
+        placeholder = self.query_one("#diff-placeholder", Static)
+        try:
+            from cd4ml_tui.ui.widgets.diff_view import DiffView
+        except ImportError:
+            placeholder.update("The diff view is not available in this build.")
+            return
+        placeholder.update(f"{self.baseline.revision.label} → {head.label}")
+        pane.mount(DiffView(self.repo, self.baseline.revision, head, classes="compare-diff"))

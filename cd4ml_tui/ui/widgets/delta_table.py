@@ -1,0 +1,112 @@
+"""The deltas pane: one row per metric and param, the baseline then each compared revision.
+
+Cells come from `cd4ml_tui.delta_text`, so they read exactly like `cd4ml-tui compare`'s table.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+
+from cd4ml_tui.core.compare import Comparison, DeltaRow
+from cd4ml_tui.core.model import Revision
+from cd4ml_tui.delta_text import base_text, cell_text, direction_text
+
+FIRST_REVISION_COLUMN = 3  # key, direction, baseline, then the compared revisions
+
+
+def row_key(row: DeltaRow) -> str:
+    return f"{row.column.kind}:{row.column.path}:{row.column.key}"
+
+
+class DeltaTable(DataTable[Text]):
+    """Deltas against the baseline; `b` makes the revision under the cursor the baseline."""
+
+    DEFAULT_CSS = """
+    DeltaTable { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("b", "choose_baseline", "Baseline", id="compare.baseline"),
+    ]
+
+    class BaselineChosen(Message):
+        """The user asked for `revision` (a compared column) to be the baseline."""
+
+        def __init__(self, table: DeltaTable, revision: Revision) -> None:
+            super().__init__()
+            self.table = table
+            self.revision = revision
+
+        @property
+        def control(self) -> DeltaTable:
+            return self.table
+
+    def __init__(self, precision: int = 4, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="cell", zebra_stripes=True)
+        self.precision = precision
+        self.comparison: Comparison | None = None
+        self.only_changed_params = True
+        self.hidden_params = 0
+
+    def show(
+        self,
+        comparison: Comparison,
+        names: list[str],
+        labels: dict[str, str],
+        only_changed_params: bool,
+    ) -> None:
+        """Fill the table: `names` label the baseline then each compared revision."""
+        self.comparison = comparison
+        self.only_changed_params = only_changed_params
+        cursor = self.cursor_coordinate
+        self.clear(columns=True)
+        self.add_column("", key="key")
+        self.add_column("dir", key="dir")
+        self.add_column(Text(f"◆ {names[0]} (base)", style="bold"), key="base")
+        for index, name in enumerate(names[1:]):
+            self.add_column(Text(name, style="bold"), key=f"rev{index}")
+        self.hidden_params = 0
+        kind = None
+        for row in comparison.rows:
+            if row.column.kind == "param" and only_changed_params and not row.changed:
+                self.hidden_params += 1
+                continue
+            if row.column.kind != kind:
+                kind = row.column.kind
+                title = "METRICS" if kind == "metric" else "PARAMS"
+                blank = [Text("")] * (len(names) + 1)
+                self.add_row(Text(title, style="bold dim"), *blank, key=f"section:{kind}")
+            label = Text(labels.get(row_key(row), row.column.key))
+            if row.column.kind == "param" and row.changed:
+                label.stylize("bold")
+            cells = [cell_text(row, cell, self.precision) for cell in row.cells]
+            self.add_row(
+                label,
+                direction_text(row),
+                base_text(row, self.precision),
+                *cells,
+                key=row_key(row),
+            )
+        if self.row_count:
+            self.cursor_coordinate = self.validate_cursor_coordinate(cursor)
+
+    def revision_under_cursor(self) -> Revision | None:
+        """The compared revision of the cursor's column; None on the key/dir/baseline columns."""
+        if self.comparison is None:
+            return None
+        index = self.cursor_coordinate.column - FIRST_REVISION_COLUMN
+        if 0 <= index < len(self.comparison.revisions):
+            return self.comparison.revisions[index]
+        return None
+
+    def action_choose_baseline(self) -> None:
+        revision = self.revision_under_cursor()
+        if revision is None:
+            self.notify("Move the cursor to a compared revision's column, then press b.")
+            return
+        self.post_message(self.BaselineChosen(self, revision))

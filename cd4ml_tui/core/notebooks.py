@@ -34,6 +34,12 @@ PART_ORDER = ("source", "outputs", "metadata", "execution_count", "attachments",
 # Changes hidden by default in the display (never in the JSON), each toggled by its own key.
 NOISE_KINDS = ("execution_count", "id", "metadata")
 NOISE_LABELS = {"execution_count": "execution count", "id": "cell id", "metadata": "metadata"}
+# What each noise toggle hides, as the status line names it.
+NOISE_TOGGLES = {
+    "execution_count": "execution counts",
+    "id": "cell ids",
+    "metadata": "metadata-only changes",
+}
 
 
 class NotebookParseError(Cd4mlError):

@@ -17,7 +17,14 @@ from cd4ml_tui.core.diffs import FileChange
 from cd4ml_tui.core.dvcouts import OutState
 from cd4ml_tui.core.filediff import FileDiff
 from cd4ml_tui.core.nboutputs import OutputChange, ValueChange, human_size
-from cd4ml_tui.core.notebooks import NOISE_KINDS, CellDiff, Fold, NotebookDiff, fold_cells
+from cd4ml_tui.core.notebooks import (
+    NOISE_KINDS,
+    CellDiff,
+    Fold,
+    NotebookDiff,
+    fold_cells,
+    ordered_parts,
+)
 from cd4ml_tui.core.textdiff import line_hunks
 from cd4ml_tui.render.highlight import lexer_for, render_hunks
 
@@ -55,7 +62,7 @@ def _out(state: OutState | None) -> str:
         return "absent"
     size = human_size(state.size) if state.size is not None else "size unknown"
     files = f", {state.nfiles} files" if state.nfiles is not None else ""
-    return f"{state.hash[:12]}{'.dir' if state.is_dir else ''}  {size}{files}"
+    return f"{state.hash}  {size}{files}"
 
 
 def render_dvc(change: FileChange) -> RenderableType:
@@ -107,7 +114,8 @@ def _output(output: OutputChange, options: DiffOptions) -> list[RenderableType]:
     style = CELL_STYLE[output.change]
     rows: list[RenderableType] = [Text(f"{output.output_type} {output.change}", style=style)]
     if output.change == "modified" and output.text_hunks:
-        rows.append(render_hunks(output.text_hunks, None, None, "text", options.side_by_side))
+        hunks = output.text_hunks
+        rows.append(render_hunks(hunks, None, None, "text", options.side_by_side, len(hunks) > 1))
     sign = "+ " if output.change == "added" else "- "
     for line in output.text:
         rows.append(Text(sign + line, style=style))
@@ -130,7 +138,7 @@ def _cell_title(cell: CellDiff) -> Text:
     )
     title = Text(f" {cell.change} {cell.cell_type} {where} ", style=CELL_STYLE[cell.change])
     if cell.change == "modified":
-        title.append(f"[{', '.join(sorted(cell.kinds))}] ", "dim")
+        title.append(f"[{', '.join(ordered_parts(set(cell.kinds)))}] ", "dim")
     return title
 
 
@@ -144,17 +152,25 @@ def render_cell(cell: CellDiff, language: str, options: DiffOptions) -> Renderab
     lexer = _lexer(cell, language)
     if cell.change == "modified":
         if cell.source_hunks:
+            hunks = cell.source_hunks
             body.append(
                 render_hunks(
-                    cell.source_hunks, cell.base_source, cell.source, lexer, options.side_by_side
+                    hunks,
+                    cell.base_source,
+                    cell.source,
+                    lexer,
+                    options.side_by_side,
+                    len(hunks) > 1,
                 )
             )
-    elif cell.change == "added":
-        hunks = line_hunks("", cell.source)
-        body.append(render_hunks(hunks, None, cell.source, lexer, options.side_by_side))
+    elif cell.change == "added":  # one side is empty: side by side would waste half the width
+        body.append(
+            render_hunks(line_hunks("", cell.source), None, cell.source, lexer, False, False)
+        )
     else:
-        hunks = line_hunks(cell.source, "")
-        body.append(render_hunks(hunks, cell.source, None, lexer, options.side_by_side))
+        body.append(
+            render_hunks(line_hunks(cell.source, ""), cell.source, None, lexer, False, False)
+        )
     shown_outputs = [
         o
         for o in cell.outputs

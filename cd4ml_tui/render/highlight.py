@@ -83,27 +83,28 @@ def _number(value: int | None, width: int) -> str:
     return f"{value:>{width}}" if value is not None else " " * width
 
 
-def unified(hunks: Sequence[Hunk], source: LineSource, line_numbers: bool = True) -> RenderableType:
+def unified(hunks: Sequence[Hunk], source: LineSource, headers: bool = True) -> RenderableType:
     """Hunks as `diff -u` shows them, highlighted, with base and head line numbers."""
     width = max((len(str(h.base_start + h.base_len)) for h in hunks), default=1)
     width = max([width, *(len(str(h.head_start + h.head_len)) for h in hunks)])
     rows: list[Text] = []
     for hunk in hunks:
-        rows.append(Text(hunk.header, style=HUNK_STYLE))
+        if headers:
+            rows.append(Text(hunk.header, style=HUNK_STYLE))
         for line in hunk.lines:
             row = Text()
-            if line_numbers:
-                row.append(
-                    f"{_number(line.base_no, width)} {_number(line.head_no, width)} ",
-                    GUTTER_STYLE,
-                )
+            row.append(
+                f"{_number(line.base_no, width)} {_number(line.head_no, width)} ", GUTTER_STYLE
+            )
             row.append(SIGNS[line.kind] + " ", SIGN_STYLES[line.kind])
             row.append_text(_styled(line, source))
             rows.append(row)
     return Group(*rows)
 
 
-def side_by_side_table(hunks: Sequence[Hunk], source: LineSource) -> RenderableType:
+def side_by_side_table(
+    hunks: Sequence[Hunk], source: LineSource, headers: bool = True
+) -> RenderableType:
     """Hunks as two columns, base left and head right; changed lines face each other."""
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1, 0, 0))
     table.add_column(justify="right", style=GUTTER_STYLE, no_wrap=True)
@@ -111,7 +112,8 @@ def side_by_side_table(hunks: Sequence[Hunk], source: LineSource) -> RenderableT
     table.add_column(justify="right", style=GUTTER_STYLE, no_wrap=True)
     table.add_column(ratio=1, overflow="fold")
     for hunk in hunks:
-        table.add_row("", Text(hunk.header, style=HUNK_STYLE), "", "")
+        if headers:
+            table.add_row("", Text(hunk.header, style=HUNK_STYLE), "", "")
         for row in side_by_side(hunk):
             left = _styled(row.base, source) if row.base else Text("")
             right = _styled(row.head, source) if row.head else Text("")
@@ -132,6 +134,10 @@ def render_hunks(
     head: str | None,
     lexer: str,
     side: bool = False,
+    headers: bool = True,
 ) -> RenderableType:
+    """Highlighted hunks, unified or side by side; `headers=False` drops the `@@` lines."""
     source = LineSource(base, head, lexer)
-    return side_by_side_table(hunks, source) if side else unified(hunks, source)
+    if side:
+        return side_by_side_table(hunks, source, headers)
+    return unified(hunks, source, headers)

@@ -39,7 +39,7 @@ class Baseline:
     message: str = ""
 
 
-def _baselines() -> list[Baseline]:
+def demo_baselines() -> list[Baseline]:
     main_params = demo_project.params_yaml(lr=0.03, epochs=10, layers=[64, 32], dropout=0.1)
     wider_params = demo_project.params_yaml(lr=0.03, epochs=10, layers=[128, 64], dropout=0.1)
     dropout_params = demo_project.params_yaml(lr=0.03, epochs=10, layers=[64, 32], dropout=0.25)
@@ -93,6 +93,24 @@ def _baselines() -> list[Baseline]:
             message="Stronger dropout by default",
         ),
     ]
+
+
+def experiment_plan(baseline: Baseline, count: int) -> list[tuple[str, tuple[str, ...]]]:
+    """The first `count` experiments of a baseline: its named ones, then a deterministic sweep
+    (`sweep-007`, ...) over lr, epochs, dropout and seed when more are asked for."""
+    plan = list(baseline.experiments[:count])
+    for i in range(len(plan), count):
+        lr = round(0.002 * 1.4 ** (i % 13), 5)
+        epochs = 4 + (i * 7) % 17
+        dropout = round((i * 3) % 9 * 0.05, 2)
+        sets = (
+            f"train.lr={lr}",
+            f"train.epochs={epochs}",
+            f"model.dropout={dropout}",
+            f"data.seed={i}",  # unique params for every sweep point
+        )
+        plan.append((f"sweep-{i:03d}", sets))
+    return plan
 
 
 def dvc_command() -> list[str]:
@@ -220,7 +238,7 @@ def build_demo(
     b.commit_all("Add the training pipeline, params and notebook")
     b.dated_git("tag", "-a", "v0.1", "-m", "First working pipeline")
 
-    baselines = _baselines()
+    baselines = demo_baselines()
     for baseline in baselines:
         if baseline.branch != "main":
             b.git("checkout", "-q", "-b", baseline.branch, baseline.parent)
@@ -228,7 +246,7 @@ def build_demo(
         say(f"baseline {baseline.branch}: running the pipeline")
         b.dvc("repro")
         b.commit_all(baseline.message)
-        for name, sets in baseline.experiments[:per_baseline]:
+        for name, sets in experiment_plan(baseline, per_baseline):
             say(f"baseline {baseline.branch}: dvc exp run -n {name} {' '.join(sets)}")
             _exp_run(b, name, sets)
         if queued and baseline.queued is not None:
@@ -267,6 +285,14 @@ def _exp_run(b: RepoShell, name: str, sets: Sequence[str], *, queue: bool = Fals
 def is_demo(path: Path) -> bool:
     """True if `path` holds a demo that `build_demo` finished building."""
     return (Path(path) / MARKER).is_file() and (Path(path) / ".dvc").is_dir()
+
+
+def is_unfinished_demo(path: Path) -> bool:
+    """True if `build_demo` started in `path` (it excludes its marker first) but never finished."""
+    exclude = Path(path) / ".git" / "info" / "exclude"
+    if is_demo(path) or not exclude.is_file():
+        return False
+    return MARKER in exclude.read_text(encoding="utf-8", errors="replace").splitlines()
 
 
 _README = """\

@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.demo import build_demo, is_demo
+    from cd4ml_tui.demo import MARKER, build_demo, is_demo, is_unfinished_demo
 
     target = Path(args.path).expanduser()
     if args.experiments < 0:
@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
         raise Cd4mlError(f"{target}: exists and is not a folder")
     if is_demo(target):
         print(f"{target}: already a demo repo, reopening it", file=sys.stderr)
+    elif is_unfinished_demo(target):
+        raise Cd4mlError(
+            f"{target}: holds an unfinished demo build (no {MARKER}); delete it and run again"
+        )
     elif target.exists() and any(target.iterdir()):
         raise Cd4mlError(f"{target}: folder exists and is not empty; choose a new folder")
     else:

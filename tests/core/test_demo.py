@@ -13,7 +13,15 @@ from ruamel.yaml import YAML
 
 from cd4ml_tui.cli import main
 from cd4ml_tui.core.errors import Cd4mlError
-from cd4ml_tui.demo import MARKER, SHARED_EXP_NAME, build_demo, is_demo
+from cd4ml_tui.demo import (
+    MARKER,
+    SHARED_EXP_NAME,
+    build_demo,
+    demo_baselines,
+    experiment_plan,
+    is_demo,
+    is_unfinished_demo,
+)
 from tests.conftest import DEMO_EXPERIMENTS_PER_BASELINE
 
 pytestmark = pytest.mark.slow
@@ -190,3 +198,31 @@ def test_cli_reopens_an_existing_demo_without_touching_it(
     assert "reopening" in capsys.readouterr().err
     assert git(demo_copy, "for-each-ref") == refs
     assert git(demo_copy, "status", "--porcelain") == ""
+
+
+def test_cli_names_an_interrupted_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupt(line: str) -> None:
+        if line.startswith("running the pipeline"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_demo(tmp_path / "demo", progress=interrupt)
+    assert is_unfinished_demo(tmp_path / "demo") and not is_demo(tmp_path / "demo")
+    assert main(["demo", str(tmp_path / "demo"), "--no-open"]) == 2
+    assert "unfinished demo build" in capsys.readouterr().err
+
+
+def test_a_user_repo_is_never_called_an_unfinished_demo(demo_copy: Path) -> None:
+    (demo_copy / MARKER).unlink()
+    exclude = demo_copy / ".git" / "info" / "exclude"
+    exclude.write_text(exclude.read_text().replace(MARKER, ""))
+    assert not is_unfinished_demo(demo_copy)
+    assert main(["demo", str(demo_copy), "--no-open"]) == 2
+
+
+def test_more_experiments_than_named_ones_come_from_a_sweep() -> None:
+    for baseline in demo_baselines():
+        plan = experiment_plan(baseline, 40)
+        assert plan[: len(baseline.experiments)] == list(baseline.experiments)
+        assert len({name for name, _ in plan}) == 40
+        assert len({frozenset(sets) for _, sets in plan}) == 40

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import posixpath
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,10 +97,21 @@ def select_params(config: Any, keys: Sequence[str]) -> Any:
     return selected
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Join UTF-16 surrogate pairs that YAML escapes like `"\\ud83d\\ude00"` leave behind, as
+    a JSON reader of DVC's output would; a lone surrogate (not printable) becomes U+FFFD."""
+    if _SURROGATE.search(text) is None:
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def json_key(key: Any) -> str:
     """A mapping key as `json.dumps` writes it (what `dvc exp show --json` prints)."""
     if isinstance(key, str):
-        return key
+        return clean_text(key)
     if key is True:
         return "true"
     if key is False:
@@ -121,7 +133,9 @@ def _float_key(value: float) -> str:
 
 def json_value(value: Any) -> Any:
     """A value as DVC's JSON output shows it: dates ISO, tuples/sets as lists, bytes as text."""
-    if value is None or isinstance(value, bool | int | float | str):
+    if isinstance(value, str):
+        return clean_text(value)
+    if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, dt.date | dt.time):  # datetime is a date
         return value.isoformat()

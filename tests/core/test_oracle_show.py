@@ -8,9 +8,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from cd4ml_tui.core.reader import NOT_IN_CACHE
 from cd4ml_tui.core.repo import list_revisions, open_repo
 from cd4ml_tui.core.values import read_values
+from tests import builders
 from tests.core.oracle import differences, dvc_view, ours_view
 from tests.core.zoo import zoo_repo
 
@@ -53,6 +56,16 @@ def test_zoo_values_equal_dvc_exp_show(zoo_repo: Path, tmp_path: Path) -> None:
     # and again through the persistent cache (cold write, then warm read)
     _ours(repo, use_cache=True)
     assert differences(dvc, ours_view(_ours(repo, use_cache=True))) == []
+
+
+@pytest.mark.parametrize("build", [builders.make_varied_formats, builders.make_dvc2_cache])
+def test_more_layouts_equal_dvc_exp_show(build, tmp_path: Path) -> None:
+    """TOML metrics, a params file no stage uses, a sub-folder pipeline (varied formats); a
+    DVC 2 lock and cache layout next to a DVC 3 one (dvc2 cache)."""
+    repo = build(tmp_path / "repo")
+    dvc = dvc_view(repo)
+    assert len(dvc) >= 3
+    assert differences(dvc, ours_view(_ours(repo))) == []
 
 
 def test_corrupt_files_fail_where_dvc_fails(corrupt_metrics_repo: Path, tmp_path: Path) -> None:

@@ -51,9 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.config import load_settings
     from cd4ml_tui.core.errors import PromotionError
-    from cd4ml_tui.core.promote import message_values, plan_promotion
+    from cd4ml_tui.core.promote import plan_promotion
     from cd4ml_tui.core.promote_write import PushError, apply, push
     from cd4ml_tui.core.repo import open_repo, resolve_revision
+    from cd4ml_tui.core.tagmessage import message_values
 
     with open_repo(args.repo) as repo:
         revision = resolve_revision(repo, args.rev)

@@ -17,7 +17,6 @@ from typing import Literal
 
 from cd4ml_tui.core.artifacts import (
     Registry,
-    VersionChoices,
     latest_version,
     list_artifacts,
     plain_release_versions,
@@ -28,7 +27,7 @@ from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.gitobjects import run_git
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.core.repo import Repo
-from cd4ml_tui.core.tagmessage import message_values, read_baseline_values, tag_message
+from cd4ml_tui.core.tagmessage import tag_message
 
 Bump = Literal["patch", "minor", "major"]
 TagKind = Literal["register", "assign", "release"]
@@ -44,7 +43,12 @@ class VersionOnCommitError(PromotionError):
 
 
 class InvalidNameError(PromotionError):
-    """An artifact, stage, version or branch name that GTO or git would reject."""
+    """An artifact, stage, version or branch name that GTO or git would reject. `field` says
+    which one, so a form can mark it."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NoIdentityError(PromotionError):
@@ -146,11 +150,11 @@ def git_ok(repo: Repo, *args: str) -> bool:
     return proc.returncode == 0
 
 
-def _check_ref_format(repo: Repo, ref: str, what: str) -> None:
+def _check_ref_format(repo: Repo, ref: str, what: str, field: str) -> None:
     if not git_ok(repo, "check-ref-format", ref):
         name = ref.split("/", 2)[-1]
         raise InvalidNameError(
-            f"{what} {name!r} is not a valid git ref name (git check-ref-format)"
+            f"{what} {name!r} is not a valid git ref name (git check-ref-format)", field
         )
 
 
@@ -160,24 +164,29 @@ def _check_names(artifact: str | None, version: str, stage: str | None, registry
     if artifact is not None and not check_string_is_valid(artifact, regex=fullname_re):
         raise InvalidNameError(
             f"invalid artifact name {artifact!r}: GTO allows letters, digits, '-', '_', '/', "
-            "starting and ending with a letter or digit (`folder:name` for a sub-folder)"
+            "starting and ending with a letter or digit (`folder:name` for a sub-folder)",
+            "artifact",
         )
     from gto.versions import SemVer
 
     if not SemVer.is_valid(version):
         raise InvalidNameError(
-            f"invalid version {version!r}: use semantic versioning with a 'v', like v1.2.3"
+            f"invalid version {version!r}: use semantic versioning with a 'v', like v1.2.3",
+            "version",
         )
     if stage is None:
         return
     if not check_string_is_valid(stage, regex=name_re):
         raise InvalidNameError(
             f"invalid stage name {stage!r}: GTO allows letters, digits, '-', '_', '/', "
-            "starting and ending with a letter or digit"
+            "starting and ending with a letter or digit",
+            "stage",
         )
     if registry.stages is not None and stage not in registry.stages:
         allowed = ", ".join(registry.stages) or "none"
-        raise InvalidNameError(f"stage {stage!r} is not allowed by .gto (stages: {allowed})")
+        raise InvalidNameError(
+            f"stage {stage!r} is not allowed by .gto (stages: {allowed})", "stage"
+        )
 
 
 def _default_remote(repo: Repo) -> str:
@@ -315,18 +324,20 @@ def validate(repo: Repo, plan: PromotionPlan, registry: Registry | None = None) 
     registry = registry if registry is not None else read_registry(repo)
     check_identity(repo)
     for tag in plan.tags:
-        _check_ref_format(repo, tag.ref, "tag")
+        _check_ref_format(repo, tag.ref, "tag", "stage" if tag.kind == "assign" else "version")
         if plan.artifact is not None:
             parsed = parse_name(tag.name, raise_on_fail=False)
             expected = plan.version if tag.kind == "register" else plan.stage
             key = VERSION if tag.kind == "register" else STAGE
             if not parsed or parsed[NAME] != plan.artifact or parsed.get(key) != expected:
-                raise InvalidNameError(f"tag {tag.name!r} would not read back as {plan.artifact}")
+                raise InvalidNameError(
+                    f"tag {tag.name!r} would not read back as {plan.artifact}", "artifact"
+                )
         if tag.name in registry.by_name:
             raise DuplicateVersionError(_exists(plan, tag))
     _check_versions(plan, registry)
     if plan.branch:
-        _check_ref_format(repo, f"refs/heads/{plan.branch}", "branch")
+        _check_ref_format(repo, f"refs/heads/{plan.branch}", "branch", "branch")
         if git_ok(repo, "rev-parse", "-q", "--verify", f"refs/heads/{plan.branch}"):
             raise PromotionError(f"branch {plan.branch!r} already exists: name another one")
     if plan.remote:
@@ -376,25 +387,3 @@ def format_command(argv: tuple[str, ...]) -> str:
     return " ".join(
         "<message>" if i and argv[i - 1] == "-m" else shlex.quote(arg) for i, arg in enumerate(argv)
     )
-
-
-__all__ = [
-    "BUMPS",
-    "DuplicateVersionError",
-    "InvalidNameError",
-    "NoIdentityError",
-    "PlannedTag",
-    "PromotionPlan",
-    "VersionChoices",
-    "VersionOnCommitError",
-    "check_identity",
-    "default_branch_name",
-    "format_command",
-    "known_artifacts",
-    "latest_version",
-    "message_values",
-    "plan_promotion",
-    "read_baseline_values",
-    "validate",
-    "version_choices",
-]

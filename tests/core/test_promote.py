@@ -13,13 +13,12 @@ from cd4ml_tui.core.artifacts import list_artifacts, read_registry, registry_sta
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.core.promote import (
     default_branch_name,
-    message_values,
     plan_promotion,
     version_choices,
 )
 from cd4ml_tui.core.promote_write import apply, undo
 from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
-from cd4ml_tui.core.tagmessage import format_value
+from cd4ml_tui.core.tagmessage import format_value, message_values
 from tests.promote_support import (
     fingerprint,
     git,

@@ -46,7 +46,8 @@ def cell_text(row: DeltaRow, cell: DeltaCell, precision: int) -> Text:
     style = BEST if cell.best else ""
     if row.column.kind == "param" and cell.changed:
         style = f"bold {CHANGED}"
-    text = Text(format_number(cell.value, precision), style=style)
+    text = Text()
+    text.append(format_number(cell.value, precision), style=style)
     delta = format_delta(cell, precision)
     if delta:
         colour = BETTER if cell.better is True else WORSE if cell.better is False else "dim"

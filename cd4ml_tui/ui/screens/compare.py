@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -158,7 +159,7 @@ class CompareScreen(Screen[None]):
 
     def on_compare_screen_prepared(self, message: Prepared) -> None:
         if message.baseline is None:
-            self.query_one("#compare-title", Static).update(f"[red]{message.error}[/]")
+            self.query_one("#compare-title", Static).update(Text(message.error, style="red"))
             self.notify(message.error, title="Cannot compare", severity="error")
             return
         self.baseline, self.compared = message.baseline, message.compared
@@ -188,10 +189,13 @@ class CompareScreen(Screen[None]):
         table = self.query_one(DeltaTable)
         table.show(self.comparison, names, by_key, self.only_changed)
         changed = sum(1 for row in self.comparison.rows if row.changed)
-        title = f"[b]{len(self.compared)}[/b] revision(s) against [b]◆ {names[0]}[/b]"
-        self.query_one("#compare-title", Static).update(
-            f"{title} · {changed} of {len(self.comparison.rows)} rows differ"
+        title = Text.assemble(
+            (str(len(self.compared)), "bold"),
+            " revision(s) against ",
+            (f"◆ {names[0]}", "bold"),
+            f" · {changed} of {len(self.comparison.rows)} rows differ",
         )
+        self.query_one("#compare-title", Static).update(title)
         hidden = table.hidden_params
         status = f"{hidden} unchanged params hidden (o shows them) · " if hidden else ""
         legend = "↑ higher / ↓ lower is better · * guessed · underline: best · b: baseline"

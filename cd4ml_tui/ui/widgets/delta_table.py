@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -93,7 +94,10 @@ class DeltaTable(DataTable[Text]):
                 key=row_key(row),
             )
         if self.row_count:
-            self.cursor_coordinate = self.validate_cursor_coordinate(cursor)
+            # First fill: start on the first metric of the first compared revision.
+            first = cursor == Coordinate(0, 0)
+            target = Coordinate(1, FIRST_REVISION_COLUMN) if first else cursor
+            self.cursor_coordinate = self.validate_cursor_coordinate(target)
 
     def revision_under_cursor(self) -> Revision | None:
         """The compared revision of the cursor's column; None on the key/dir/baseline columns."""

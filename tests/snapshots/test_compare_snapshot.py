@@ -1,0 +1,46 @@
+"""SVG snapshots of the compare screen's deltas and plots panes on the demo repo (160x48).
+
+Update after a deliberate change with `pytest tests/snapshots --snapshot-update` and review the
+SVGs. Experiment shas differ between builds of the demo, so the screen shows names only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.compare_host import host_for
+
+pytestmark = pytest.mark.slow
+SIZE = (160, 48)
+
+
+async def _settled(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_deltas_pane(demo_repo: Path, snap_compare: Any) -> None:
+    app, repo = host_for(demo_repo, ["main", "epochs-20", "lr-0.1", "feature/wider"])
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=_settled)
+    finally:
+        repo.close()
+
+
+def test_plots_pane(demo_repo: Path, snap_compare: Any) -> None:
+    app, repo = host_for(demo_repo, ["main", "epochs-20", "lr-0.1"])
+
+    async def to_plots(pilot: Any) -> None:
+        await _settled(pilot)
+        await pilot.press("tab")
+        await _settled(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=to_plots)
+    finally:
+        repo.close()

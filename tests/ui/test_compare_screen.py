@@ -1,0 +1,163 @@
+"""Pilot tests of the compare screen on the real demo repo: from the main screen (mark two rows,
+`c`), direction colours from config and from names, `o`, `b`, and the plots tab with `[`/`]`.
+Expected numbers come from the core, computed independently of the screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.widgets import TabbedContent
+
+from cd4ml_tui.core.compare import compare
+from cd4ml_tui.core.compare_report import format_delta
+from cd4ml_tui.core.config import Settings
+from cd4ml_tui.core.model import ColumnKey, RevisionValues
+from cd4ml_tui.delta_text import BETTER, WORSE
+from cd4ml_tui.ui.screens.compare import CompareScreen
+from cd4ml_tui.ui.widgets.delta_table import DeltaTable
+from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
+from tests.ui.compare_host import host_for
+from tests.ui.helpers import SIZE, running, settle, table
+
+pytestmark = [pytest.mark.slow, pytest.mark.anyio]
+
+ACCURACY = ColumnKey("metric", "metrics.json", "accuracy")
+
+
+def compare_screen(app: Any) -> CompareScreen:
+    screen = app.screen
+    assert isinstance(screen, CompareScreen)
+    return screen
+
+
+def row_cells(app: Any, key: str) -> list[Text]:
+    return list(app.screen.query_one(DeltaTable).get_row(key))
+
+
+def styles(text: Text) -> str:
+    return " ".join(str(span.style) for span in text.spans) + " " + str(text.style)
+
+
+def by_label(values: list[RevisionValues], label: str) -> RevisionValues:
+    return next(v for v in values if v.revision.label == label)
+
+
+async def test_mark_two_rows_and_c_shows_signed_deltas(demo_repo):
+    async with running(demo_repo) as (app, pilot):
+        grid = table(app)
+        shown = [v.revision.label for v in grid.shown_values]
+        for label in ("main", "epochs-20"):
+            grid.move_cursor(shown.index(label))
+            await pilot.press("space")
+        await pilot.press("c")
+        await settle(app, pilot)
+        screen = compare_screen(app)
+        base, other = by_label(grid.rows_loaded, "main"), by_label(grid.rows_loaded, "epochs-20")
+        assert screen.baseline == base and screen.compared == [other]
+        expected = compare(base, [other], Settings()).row(ACCURACY)
+        assert expected is not None and expected.cells[0].diff is not None
+        cells = row_cells(app, "metric:metrics.json:accuracy")
+        delta = format_delta(expected.cells[0])
+        assert delta.startswith(("▲ +", "▼ -")) and delta in cells[3].plain
+        assert str(base.get(ACCURACY)) in cells[2].plain
+        # accuracy: higher is better, guessed from the name; the colour follows the sign
+        assert cells[1].plain == "↑ max*"
+        colour = BETTER if expected.cells[0].diff > 0 else WORSE
+        assert colour in styles(cells[3])
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CompareScreen)
+
+
+async def test_configured_direction_overrides_the_name(demo_repo):
+    settings = Settings(metric_directions={"accuracy": "min"})
+    host, repo = host_for(demo_repo, ["main", "epochs-20"], settings)
+    try:
+        async with host.run_test(size=SIZE) as pilot:
+            await settle(host, pilot)
+            screen = compare_screen(host)
+            cell = screen.comparison.row(ACCURACY).cells[0]  # type: ignore[union-attr]
+            assert cell.diff > 0 and cell.better is False  # more accuracy is worse, as configured
+            cells = row_cells(host, "metric:metrics.json:accuracy")
+            assert cells[1].plain == "↓ min"  # configured: no "*"
+            assert WORSE in styles(cells[3]) and BETTER not in styles(cells[3])
+            loss = row_cells(host, "metric:metrics.json:loss")  # still guessed from the name
+            assert loss[1].plain == "↓ min*" and BETTER in styles(loss[3])
+    finally:
+        repo.close()
+
+
+async def test_o_toggles_unchanged_params_and_b_changes_the_baseline(demo_repo):
+    host, repo = host_for(demo_repo, ["main", "epochs-20", "lr-0.1"])
+    try:
+        async with host.run_test(size=SIZE) as pilot:
+            await settle(host, pilot)
+            screen = compare_screen(host)
+            delta = host.screen.query_one(DeltaTable)
+            params = [row for row in screen.comparison.params]  # type: ignore[union-attr]
+            changed = {f"param:{r.column.path}:{r.column.key}" for r in params if r.changed}
+            unchanged = {f"param:{r.column.path}:{r.column.key}" for r in params} - changed
+            assert changed and unchanged
+            keys = {str(k.value) for k in delta.rows}
+            assert changed <= keys and not unchanged & keys
+            await pilot.press("o")
+            keys = {str(k.value) for k in delta.rows}
+            assert changed | unchanged <= keys
+            await pilot.press("o")
+            assert not unchanged & {str(k.value) for k in delta.rows}
+            # b on the lr-0.1 column: it becomes the baseline, main takes its place
+            delta.focus()
+            delta.move_cursor(row=1, column=4)
+            await pilot.press("b")
+            await pilot.pause()
+            assert screen.baseline is not None and screen.baseline.revision.label == "lr-0.1"
+            assert [v.revision.label for v in screen.compared] == ["epochs-20", "main"]
+            header = [str(c.label) for c in delta.columns.values()]
+            assert header[2] == "◆ lr-0.1 (base)"
+    finally:
+        repo.close()
+
+
+async def test_tab_to_plots_and_brackets_cycle_the_metric(demo_repo):
+    host, repo = host_for(demo_repo, ["main", "epochs-20", "lr-0.1"])
+    try:
+        async with host.run_test(size=SIZE) as pilot:
+            await settle(host, pilot)
+            await pilot.press("tab")
+            await settle(host, pilot)
+            assert host.screen.query_one(TabbedContent).active == "plots"
+            panel = host.screen.query_one(PlotPanel)
+            metrics = panel.metrics
+            assert metrics[0] == ACCURACY and panel.current_metric == ACCURACY
+            await pilot.press("right_square_bracket")
+            assert panel.current_metric == metrics[1]
+            assert str(panel.query_one("#bars-heading").render()).startswith(metrics[1].key)
+            await pilot.press("left_square_bracket", "left_square_bracket")
+            assert panel.current_metric == metrics[-1]
+            # dvc.yaml plots arrive from the worker: one heading per plot
+            headings = [str(w.render()) for w in panel.query(".plot-heading.dvc-plot")]
+            assert headings == [
+                "Training curves",
+                "plots/confusion.json",
+                "plots/train.csv",
+                "plots/importance.png",
+            ]
+            await pilot.press("tab", "tab")
+            assert host.screen.query_one(TabbedContent).active == "deltas"
+    finally:
+        repo.close()
+
+
+async def test_one_experiment_is_compared_with_its_baseline_commit(demo_repo):
+    host, repo = host_for(demo_repo, ["lr-0.1"])
+    try:
+        async with host.run_test(size=SIZE) as pilot:
+            await settle(host, pilot)
+            screen = compare_screen(host)
+            experiment = screen.compared[0].revision
+            assert screen.baseline is not None
+            assert screen.baseline.revision.rev == experiment.baseline
+            assert screen.baseline.revision.label == "main"
+    finally:
+        repo.close()

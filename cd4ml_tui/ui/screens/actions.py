@@ -58,7 +58,9 @@ class RevisionActions:
         try:
             return getattr(importlib.import_module(f"cd4ml_tui.ui.screens.{module}"), name)
         except (ImportError, AttributeError) as err:
-            self.app.notify(f"The {module} screen is not available: {err}", severity="warning")
+            self.app.notify(
+                f"The {module} screen is not available: {err}", severity="warning", markup=False
+            )
             return None
 
     def _current(self) -> RevisionValues | None:
@@ -99,7 +101,9 @@ class RevisionActions:
             head = current.revision
             parent = baseline_rev(head)
             if parent is None:
-                self.app.notify(f"{head.label} has no parent to diff against.", severity="warning")
+                self.app.notify(
+                    f"{head.label} has no parent to diff against.", severity="warning", markup=False
+                )
                 return
             base = self.revisions.get(parent) or Revision(rev=parent, kind="commit")
         screen = self._screen_class("diff", "DiffScreen")

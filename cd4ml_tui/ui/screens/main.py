@@ -191,12 +191,15 @@ class MainScreen(RevisionActions, Screen[None]):
             self.table.set_rows(self._pending)
         self._pending = []
         if message.error is not None:
-            self.notify(message.error, title="Cannot read the repository", severity="error")
+            self.notify(
+                message.error, title="Cannot read the repository", severity="error", markup=False
+            )
         elif not self.repo.has_dvc:
             self.notify(
                 f"DVC is not set up in {self.repo.root} (no .dvc folder): showing revisions only.",
                 title="No DVC",
                 severity="warning",
+                markup=False,
             )
         if self.filter_text:
             self._apply_filter(self.filter_text, announce=False)
@@ -246,7 +249,7 @@ class MainScreen(RevisionActions, Screen[None]):
         except QueryError as err:
             bar.add_class("-invalid")
             if announce:
-                self.notify(str(err), title="Bad filter", severity="error")
+                self.notify(str(err), title="Bad filter", severity="error", markup=False)
             return False
         bar.remove_class("-invalid")
         self.filter_text = text.strip()

@@ -31,9 +31,9 @@ def _files_table(title: str, files: Mapping[str, FlatValues]) -> Table:
     table.add_column()
     table.add_row(Text(title, style="bold underline"), "")
     for path, flat in files.items():
-        table.add_row(Text(path, style="italic"), "")
+        table.add_row(Text(path, style="italic"), "")  # a file, then its keys
         for key, value in flat.items():
-            table.add_row(Text("  " + key), exact(value))
+            table.add_row(Text("  " + key), Text(exact(value)))
     return table
 
 
@@ -49,18 +49,18 @@ def render_details(values: RevisionValues, revisions: Mapping[str, Revision]) ->
     title.append(("  " + " · ".join(facts)) if facts else "", style="italic")
     head.add_row("name", title)
     if not revision.is_workspace:
-        head.add_row("sha", revision.rev)
+        head.add_row("sha", Text(revision.rev))
     if revision.baseline:
         base = revisions.get(revision.baseline)
-        head.add_row("baseline", f"{revision.baseline[:7]} {base.label if base else ''}".strip())
+        head.add_row("baseline", Text(f"{revision.baseline[:7]} {base.label if base else ''}"))
     if revision.refs:
-        head.add_row("refs", "\n".join(revision.refs))
+        head.add_row("refs", Text("\n".join(revision.refs)))
     if revision.author:
-        head.add_row("author", revision.author)
+        head.add_row("author", Text(revision.author))
     if revision.timestamp:
-        head.add_row("date", revision.timestamp)
+        head.add_row("date", Text(revision.timestamp))
     if revision.message:
-        head.add_row("message", revision.message.strip())
+        head.add_row("message", Text(revision.message.strip()))
     parts: list[RenderableType] = [head, ""]
     if values.metrics:
         parts += [_files_table("Metrics", values.metrics), ""]
@@ -72,7 +72,7 @@ def render_details(values: RevisionValues, revisions: Mapping[str, Revision]) ->
         errors.add_column()
         errors.add_row(Text("Errors", style="bold underline red"), "")
         for path, message in values.errors.items():
-            errors.add_row(path, message)
+            errors.add_row(Text(path), Text(message))
         parts.append(errors)
     if not (values.metrics or values.params or values.errors):
         parts.append(Text("No params or metrics in this revision.", style="dim"))

@@ -71,6 +71,10 @@ class RefsPane(Tree[str]):
         for ref, node in self._leaves.items():
             node.set_label(self._label(ref))
 
+    def leaf(self, ref: str) -> TreeNode[str] | None:
+        """The tree node of `ref` (e.g. to move the cursor to it)."""
+        return self._leaves.get(ref)
+
     def commit_of(self, ref: str) -> str | None:
         return self._commit_of.get(ref)
 

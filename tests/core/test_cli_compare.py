@@ -1,0 +1,104 @@
+"""`cd4ml-tui compare` end to end on the demo repo: N-way JSON, Markdown, unchanged rows, errors.
+
+Expected values are read straight from the core reader, independently of the compare module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cd4ml_tui.cli import main
+from cd4ml_tui.core.model import ColumnKey, RevisionValues
+from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+from cd4ml_tui.core.values import read_values
+
+ACCURACY = ColumnKey("metric", "metrics.json", "accuracy")
+LR = ColumnKey("param", "params.yaml", "train.lr")
+SEED = ColumnKey("param", "params.yaml", "data.seed")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def values_of(root: Path, names: list[str]) -> list[RevisionValues]:
+    with open_repo(root) as repo:
+        listed = list_revisions(repo)
+        revisions = [resolve_revision(repo, name, listed) for name in names]
+        return list(read_values(repo, revisions, use_cache=False))
+
+
+def test_nway_json(demo_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    names = ["main", "epochs-20", "lr-0.1", "feature/wider"]
+    code, out, _ = run(capsys, "compare", *names, "--json", "--no-cache", "-C", str(demo_repo))
+    assert code == 0
+    doc: dict[str, Any] = json.loads(out)
+    assert doc["baseline"] == "main" and doc["revisions"] == names[1:]
+    base, *others = values_of(demo_repo, names)
+    acc = doc["metrics"]["metrics.json"]["accuracy"]
+    assert acc["old"] == base.get(ACCURACY)
+    assert acc["new"] == {n: v.get(ACCURACY) for n, v in zip(names[1:], others, strict=True)}
+    for name, other in zip(names[1:], others, strict=True):
+        assert acc["diff"][name] == other.get(ACCURACY) - base.get(ACCURACY)
+        assert acc["better"][name] is (other.get(ACCURACY) > base.get(ACCURACY))
+    best = max([base, *others], key=lambda v: v.get(ACCURACY))
+    assert acc["best"] == [names[[base, *others].index(best)]]
+    assert acc["direction"] == "max" and acc["inferred"] is True
+    lr = doc["params"]["params.yaml"]["train.lr"]
+    assert lr["changed"] == ["lr-0.1"] and "direction" not in lr
+    # Without --all a row that no revision changes is left out; with --all it is there.
+    assert base.get(SEED) == others[0].get(SEED) == others[1].get(SEED) == others[2].get(SEED)
+    assert "data.seed" not in doc["params"]["params.yaml"]
+    code, out, _ = run(capsys, "compare", *names, "--json", "--all", "--no-cache",
+                       "-C", str(demo_repo))  # fmt: skip
+    assert json.loads(out)["params"]["params.yaml"]["data.seed"]["changed"] == []
+
+
+def test_markdown(demo_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "compare", "main", "epochs-20", "lr-0.1", "--md", "--no-cache",
+                       "-C", str(demo_repo))  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    assert "| Path | Key | main (baseline) | epochs-20 | lr-0.1 |" in lines
+    row = next(line for line in lines if line.startswith("| metrics.json | accuracy ↑ |"))
+    base, better, worse = values_of(demo_repo, ["main", "epochs-20", "lr-0.1"])
+    assert better.get(ACCURACY) > base.get(ACCURACY) > worse.get(ACCURACY)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert "▲" in cells[3] and "✅ better" in cells[3] and cells[3].startswith("**")
+    assert "▼" in cells[4] and "❌ worse" in cells[4]
+    assert "data.seed" not in out  # unchanged: left out without --all
+
+
+def test_table_output(demo_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "compare", "main", "lr-0.1", "--no-cache", "-C", str(demo_repo))
+    assert code == 0
+    assert "accuracy" in out and "lr-0.1" in out and "▼" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["main", "no-such-rev"], "unknown revision 'no-such-rev'"),
+        (["main", "lr-0.01"], "ambiguous"),  # the same experiment name under two baselines
+        (["main", "main"], "given twice"),
+    ],
+)
+def test_bad_revisions_exit_2(
+    demo_repo: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "compare", *argv, "--json", "--no-cache", "-C", str(demo_repo))
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_ambiguous_name_lists_candidates(demo_repo: Path, capsys: pytest.CaptureFixture[str]):
+    code, _, err = run(capsys, "compare", "main", "lr-0.01", "--no-cache", "-C", str(demo_repo))
+    assert code == 2
+    assert err.count("lr-0.01 (") == 2  # both candidates, each with its sha and baseline

@@ -38,7 +38,7 @@ NOISE_LABELS = {"execution_count": "execution count", "id": "cell id", "metadata
 NOISE_TOGGLES = {
     "execution_count": "execution counts",
     "id": "cell ids",
-    "metadata": "metadata-only changes",
+    "metadata": "metadata-only",
 }
 
 

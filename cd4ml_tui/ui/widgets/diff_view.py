@@ -165,10 +165,10 @@ class DiffView(Widget):
         self.query_one("#diff-status", Static).update(self._status())
         if not message.diff.files:
             text = f"No changes between {self.base.label} and {self.head.label}."
-            self.query_one(DiffPane).show(Text(text), "", keep_scroll=False)
+            self.query_one(DiffPane).show("", Text(text), keep_scroll=False)
 
     def on_diff_view_load_failed(self, message: LoadFailed) -> None:
-        self.query_one(DiffPane).show(Text(message.error, style="red"), "", keep_scroll=False)
+        self.query_one(DiffPane).show("", Text(message.error, style="red"), keep_scroll=False)
         self.notify(message.error, severity="error")
 
     def on_file_list_highlighted(self, message: FileList.Highlighted) -> None:

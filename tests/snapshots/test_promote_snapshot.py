@@ -1,0 +1,58 @@
+"""SVG snapshot of the promote dialog on the demo repo's `main` (a baseline: its sha is the same
+on every build), hosted by a tiny app so that nothing else on screen can vary.
+
+Update after a deliberate change with `pytest tests/snapshots --snapshot-update` and review the SVG.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+
+from cd4ml_tui.core.config import Settings, load_settings
+from cd4ml_tui.core.model import RevisionValues
+from cd4ml_tui.core.repo import Repo, open_repo, resolve_revision
+from cd4ml_tui.core.values import read_values
+from cd4ml_tui.ui.screens.promote import PromoteScreen
+
+pytestmark = pytest.mark.slow
+SIZE = (120, 36)
+
+
+class PromoteHost(App[None]):
+    """Just the dialog, over an empty screen."""
+
+    def __init__(self, repo: Repo, settings: Settings, values: RevisionValues) -> None:
+        super().__init__()
+        self.repo, self.settings, self.values = repo, settings, values
+
+    def on_mount(self) -> None:
+        self.push_screen(PromoteScreen(self.repo, self.settings, self.values.revision, self.values))
+
+
+async def _settled(pilot: Any) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    await pilot.click("#stage")
+    await pilot.press(*"prod")
+    await pilot.click("#branch-on")
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    pilot.app.screen.set_focus(None)  # no blinking cursor in the picture
+    await pilot.pause()
+
+
+def test_promote_dialog(demo_repo: Path, snap_compare: Any) -> None:
+    repo = open_repo(demo_repo)
+    try:
+        revision = resolve_revision(repo, "main")
+        [values] = read_values(repo, [revision], use_cache=False)
+        app = PromoteHost(repo, load_settings(repo.root), values)
+        assert snap_compare(app, terminal_size=SIZE, run_before=_settled)
+    finally:
+        repo.close()

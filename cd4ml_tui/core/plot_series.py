@@ -23,8 +23,13 @@ class PlotDataError(Exception):
     """A revision's plot data does not fit its definition (worded as DVC words it)."""
 
 
-def number_or_text(cell: str) -> Any:
-    """A CSV/TSV cell as a plot reads it: an int or float when it is one, else the text."""
+def number_or_text(cell: Any) -> Any:
+    """A CSV/TSV cell as a plot reads it: an int or float when it is one, else the text.
+
+    A short row's missing cells (None) and a long row's extra cells (a list) stay as they are.
+    """
+    if not isinstance(cell, str):
+        return cell
     text = cell.strip()
     if _INT.match(text):
         return int(text)
@@ -128,7 +133,7 @@ def _verified(axis: Any, points: dict[str, list[dict[str, Any]]]) -> list[tuple[
         if file in points:
             first = points[file][0] if points[file] else None
             if first is None or name not in first:
-                found = ", ".join(first or {})
+                found = ", ".join(str(k) for k in first or {})
                 raise PlotDataError(
                     f"Could not find provided field ('{name}') in data fields ('{found}')."
                 )

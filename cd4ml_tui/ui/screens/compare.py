@@ -274,4 +274,6 @@ class CompareScreen(Screen[None]):
             placeholder.update("The diff view is not available in this build.")
             return
         placeholder.update(f"{self.baseline.revision.label} → {head.label}")
-        pane.mount(DiffView(self.repo, self.baseline.revision, head, classes="compare-diff"))
+        view = DiffView(self.repo, self.baseline.revision, head)
+        view.add_class("compare-diff")
+        pane.mount(view)

@@ -18,7 +18,7 @@ from textual_plotext import PlotextPlot
 from cd4ml_tui.core.compare import metric_bars, metric_direction, param_metric_points
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.core.plots import Plot
+from cd4ml_tui.core.plots import Plot, unique_names
 from cd4ml_tui.plot_draw import draw_metric_bars, draw_plot, draw_scatter
 
 
@@ -152,7 +152,7 @@ class PlotPanel(VerticalScroll):
         direction = metric_direction(metric, self.settings)
         scope = "every loaded row" if self.all_scope else "compared revisions"
         rows = self.all_rows if self.all_scope else self.compared
-        names = None if self.all_scope else self.names
+        names = unique_names([v.revision for v in rows]) if self.all_scope else self.names
         baseline = self.compared[0].revision.rev
         bars, missing = metric_bars(rows, metric, direction.direction, baseline, names)
         guessed = " (guessed)" if direction.inferred else ""

@@ -54,7 +54,8 @@ class DiffView(Widget):
         height: 1fr;
     }
     DiffView #diff-status {
-        height: 1;
+        height: auto;
+        max-height: 3;
         padding: 0 1;
         background: $panel;
         color: $text-muted;

@@ -17,6 +17,7 @@ from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.delta_text import BETTER, WORSE
 from cd4ml_tui.ui.screens.compare import CompareScreen
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
+from cd4ml_tui.ui.widgets.diff_view import DiffView
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
 from tests.ui.compare_host import host_for
 from tests.ui.helpers import SIZE, running, settle, table
@@ -143,7 +144,18 @@ async def test_tab_to_plots_and_brackets_cycle_the_metric(demo_repo):
                 "plots/train.csv",
                 "plots/importance.png",
             ]
-            await pilot.press("tab", "tab")
+            # The diff tab embeds the diff of the baseline and the first compared revision.
+            await pilot.press("tab")
+            await settle(host, pilot)
+            assert host.screen.query_one(TabbedContent).active == "diff"
+            view = host.screen.query_one(DiffView)
+            screen = compare_screen(host)
+            assert screen.baseline is not None
+            assert (view.base, view.head) == (
+                screen.baseline.revision,
+                screen.compared[0].revision,
+            )
+            await pilot.press("tab")
             assert host.screen.query_one(TabbedContent).active == "deltas"
     finally:
         repo.close()

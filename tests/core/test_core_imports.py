@@ -1,0 +1,47 @@
+"""The core never imports Textual, and its reader keeps heavy imports lazy (run in a subprocess,
+so that what other tests imported does not count)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+PROBE = """
+import importlib, json, pkgutil, sys
+import cd4ml_tui.core as core
+names = sorted(m.name for m in pkgutil.iter_modules(core.__path__, "cd4ml_tui.core."))
+for name in {first}:
+    importlib.import_module(name)
+heavy = ["textual", "dvc", "pandas", "nbdime", "gto", "ruamel", "scmrepo"]
+print(json.dumps({{"modules": names, "loaded": [h for h in heavy if h in sys.modules]}}))
+"""
+
+
+def _probe(first: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(first=first)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def test_no_core_module_imports_textual() -> None:
+    found = _probe("names")
+    assert "cd4ml_tui.core.values" in found["modules"]  # the probe saw the package
+    assert "textual" not in found["loaded"]
+
+
+def test_reader_modules_import_nothing_heavy() -> None:
+    reader = [
+        "cd4ml_tui.core.values",
+        "cd4ml_tui.core.reader",
+        "cd4ml_tui.core.table",
+        "cd4ml_tui.core.cache",
+        "cd4ml_tui.core.repo",
+        "cd4ml_tui.core.export",
+        "cd4ml_tui.commands.show",
+    ]
+    assert _probe(repr(reader))["loaded"] == []

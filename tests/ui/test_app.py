@@ -102,3 +102,27 @@ async def test_a_corrupt_metrics_file_shows_an_error_marker_and_details(corrupt_
         text = plain(app.query_one(DetailPane).query_one("#detail-body", Static).content)
         assert "Errors" in text and "metrics.json" in text
         assert bad.errors["metrics.json"].split("\n")[0][:40] in text
+
+
+@pytest.mark.slow
+async def test_gto_versions_and_stages_show_as_badges(demo_copy):
+    from cd4ml_tui.core.artifacts import registry_state
+    from cd4ml_tui.ui.widgets.refs_pane import RefsPane
+    from tests.builders import git
+
+    main_sha = git(demo_copy, "rev-parse", "main").strip()
+    git(demo_copy, "tag", "-a", "classifier@v1.0.0", "-m", "Registering", main_sha)
+    git(demo_copy, "tag", "-a", "classifier#prod#1", "-m", "Assigning", main_sha)
+    with open_repo(demo_copy) as repo:
+        expected = [badge.label for badge in registry_state(repo)[main_sha]]
+    assert expected == ["classifier@v1.0.0", "classifier#prod"]
+    async with running(demo_copy) as (app, pilot):
+        refs = app.query_one(RefsPane)
+        node = refs.leaf("refs/heads/main")
+        assert node is not None
+        assert str(node.label).endswith(" ".join(expected))
+        grid = table(app)
+        grid.move_cursor([v.revision.label for v in grid.shown_values].index("main"))
+        await pilot.pause()
+        text = plain(app.query_one(DetailPane).query_one("#detail-body", Static).content)
+        assert "registry  classifier@v1.0.0, classifier#prod" in text

@@ -82,12 +82,21 @@ class MainScreen(RevisionActions, Screen[None]):
             self.generation = generation
             self.error = error
 
+    class BadgesLoaded(Message):
+        """GTO registry facts by commit sha, e.g. {"abc...": ["model@v1.0.0", "model#prod"]}."""
+
+        def __init__(self, generation: int, badges: dict[str, list[str]]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.badges = badges
+
     def __init__(self, repo: Repo, settings: Settings, options: LoadOptions) -> None:
         super().__init__()
         self.repo = repo
         self.settings = settings
         self.options = options
         self.revisions: dict[str, Revision] = {}
+        self.badges: dict[str, list[str]] = {}  # commit sha -> GTO versions and stages
         self.filter_text = ""
         self.loading = False
         self._generation = 0
@@ -169,9 +178,39 @@ class MainScreen(RevisionActions, Screen[None]):
             return
         self.revisions = {r.rev: r for r in message.revisions}
         self.query_one(RefsPane).set_revisions(message.revisions)
+        self._load_badges(message.generation)
         self.query_one(ProgressBar).update(total=len(message.revisions), progress=0)
         if self._streaming:
             self.table.set_rows([])
+
+    @work(thread=True, exclusive=True, group="badges")
+    def _load_badges(self, generation: int) -> None:
+        """Read the GTO registry (versions and stages by commit) for the refs pane and details."""
+        from cd4ml_tui.core.artifacts import registry_state
+
+        try:
+            state = registry_state(self.repo)
+        except Cd4mlError as err:
+            self.app.call_from_thread(
+                self.notify, f"Registry: {err}", severity="warning", markup=False
+            )
+            return
+        badges = {sha: [badge.label for badge in found] for sha, found in state.items()}
+        self.post_message(self.BadgesLoaded(generation, badges))
+
+    def on_main_screen_badges_loaded(self, message: BadgesLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        self.badges = message.badges
+        refs = self.query_one(RefsPane)
+        by_ref = {}
+        for ref in refs.refs:
+            labels = self.badges.get(refs.commit_of(ref) or "", [])
+            if labels:
+                by_ref[ref] = " ".join(labels)
+        refs.set_badges(by_ref)
+        self.query_one(DetailPane).badges = self.badges
+        self.query_one(DetailPane).show(self.table.current, self.revisions)
 
     def on_main_screen_rows_loaded(self, message: RowsLoaded) -> None:
         if message.generation != self._generation:

@@ -37,8 +37,13 @@ def _files_table(title: str, files: Mapping[str, FlatValues]) -> Table:
     return table
 
 
-def render_details(values: RevisionValues, revisions: Mapping[str, Revision]) -> RenderableType:
-    """The pane's content for `values`; `revisions` (by rev) names the baseline."""
+def render_details(
+    values: RevisionValues,
+    revisions: Mapping[str, Revision],
+    badges: Mapping[str, list[str]] | None = None,
+) -> RenderableType:
+    """The pane's content for `values`; `revisions` (by rev) names the baseline, `badges` (by
+    commit) are its GTO versions and stages."""
     revision = values.revision
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -55,6 +60,9 @@ def render_details(values: RevisionValues, revisions: Mapping[str, Revision]) ->
         head.add_row("baseline", Text(f"{revision.baseline[:7]} {base.label if base else ''}"))
     if revision.refs:
         head.add_row("refs", Text("\n".join(revision.refs)))
+    registry = (badges or {}).get(revision.rev)
+    if registry:
+        head.add_row("registry", Text(", ".join(registry), style="bold"))
     if revision.author:
         head.add_row("author", Text(revision.author))
     if revision.timestamp:
@@ -82,6 +90,10 @@ def render_details(values: RevisionValues, revisions: Mapping[str, Revision]) ->
 class DetailPane(VerticalScroll):
     """A scrollable view of one revision; `enter` on the table expands it."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.badges: dict[str, list[str]] = {}  # commit sha -> GTO versions and stages
+
     def compose(self) -> ComposeResult:
         yield Static(Text("No revision selected.", style="dim"), id="detail-body")
 
@@ -90,5 +102,5 @@ class DetailPane(VerticalScroll):
         if values is None:
             body.update(Text("No revision selected.", style="dim"))
         else:
-            body.update(render_details(values, revisions))
+            body.update(render_details(values, revisions, self.badges))
         self.scroll_home(animate=False)

@@ -71,6 +71,11 @@ class RefsPane(Tree[str]):
         for ref, node in self._leaves.items():
             node.set_label(self._label(ref))
 
+    @property
+    def refs(self) -> list[str]:
+        """Every ref shown, as full ref names."""
+        return list(self._commit_of)
+
     def leaf(self, ref: str) -> TreeNode[str] | None:
         """The tree node of `ref` (e.g. to move the cursor to it)."""
         return self._leaves.get(ref)

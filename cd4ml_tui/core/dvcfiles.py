@@ -14,6 +14,7 @@ import json
 import posixpath
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -42,6 +43,8 @@ class Pipeline:
     uncached: tuple[str, ...] = ()  # outs with `cache: false`: DVC never reads them from cache
     stage_wdirs: dict[str, str] = field(default_factory=dict)  # stage name -> repo-relative wdir
     templated: bool = False  # uses vars / ${...} / foreach / matrix
+    # vars files' values the templated stages used: [(file, {dotted key: value})], stage order
+    tracked_vars: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,16 +194,41 @@ def _stage_params(entries: list[Any], wdir: str, path: str) -> list[tuple[str, t
     return [(join(wdir, file), tuple(keys)) for file, keys in merged.items()]
 
 
-def parse_pipeline(text: str, path: str) -> Pipeline:
-    """Read one dvc.yaml (its content `text`, repo-relative `path`) into a `Pipeline`."""
+def load_pipeline_data(text: str, path: str) -> dict[str, Any]:
+    """The raw content of one dvc.yaml, or a `DvcFileError` naming what is wrong."""
     try:
         data = parse_yaml_text(text, path)
     except Exception as err:
         raise DvcFileError(_yaml_error(err, path)) from None
     if not isinstance(data, dict):
         raise DvcFileError(f"'{path}': expected a mapping at the top level")
+    return data
+
+
+def is_templated(data: dict[str, Any]) -> bool:
+    """Whether DVC's resolver must run first: `vars`, `${...}`, `foreach` or `matrix`."""
+    if "vars" in data or _has_template(data):
+        return True
+    stages = data.get("stages")
+    return isinstance(stages, dict) and any(
+        isinstance(s, dict) and ("foreach" in s or "matrix" in s) for s in stages.values()
+    )
+
+
+def parse_pipeline(text: str, path: str) -> Pipeline:
+    """Read one dvc.yaml without templating (its content `text`, repo-relative `path`)."""
+    return build_pipeline(load_pipeline_data(text, path), path)
+
+
+def build_pipeline(
+    data: dict[str, Any],
+    path: str,
+    tracked_vars: Sequence[tuple[str, dict[str, Any]]] = (),
+    *,
+    templated: bool = False,
+) -> Pipeline:
+    """A `Pipeline` from dvc.yaml content (already resolved when it was templated)."""
     folder = posixpath.dirname(path)
-    templated = "vars" in data or _has_template(data)
     stages = data.get("stages") or {}
     if not isinstance(stages, dict):
         raise DvcFileError(f"'{path}': `stages` must be a mapping")
@@ -213,8 +241,7 @@ def parse_pipeline(text: str, path: str) -> Pipeline:
         if not isinstance(stage, dict):
             raise DvcFileError(f"'{path}': stage '{name}' must be a mapping")
         if "foreach" in stage or "matrix" in stage:
-            templated = True
-            continue
+            raise DvcFileError(f"'{path}': stage '{name}' is a template that was not resolved")
         wdir = stage.get("wdir") or "."
         if not isinstance(wdir, str):
             raise DvcFileError(f"'{path}': stage '{name}': `wdir` must be a string")
@@ -242,6 +269,7 @@ def parse_pipeline(text: str, path: str) -> Pipeline:
         uncached=tuple(uncached),
         stage_wdirs=wdirs,
         templated=templated,
+        tracked_vars=tuple(tracked_vars),
     )
 
 

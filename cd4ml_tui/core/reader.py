@@ -20,15 +20,17 @@ from cd4ml_tui.core.dvcfiles import (
     DvcFileError,
     OutHash,
     Pipeline,
+    build_pipeline,
+    is_templated,
+    load_pipeline_data,
     parse_dvc_file,
     parse_lock,
-    parse_pipeline,
 )
 from cd4ml_tui.core.errors import ParseError
 from cd4ml_tui.core.model import FlatValues, ValueKind
 from cd4ml_tui.core.repo import Repo
 from cd4ml_tui.core.sources import CommitSource, Source, WorkspaceSource
-from cd4ml_tui.core.values import parse_values
+from cd4ml_tui.core.values import flatten, parse_values
 
 NOT_IN_CACHE = "not in local DVC cache; `dvc pull` fetches it"
 NO_SUCH_FILE = "no such file in this revision"
@@ -111,6 +113,14 @@ class RevisionReader:
             for file in self._expand(source, outs, path):
                 self._read_file(source, outs, file, "param", tuple(keys), result)
 
+        for pipeline in pipelines:
+            for file, used in pipeline.tracked_vars:
+                if file in result.params or file in result.errors:
+                    continue  # DVC lists a vars file's used keys only when no stage names it
+                try:
+                    result.params.setdefault(file, {}).update(flatten(used, file))
+                except ParseError as err:
+                    result.errors[file] = str(err)
         if not with_metrics:
             return result
         metrics = [m for p in pipelines for m in p.stage_metrics]
@@ -121,14 +131,20 @@ class RevisionReader:
         return result
 
     def _pipeline(self, source: Source, path: str) -> Pipeline | str:
+        """The parsed dvc.yaml at `path`, or the one-line reason DVC could not load it.
+
+        Plain files are memoised by blob; templated ones are resolved per revision, since
+        what they resolve to depends on the vars files next to them."""
         key = source.memo_key(path)
         memo_key = (key, path) if key else None
         if memo_key and memo_key in self._pipelines:
             return self._pipelines[memo_key]
-        data = source.read(path)
         try:
-            text = (data or b"").decode("utf-8")
-            parsed: Pipeline | str = parse_pipeline(text, path)
+            text = (source.read(path) or b"").decode("utf-8")
+            data = load_pipeline_data(text, path)
+            if is_templated(data):
+                return _resolved_pipeline(data, path, source)
+            parsed: Pipeline | str = build_pipeline(data, path)
         except UnicodeDecodeError:
             parsed = f"unable to read: '{path}', is not valid utf-8"
         except DvcFileError as err:
@@ -257,6 +273,19 @@ class _OutIndex:
                 entries = self._reader.dvc_cache.dir_entries(out.md5) or {}
                 found += [f"{out.path}/{rel}" for rel in entries]
         return found
+
+
+def _resolved_pipeline(data: dict, path: str, source: Source) -> Pipeline | str:
+    from cd4ml_tui.core.templating import resolve
+
+    try:
+        resolved, tracked = resolve(data, path, source)
+        return build_pipeline(resolved, path, tracked, templated=True)
+    except DvcFileError as err:
+        return str(err)
+    except Exception as err:  # DVC's resolver: interpolation, missing vars file, ...
+        message = " ".join(str(err).split()) or type(err).__name__
+        return message if path in message else f"'{path}': {message}"
 
 
 def decode(data: bytes) -> str:

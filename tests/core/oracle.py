@@ -111,6 +111,8 @@ def differences(dvc: dict[str, Any], ours: dict[str, Any]) -> list[str]:
         if mine is None:
             problems.append(f"{rev}: listed by DVC, missing from ours")
             continue
+        if theirs["error"] and not theirs["params"] and not mine["errors"]:
+            problems.append(f"{rev}: DVC could not read this revision, ours reports no error")
         for kind in ("params", "metrics"):
             for path, their_flat in theirs[kind].items():
                 my_flat = mine[kind].get(path)

@@ -15,7 +15,7 @@ from cd4ml_tui.core.repo import list_revisions, open_repo
 from cd4ml_tui.core.values import read_values
 from tests import builders
 from tests.core.oracle import differences, dvc_view, ours_view
-from tests.core.zoo import zoo_repo
+from tests.core.zoo import build_templated, zoo_repo
 
 __all__ = ["zoo_repo"]
 
@@ -58,10 +58,13 @@ def test_zoo_values_equal_dvc_exp_show(zoo_repo: Path, tmp_path: Path) -> None:
     assert differences(dvc, ours_view(_ours(repo, use_cache=True))) == []
 
 
-@pytest.mark.parametrize("build", [builders.make_varied_formats, builders.make_dvc2_cache])
+@pytest.mark.parametrize(
+    "build", [builders.make_varied_formats, builders.make_dvc2_cache, build_templated]
+)
 def test_more_layouts_equal_dvc_exp_show(build, tmp_path: Path) -> None:
     """TOML metrics, a params file no stage uses, a sub-folder pipeline (varied formats); a
-    DVC 2 lock and cache layout next to a DVC 3 one (dvc2 cache)."""
+    DVC 2 lock and cache layout next to a DVC 3 one (dvc2 cache); `vars`, `${...}` and
+    `foreach` resolved by DVC's resolver (templated)."""
     repo = build(tmp_path / "repo")
     dvc = dvc_view(repo)
     assert len(dvc) >= 3

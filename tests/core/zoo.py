@@ -161,3 +161,65 @@ def build_zoo(root: Path) -> Path:
 def zoo_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The zoo (see module doc). DVC writes its own tmp files in it; tests must not change it."""
     return build_zoo(tmp_path_factory.mktemp("zoo") / "repo")
+
+
+TEMPLATED_DVC_YAML = """\
+vars:
+  - config.yaml
+stages:
+  train:
+    foreach: ${models}
+    do:
+      cmd: python train.py ${item} ${lr}
+      deps:
+        - train.py
+      params:
+        - lr
+      outs:
+        - out/${item}
+      metrics:
+        - scores/${item}.json:
+            cache: false
+  report:
+    cmd: python -c "open('report.txt', 'w').write('${report.title}')"
+    outs:
+      - report.txt
+metrics:
+  - summary-${report.kind}.json
+"""
+
+TEMPLATED_TRAIN = """\
+import json, pathlib, sys
+name, lr = sys.argv[1], float(sys.argv[2])
+pathlib.Path("out", name).mkdir(parents=True, exist_ok=True)
+pathlib.Path("out", name, "weights.txt").write_text(str(lr))
+pathlib.Path("scores").mkdir(exist_ok=True)
+pathlib.Path("scores", name + ".json").write_text(json.dumps({"acc": round(lr * len(name), 6)}))
+"""
+
+
+def build_templated(root: Path) -> Path:
+    """A pipeline with `vars`, `${...}` and `foreach` (DVC resolves it before reading params
+    and metrics), plus an experiment. The report stage uses `report.title` from the vars file
+    config.yaml, which no stage names, so DVC lists that key as a param of config.yaml."""
+    shell = RepoShell(root)
+    root.mkdir(parents=True)
+    shell.git("init", "-q", "-b", "main")
+    shell.dvc("init", "-q")
+    shell.dvc("config", "core.analytics", "false")
+    shell.write(
+        {
+            "dvc.yaml": TEMPLATED_DVC_YAML,
+            "train.py": TEMPLATED_TRAIN,
+            "params.yaml": "lr: 0.1\nmodels: [small, big]\n",
+            "config.yaml": "report:\n  title: Weekly\n  kind: short\n  unused: 1\n",
+            "summary-short.json": '{"rows": 2}\n',
+        }
+    )
+    shell.dvc("repro", "-q", "-P")
+    shell.commit_all("templated pipeline")
+    shell.git("tag", "v1")
+    shell.dvc("exp", "run", "-q", "-P", "-n", "lr-up", "-S", "lr=0.3")
+    shell.dvc("checkout", "-q", "--force")
+    shell.git("checkout", "-q", "--", ".")
+    return root

@@ -39,7 +39,7 @@ async def test_loads_every_revision_as_a_tree(demo_repo):
     async with running(demo_repo) as (app, _pilot):
         grid = table(app)
         assert grid.rows_loaded == expected
-        assert not main_screen(app).loading
+        assert not main_screen(app).reading
         shown = grid.view_rows
         assert len(shown) == len(expected)
         # Each experiment sits under its baseline; the last one of a group is drawn with └──.

@@ -98,7 +98,8 @@ class MainScreen(RevisionActions, Screen[None]):
         self.revisions: dict[str, Revision] = {}
         self.badges: dict[str, list[str]] = {}  # commit sha -> GTO versions and stages
         self.filter_text = ""
-        self.loading = False
+        self.reading = False  # a load is running (not `loading`: that would cover the screen)
+        self._progress = (0, 0)  # revisions read, revisions listed
         self._generation = 0
         self._streaming = True
         self._pending: list[RevisionValues] = []
@@ -123,8 +124,8 @@ class MainScreen(RevisionActions, Screen[None]):
         return self.query_one(RevisionTable)
 
     def on_mount(self) -> None:
-        self.action_reload()
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout
+        self.call_after_refresh(self.action_reload)  # paint the empty screen first
 
     # --- loading ------------------------------------------------------------------------------
     def action_reload(self) -> None:
@@ -132,7 +133,8 @@ class MainScreen(RevisionActions, Screen[None]):
         self._generation += 1
         self._streaming = not self.table.rows_loaded
         self._pending = []
-        self.loading = True
+        self._progress = (0, 0)
+        self.reading = True
         progress = self.query_one(ProgressBar)
         progress.update(total=None, progress=0)
         progress.display = True
@@ -180,6 +182,7 @@ class MainScreen(RevisionActions, Screen[None]):
         self.query_one(RefsPane).set_revisions(message.revisions)
         self._load_badges(message.generation)
         self.query_one(ProgressBar).update(total=len(message.revisions), progress=0)
+        self._progress = (0, len(message.revisions))
         if self._streaming:
             self.table.set_rows([])
 
@@ -216,15 +219,17 @@ class MainScreen(RevisionActions, Screen[None]):
         if message.generation != self._generation:
             return
         self.query_one(ProgressBar).update(total=message.total, progress=message.done)
+        self._progress = (message.done, message.total)
         if self._streaming:
             self.table.append_rows(message.rows)
         else:
             self._pending.extend(message.rows)
+        self._update_status()
 
     def on_main_screen_load_finished(self, message: LoadFinished) -> None:
         if message.generation != self._generation:
             return
-        self.loading = False
+        self.reading = False
         self.query_one(ProgressBar).display = False
         if not self._streaming and message.error is None:
             self.table.set_rows(self._pending)
@@ -248,8 +253,9 @@ class MainScreen(RevisionActions, Screen[None]):
     def _update_status(self) -> None:
         shown, total, sort_label = self._view
         parts = [f"[b]{self.repo.root.name}[/b]", f"{shown}/{total} revisions"]
-        if self.loading:
-            parts.append("loading…")
+        if self.reading:
+            done, total = self._progress
+            parts.append(f"reading {done}/{total}…" if total else "listing revisions…")
         if not self.repo.has_dvc:
             parts.append("[yellow]DVC not set up[/]")
         if sort_label:

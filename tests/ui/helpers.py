@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from textual.message import Message
 from textual.pilot import Pilot
 
 from cd4ml_tui.core.config import load_settings
@@ -29,13 +30,16 @@ async def settle(app: Cd4mlApp, pilot: Pilot[Any]) -> None:
 
 
 @asynccontextmanager
-async def running(path: Path, **options: Any) -> AsyncIterator[tuple[Cd4mlApp, Pilot[Any]]]:
-    """The app on `path` (the read-only fixtures are read without the persistent cache)."""
+async def running(
+    path: Path, message_hook: Callable[[Message], None] | None = None, **options: Any
+) -> AsyncIterator[tuple[Cd4mlApp, Pilot[Any]]]:
+    """The app on `path` (the read-only fixtures are read without the persistent cache).
+    `message_hook` sees every message the app processes."""
     options.setdefault("use_cache", False)
     repo = open_repo(path)
     app = create_app(repo, load_settings(repo.root), **options)
     try:
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
+        async with app.run_test(size=SIZE, notifications=True, message_hook=message_hook) as pilot:
             await settle(app, pilot)
             yield app, pilot
     finally:

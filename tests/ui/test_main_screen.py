@@ -12,6 +12,7 @@ from cd4ml_tui.core.model import RevisionValues
 from cd4ml_tui.core.repo import list_revisions, open_repo
 from cd4ml_tui.core.table import format_value
 from cd4ml_tui.core.values import read_values
+from cd4ml_tui.ui.screens.main import MainScreen
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
@@ -59,6 +60,22 @@ async def test_loads_every_revision_as_a_tree(demo_repo):
             value = values.get(accuracy)
             text = grid.cell_text(values, f"metric:{accuracy.path}:accuracy")
             assert text == ("-" if value is None else format_value(value, 4))
+
+
+async def test_rows_are_posted_as_they_are_read_first_row_alone(demo_repo):
+    batches: list[MainScreen.RowsLoaded] = []
+
+    def hook(message):  # called at every pump a message reaches (it bubbles): keep each once
+        if isinstance(message, MainScreen.RowsLoaded) and all(m is not message for m in batches):
+            batches.append(message)
+
+    async with running(demo_repo, message_hook=hook) as (app, _pilot):
+        total = len(table(app).rows_loaded)
+        assert total > 1
+        assert (batches[0].done, len(batches[0].rows), batches[0].total) == (1, 1, total)
+        assert [m.done for m in batches] == sorted(m.done for m in batches)
+        assert batches[-1].done == total
+        assert [v for m in batches for v in m.rows] == table(app).rows_loaded
 
 
 async def test_sort_cycles_ascending_descending_off_with_missing_last(demo_repo):

@@ -1,0 +1,41 @@
+"""The screenshot exporter drives the real app on a real repo and saves SVGs the app renders."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
+    out = tmp_path / "shots"
+    result = subprocess.run(
+        [sys.executable, "-m", "cd4ml_tui.screenshots", str(demo_copy), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["compare.svg", "diff.svg", "help.svg", "main.svg", "promote.svg"]
+    assert result.stdout.split() == [
+        str(out / n) for n in ("main.svg", "help.svg", "compare.svg", "diff.svg", "promote.svg")
+    ]
+    main = (out / "main.svg").read_text()
+    assert main.startswith("<svg") and "accuracy" in main and "epochs-20" in main
+    assert "Mark" in (out / "help.svg").read_text()
+
+
+def test_exporter_reports_a_bad_folder_in_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "cd4ml_tui.screenshots", str(tmp_path / "nope"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "no such directory" in result.stderr

@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cd4ml_tui.core.textdiff import Hunk, line_hunks
+from cd4ml_tui.core.textdiff import Hunk, line_hunks, truncate_hunks
 
 OutputChangeKind = Literal["added", "removed", "modified"]
 
 MAX_TEXT_DIFF_CHARS = 200_000  # a text output bigger than this is summarised, not diffed
 MAX_SHOWN_LINES = 20  # lines shown of an added or removed text output
+MAX_DIFF_LINES = 40  # diff lines shown of a modified text output
 MAX_VALUE_CHARS = 80  # a metadata value longer than this is shortened
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -35,7 +36,7 @@ class OutputChange:
     )  # a modified output whose only changes are these noise kinds
     text_hunks: tuple[Hunk, ...] = ()  # line diff of the text part (modified outputs)
     text: tuple[str, ...] = ()  # first lines of the text part (added / removed outputs)
-    hidden_lines: int = 0  # text lines not included in `text`
+    hidden_lines: int = 0  # text (or diff) lines not included in `text` (or `text_hunks`)
     summaries: tuple[str, ...] = field(default_factory=tuple)  # rich parts and oversized text
 
 
@@ -133,6 +134,7 @@ def modified_output(base: Mapping[str, Any], head: Mapping[str, Any]) -> OutputC
     )
     summaries: list[str] = []
     hunks: tuple[Hunk, ...] = ()
+    hidden = 0
     old_text, new_text = output_text(base), output_text(head)
     if old_text != new_text:
         if max(len(old_text or ""), len(new_text or "")) > MAX_TEXT_DIFF_CHARS:
@@ -141,7 +143,9 @@ def modified_output(base: Mapping[str, Any], head: Mapping[str, Any]) -> OutputC
                 f"{human_size(len((new_text or '').encode()))} (too large to show)"
             )
         else:
-            hunks = line_hunks(old_text or "", new_text or "")
+            hunks, hidden = truncate_hunks(
+                line_hunks(old_text or "", new_text or ""), MAX_DIFF_LINES
+            )
     old_rich, new_rich = _rich_parts(base), _rich_parts(head)
     for mime in sorted(set(old_rich) | set(new_rich)):
         if mime not in new_rich:
@@ -151,7 +155,9 @@ def modified_output(base: Mapping[str, Any], head: Mapping[str, Any]) -> OutputC
         elif old_rich[mime] != new_rich[mime]:
             old_size, new_size = mime_size(mime, old_rich[mime]), mime_size(mime, new_rich[mime])
             summaries.append(f"{mime} changed {human_size(old_size)} → {human_size(new_size)}")
-    return OutputChange("modified", kind, noise, hunks, summaries=tuple(summaries))
+    return OutputChange(
+        "modified", kind, noise, hunks, hidden_lines=hidden, summaries=tuple(summaries)
+    )
 
 
 def _render_value(value: Any) -> str:

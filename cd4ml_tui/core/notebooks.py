@@ -24,7 +24,7 @@ from cd4ml_tui.core.nboutputs import (
     output_changes,
     value_changes,
 )
-from cd4ml_tui.core.textdiff import Hunk, line_hunks
+from cd4ml_tui.core.textdiff import Hunk, line_hunks, truncate_hunks
 
 CellChangeKind = Literal["added", "removed", "modified"]
 CellViewKind = Literal["added", "removed", "modified", "unchanged"]
@@ -33,6 +33,7 @@ CellViewKind = Literal["added", "removed", "modified", "unchanged"]
 PART_ORDER = ("source", "outputs", "metadata", "execution_count", "attachments", "id")
 # Changes hidden by default in the display (never in the JSON), each toggled by its own key.
 NOISE_KINDS = ("execution_count", "id", "metadata")
+MAX_SOURCE_DIFF_LINES = 400  # diff lines shown of one cell's source
 NOISE_LABELS = {"execution_count": "execution count", "id": "cell id", "metadata": "metadata"}
 # What each noise toggle hides, as the status line names it.
 NOISE_TOGGLES = {
@@ -70,6 +71,7 @@ class CellDiff:
     kinds: frozenset[str]
     source: str  # the head source (the base source for a removed cell)
     source_hunks: tuple[Hunk, ...] = ()
+    hidden_source_lines: int = 0  # source diff lines left out of `source_hunks`
     outputs: tuple[OutputChange, ...] = ()
     metadata: tuple[ValueChange, ...] = ()
     attachments: tuple[str, ...] = ()
@@ -227,6 +229,10 @@ def _modified_cell(
         if "outputs" in by_key
         else []
     )
+    source_hunks, hidden_source = truncate_hunks(
+        line_hunks(_source(base), _source(head)) if "source" in by_key else (),
+        MAX_SOURCE_DIFF_LINES,
+    )
     known = {"source", "outputs", "metadata", "attachments", "execution_count", "id"}
     other = tuple(
         vc
@@ -241,7 +247,8 @@ def _modified_cell(
         parts=change.parts,
         kinds=_kinds(change.parts, outputs),
         source=_source(head),
-        source_hunks=line_hunks(_source(base), _source(head)) if "source" in by_key else (),
+        source_hunks=source_hunks,
+        hidden_source_lines=hidden_source,
         outputs=tuple(outputs),
         metadata=value_changes(base.get("metadata"), head.get("metadata"))
         if "metadata" in by_key

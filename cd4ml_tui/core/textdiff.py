@@ -119,3 +119,25 @@ def count_changes(hunks: tuple[Hunk, ...]) -> tuple[int, int]:
     added = sum(1 for h in hunks for line in h.lines if line.kind == "added")
     removed = sum(1 for h in hunks for line in h.lines if line.kind == "removed")
     return added, removed
+
+
+def truncate_hunks(hunks: tuple[Hunk, ...], max_lines: int) -> tuple[tuple[Hunk, ...], int]:
+    """The first hunks up to about `max_lines` lines, and how many lines were left out.
+
+    A long diff (an output of thousands of lines) is summarised, not dumped: the reader sees its
+    start and the count of the rest.
+    """
+    kept: list[Hunk] = []
+    shown = 0
+    total = sum(len(h.lines) for h in hunks)
+    for hunk in hunks:
+        if shown >= max_lines:
+            break
+        room = max_lines - shown
+        if len(hunk.lines) > room:
+            hunk = Hunk(
+                hunk.base_start, hunk.base_len, hunk.head_start, hunk.head_len, hunk.lines[:room]
+            )
+        kept.append(hunk)
+        shown += len(hunk.lines)
+    return tuple(kept), total - shown

@@ -18,6 +18,7 @@ from cd4ml_tui.core.dvcouts import OutState
 from cd4ml_tui.core.filediff import FileDiff
 from cd4ml_tui.core.nboutputs import OutputChange, ValueChange, human_size
 from cd4ml_tui.core.notebooks import (
+    MAX_SOURCE_DIFF_LINES,
     NOISE_KINDS,
     CellDiff,
     Fold,
@@ -25,7 +26,7 @@ from cd4ml_tui.core.notebooks import (
     fold_cells,
     ordered_parts,
 )
-from cd4ml_tui.core.textdiff import line_hunks
+from cd4ml_tui.core.textdiff import line_hunks, truncate_hunks
 from cd4ml_tui.render.highlight import lexer_for, render_hunks
 
 STATUS_LETTER = {"added": "A", "deleted": "D", "modified": "M", "renamed": "R"}
@@ -116,10 +117,12 @@ def _output(output: OutputChange, options: DiffOptions) -> list[RenderableType]:
     if output.change == "modified" and output.text_hunks:
         hunks = output.text_hunks
         rows.append(render_hunks(hunks, None, None, "text", options.side_by_side, len(hunks) > 1))
+    if output.change == "modified" and output.hidden_lines:
+        rows.append(_note(f"  … {output.hidden_lines} more diff lines"))
     sign = "+ " if output.change == "added" else "- "
     for line in output.text:
         rows.append(Text(sign + line, style=style))
-    if output.hidden_lines:
+    if output.hidden_lines and output.change != "modified":
         rows.append(_note(f"  … {output.hidden_lines} more lines"))
     rows += [Text("  " + summary) for summary in output.summaries]
     return rows
@@ -163,14 +166,14 @@ def render_cell(cell: CellDiff, language: str, options: DiffOptions) -> Renderab
                     len(hunks) > 1,
                 )
             )
-    elif cell.change == "added":  # one side is empty: side by side would waste half the width
-        body.append(
-            render_hunks(line_hunks("", cell.source), None, cell.source, lexer, False, False)
-        )
-    else:
-        body.append(
-            render_hunks(line_hunks(cell.source, ""), cell.source, None, lexer, False, False)
-        )
+        if cell.hidden_source_lines:
+            body.append(_note(f"… {cell.hidden_source_lines} more diff lines"))
+    else:  # added or removed: one side is empty, side by side would waste half the width
+        base, head = ("", cell.source) if cell.change == "added" else (cell.source, "")
+        hunks, hidden = truncate_hunks(line_hunks(base, head), MAX_SOURCE_DIFF_LINES)
+        body.append(render_hunks(hunks, base or None, head or None, lexer, False, False))
+        if hidden:
+            body.append(_note(f"… {hidden} more lines"))
     shown_outputs = [
         o
         for o in cell.outputs

@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
 from cd4ml_tui.ui.screens.diff import DiffScreen
@@ -34,9 +35,18 @@ class DiffHost(App[None]):
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait for the workers and the messages they post (a file loads after the list)."""
+    """Wait for the workers and the messages they post (a file loads after the list).
+
+    A worker superseded by a newer one (a resize or a key press re-renders) ends cancelled; that
+    is expected, so wait for whatever is still running instead.
+    """
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for _attempt in range(50):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                await pilot.pause()
         await pilot.pause()
 
 

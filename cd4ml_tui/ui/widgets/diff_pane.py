@@ -1,18 +1,38 @@
-"""The right side of the diff view: a scrollable rendering of one file's diff."""
+"""The right side of the diff view: pre-rendered lines of one file's diff, scrolled.
+
+Laying out a diff of a notebook with MBs of outputs takes seconds, so it happens in a worker
+(`render_strips`) and this widget only paints the visible lines: scrolling never re-renders.
+"""
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import ClassVar
 
-from rich.console import RenderableType
-from textual.app import ComposeResult
+from rich.console import Console, RenderableType
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+FALLBACK_WIDTH = 100  # before the pane has been laid out
 
 
-class DiffPane(VerticalScroll):
-    """Shows one rendered file diff (text hunks, notebook cells or a DVC out) with a header."""
+def render_strips(renderable: RenderableType, width: int) -> list[Strip]:
+    """`renderable` laid out at `width` cells into lines; safe to call in a worker thread."""
+    console = Console(
+        width=max(width, 20),
+        color_system="truecolor",
+        force_terminal=True,
+        legacy_windows=False,
+        file=StringIO(),
+    )
+    lines = console.render_lines(renderable, console.options, pad=False, new_lines=False)
+    return [Strip(line).simplify() for line in lines]
+
+
+class DiffPane(ScrollView, can_focus=True):
+    """Shows pre-rendered lines (`show`), or a short message (`message`)."""
 
     HELP_TITLE = "Diff"
     DEFAULT_CSS = """
@@ -20,9 +40,7 @@ class DiffPane(VerticalScroll):
         height: 1fr;
         width: 1fr;
         padding: 0 1;
-    }
-    DiffPane > #diff-header {
-        margin-bottom: 1;
+        scrollbar-gutter: stable;
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,18 +50,36 @@ class DiffPane(VerticalScroll):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.can_focus = True
-        self.header: RenderableType = ""
-        self.body: RenderableType = ""
+        self.strips: list[Strip] = []
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="diff-header")
-        yield Static("", id="diff-body")
+    @property
+    def render_width(self) -> int:
+        """The width lines should be rendered at to fit without horizontal scrolling."""
+        width = self.scrollable_content_region.width
+        return width if width > 0 else FALLBACK_WIDTH
 
-    def show(self, header: RenderableType, body: RenderableType, *, keep_scroll: bool) -> None:
-        """Replace what is shown; a new file starts at the top, a re-render keeps the place."""
-        self.header, self.body = header, body
-        self.query_one("#diff-header", Static).update(header)
-        self.query_one("#diff-body", Static).update(body)
+    def show(self, strips: list[Strip], *, keep_scroll: bool) -> None:
+        """Show `strips`; a new file starts at the top, a re-render keeps the place."""
+        self.strips = strips
+        widest = max((strip.cell_length for strip in strips), default=0)
+        self.virtual_size = Size(widest, len(strips))
         if not keep_scroll:
-            self.scroll_home(animate=False)
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def message(self, renderable: RenderableType) -> None:
+        """A small renderable (a note, 'Loading…'), rendered right here."""
+        self.show(render_strips(renderable, self.render_width), keep_scroll=False)
+
+    def text(self) -> str:
+        """What the pane shows, as plain text (for tests and copying)."""
+        return "\n".join("".join(s.text for s in strip).rstrip() for strip in self.strips)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        index = scroll_y + y
+        if index >= len(self.strips):
+            return Strip.blank(width, self.rich_style)
+        line = self.strips[index].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return line.apply_style(self.rich_style)

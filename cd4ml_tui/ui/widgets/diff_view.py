@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -26,10 +26,12 @@ from cd4ml_tui.core.diffs import FileChange, RevisionDiff
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.core.notebooks import NOISE_KINDS, NOISE_TOGGLES
-from cd4ml_tui.ui.widgets.diff_pane import DiffPane
+from cd4ml_tui.ui.widgets.diff_pane import DiffPane, render_strips
 from cd4ml_tui.ui.widgets.file_list import FileList
 
 if TYPE_CHECKING:
+    from textual.strip import Strip
+
     from cd4ml_tui.core.filediff import FileDiff
     from cd4ml_tui.core.repo import Repo
     from cd4ml_tui.render.diff import DiffOptions
@@ -52,6 +54,11 @@ class DiffView(Widget):
     DiffView > #diff-right {
         width: 1fr;
         height: 1fr;
+    }
+    DiffView #diff-header {
+        height: auto;
+        padding: 0 1;
+        margin-bottom: 1;
     }
     DiffView #diff-status {
         height: auto;
@@ -82,13 +89,19 @@ class DiffView(Widget):
         """A file's diff was loaded and rendered (posted by the worker, shown by the handler)."""
 
         def __init__(
-            self, index: int, loaded: FileDiff, body: RenderableType, options: DiffOptions
+            self,
+            index: int,
+            loaded: FileDiff,
+            strips: list[Strip],
+            options: DiffOptions,
+            width: int,
         ) -> None:
             super().__init__()
             self.index = index
             self.loaded = loaded
-            self.body = body
+            self.strips = strips
             self.options = options
+            self.width = width
 
     class LoadFailed(Message):
         def __init__(self, error: str) -> None:
@@ -114,17 +127,17 @@ class DiffView(Widget):
         self.index: int | None = None  # the file shown (index into diff.files)
         self.shown: FileDiff | None = None
         self._loaded: dict[int, FileDiff] = {}  # by file index; also written by the worker
+        self._rendered_width = 0
 
     def compose(self) -> ComposeResult:
         yield FileList(id="diff-files")
         with Vertical(id="diff-right"):
             yield Static(self._status(), id="diff-status")
+            yield Static("", id="diff-header")
             yield DiffPane(id="diff-pane")
 
     def on_mount(self) -> None:
-        self.query_one(DiffPane).show(
-            Text("Listing changed files…", style="dim"), "", keep_scroll=False
-        )
+        self.query_one(DiffPane).message(Text("Listing changed files…", style="dim"))
         self.load_files()
 
     # --- workers (threads: no widget access) -------------------------------------------------
@@ -140,7 +153,7 @@ class DiffView(Widget):
         self.post_message(self.FilesLoaded(diff))
 
     @work(thread=True, exclusive=True, group="diff-file")
-    def load_file(self, index: int, change: FileChange, options: DiffOptions) -> None:
+    def load_file(self, index: int, change: FileChange, options: DiffOptions, width: int) -> None:
         from cd4ml_tui.core.filediff import file_diff
         from cd4ml_tui.render.diff import render_file_diff
 
@@ -153,9 +166,9 @@ class DiffView(Widget):
                 self.post_message(self.LoadFailed(str(err)))
                 return
             self._loaded[index] = loaded
-        body = render_file_diff(loaded, options)
+        strips = render_strips(render_file_diff(loaded, options), width)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.FileShown(index, loaded, body, options))
+            self.post_message(self.FileShown(index, loaded, strips, options, width))
 
     # --- handlers (main thread) --------------------------------------------------------------
     def on_diff_view_files_loaded(self, message: FilesLoaded) -> None:
@@ -166,10 +179,10 @@ class DiffView(Widget):
         self.query_one("#diff-status", Static).update(self._status())
         if not message.diff.files:
             text = f"No changes between {self.base.label} and {self.head.label}."
-            self.query_one(DiffPane).show("", Text(text), keep_scroll=False)
+            self.query_one(DiffPane).message(Text(text))
 
     def on_diff_view_load_failed(self, message: LoadFailed) -> None:
-        self.query_one(DiffPane).show("", Text(message.error, style="red"), keep_scroll=False)
+        self.query_one(DiffPane).message(Text(message.error, style="red"))
         self.notify(message.error, severity="error")
 
     def on_file_list_highlighted(self, message: FileList.Highlighted) -> None:
@@ -185,19 +198,29 @@ class DiffView(Widget):
             return  # superseded by a newer choice or toggle
         keep = self.shown is not None and self.shown.change == message.loaded.change
         self.shown = message.loaded
-        self.query_one(DiffPane).show(self._header(message.loaded), message.body, keep_scroll=keep)
+        self._rendered_width = message.width
+        self.query_one("#diff-header", Static).update(self._header(message.loaded))
+        self.query_one(DiffPane).show(message.strips, keep_scroll=keep)
 
     def _show(self, index: int) -> None:
         if self.diff is None or not 0 <= index < len(self.diff.files):
             return
         change = self.diff.files[index]
+        pane = self.query_one(DiffPane)
         if index != self.index:
             self.shown = None
-            self.query_one(DiffPane).show(
-                self._header_for(change), Text("Loading…", style="dim"), keep_scroll=False
-            )
+            self.query_one("#diff-header", Static).update(self._header_for(change))
+            pane.message(Text("Loading…", style="dim"))
         self.index = index
-        self.load_file(index, change, self._options())
+        self.load_file(index, change, self._options(), pane.render_width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._fit_width)
+
+    def _fit_width(self) -> None:
+        """Lay the shown diff out again when the pane's width changed."""
+        if self.index is not None and self.query_one(DiffPane).render_width != self._rendered_width:
+            self._show(self.index)
 
     def _options(self) -> DiffOptions:
         from cd4ml_tui.render.diff import DiffOptions
@@ -224,9 +247,7 @@ class DiffView(Widget):
 
     def _status(self) -> Text:
         status = Text()
-        status.append(
-            f"{self.base.label} ({self.base.short}) → {self.head.label} ({self.head.short})"
-        )
+        status.append(f"{_named(self.base)} → {_named(self.head)}")
         if self.diff is not None:
             count = len(self.diff.files)
             status.append(f" · {count} file{'s' * (count != 1)}")
@@ -263,3 +284,12 @@ class DiffView(Widget):
             pane.scroll_page_down(animate=False)
         else:
             pane.scroll_page_up(animate=False)
+
+
+def _named(revision: Revision) -> str:
+    """'main (0112911)', or just the short sha when that is all the name there is."""
+    return (
+        revision.short
+        if revision.label == revision.short
+        else f"{revision.label} ({revision.short})"
+    )

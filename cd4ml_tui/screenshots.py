@@ -32,13 +32,6 @@ async def _settle(app: Cd4mlApp, pilot: Pilot[int]) -> None:
     await pilot.pause()
 
 
-def _row_of(main: MainScreen, name: str) -> int | None:
-    for position, values in enumerate(main.table.shown_values):
-        if values.revision.label == name and values.revision.kind == "experiment":
-            return position
-    return None
-
-
 async def _open_and_save(
     app: Cd4mlApp, pilot: Pilot[int], key: str, name: str, out: Path, saved: list[Path]
 ) -> None:
@@ -66,11 +59,12 @@ async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]
             await _settle(app, pilot)
             main = app.screen
             assert isinstance(main, MainScreen)
-            # Mark two experiments of the first baseline, then rest the cursor on the first.
-            experiments = [
-                i for i, v in enumerate(main.table.shown_values) if v.revision.kind == "experiment"
-            ]
-            for row in experiments[:2]:
+            # Mark the first baseline with experiments and three of them (compare shows those
+            # against the baseline), then rest the cursor on the first experiment.
+            shown = main.table.shown_values
+            experiments = [i for i, v in enumerate(shown) if v.revision.kind == "experiment"]
+            to_mark = [experiments[0] - 1, *experiments[:3]] if experiments else []
+            for row in to_mark:
                 main.table.move_cursor(row)
                 await pilot.press("space")
             main.table.move_cursor(experiments[0] if experiments else 0)

@@ -5,6 +5,8 @@
 Drives the same app the CLI runs (`create_app`) under Textual's headless test driver, with keys
 as a user would press them, and saves each screen with `App.save_screenshot`. Screens that are
 not available in this build (compare, diff, promote) are skipped with a message on stderr.
+`notebook-diff.svg` is the diff screen on the demo notebook between the `main` and
+`feature/wider` baselines (skipped when the repo has no such branches).
 """
 
 from __future__ import annotations
@@ -48,6 +50,49 @@ async def _open_and_save(
         await pilot.pause()
 
 
+async def _settle_diff(app: Cd4mlApp, pilot: Pilot[int]) -> None:
+    """`_settle`, where a diff worker superseded by a newer one (a re-layout) may end cancelled."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(3):
+        for _attempt in range(50):
+            try:
+                await app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                await pilot.pause()
+        await pilot.pause()
+
+
+async def _notebook_diff(app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: list[Path]) -> None:
+    """The diff screen of main → feature/wider with the demo notebook selected."""
+    from cd4ml_tui.core.repo import list_revisions, resolve_revision
+    from cd4ml_tui.ui.screens.diff import DiffScreen
+    from cd4ml_tui.ui.widgets.file_list import FileList
+
+    notebook = "notebooks/explore.ipynb"
+    try:
+        revisions = list_revisions(app.repo)
+        base, head = (resolve_revision(app.repo, n, revisions) for n in ("main", "feature/wider"))
+    except Cd4mlError as err:
+        print(f"skipped notebook-diff.svg: {err}", file=sys.stderr)
+        return
+    main = app.screen
+    await app.push_screen(DiffScreen(app.repo, base, head))
+    await _settle_diff(app, pilot)
+    files = app.screen.query_one(FileList)
+    paths = [c.path for c in files.changes]
+    if notebook not in paths:
+        print(f"skipped notebook-diff.svg: {notebook} did not change", file=sys.stderr)
+    else:
+        files.highlighted = paths.index(notebook)
+        await _settle_diff(app, pilot)
+        saved.append(Path(app.save_screenshot("notebook-diff.svg", str(out))))
+    while app.screen is not main:
+        app.pop_screen()
+        await pilot.pause()
+
+
 async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]:
     """Save main.svg, help.svg and (when available) compare.svg, diff.svg and promote.svg."""
     repo = open_repo(demo_dir)
@@ -79,6 +124,7 @@ async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]
             await pilot.press("u")  # unmark: diff and promote use the selected row
             await _open_and_save(app, pilot, "d", "diff", out, saved)
             await _open_and_save(app, pilot, "p", "promote", out, saved)
+            await _notebook_diff(app, pilot, out, saved)
     finally:
         repo.close()
     return saved

@@ -34,7 +34,7 @@ def render_strips(renderable: RenderableType, width: int) -> list[Strip]:
 class DiffPane(ScrollView, can_focus=True):
     """Shows pre-rendered lines (`show`), or a short message (`message`)."""
 
-    HELP_TITLE = "Diff"
+    HELP_TITLE = "Diff text"
     DEFAULT_CSS = """
     DiffPane {
         height: 1fr;

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 class DiffView(Widget):
     """Files changed from `base` to `head` (optionally only under `paths`), each diffed."""
 
-    HELP_TITLE = "Diff"
+    HELP_TITLE = "Diff view"
     DEFAULT_CSS = """
     DiffView {
         layout: horizontal;

@@ -19,7 +19,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
-from textual.worker import get_current_worker
 
 from cd4ml_tui.core.tagmessage import describe_source
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
@@ -236,7 +235,9 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             },
         )
 
-    @work(thread=True, exclusive=True, group="promote-plan")
+    # Not exclusive: a thread cannot be stopped anyway, and a cancelled worker makes
+    # `workers.wait_for_complete` raise. `seq` drops every answer but the newest.
+    @work(thread=True, group="promote-plan")
     def plan_in_background(self, seq: int, form: dict[str, Any]) -> None:
         from cd4ml_tui.core.errors import Cd4mlError
         from cd4ml_tui.core.promote import plan_promotion
@@ -255,8 +256,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             )
         except Cd4mlError as err:
             error, field = str(err), getattr(err, "field", None)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Planned(seq, plan, error, field))
+        self.post_message(self.Planned(seq, plan, error, field))
 
     def on_promote_screen_planned(self, message: Planned) -> None:
         if message.seq != self._seq or self.result is not None:
@@ -287,7 +287,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.query_one("#confirm", Button).disabled = True
         self.write(self.plan)
 
-    @work(thread=True, exclusive=True, group="promote-write")
+    @work(thread=True, group="promote-write")  # one at a time: `busy` guards it
     def write(self, plan: PromotionPlan) -> None:
         from cd4ml_tui.core.errors import Cd4mlError
         from cd4ml_tui.core.promote_write import apply
@@ -299,7 +299,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             return
         self._push(result)
 
-    @work(thread=True, exclusive=True, group="promote-write")
+    @work(thread=True, group="promote-write")  # one at a time: `busy` guards it
     def retry_push(self, result: PromotionResult) -> None:
         self._push(result)
 

@@ -91,43 +91,16 @@ _IMPORT_LOCK = threading.Lock()
 
 
 def parse_yaml_text(text: str, path: str) -> Any:
-    """Parse YAML exactly as DVC does (ruamel.yaml, safe, YAML 1.2). Errors name the file."""
-    return dvc_serialize().parse_yaml(text, path)
+    """Parse YAML exactly as DVC does (ruamel.yaml, safe, YAML 1.2). Errors name the file.
 
+    The libyaml fast path (`fastyaml`) gives ruamel's values; what it cannot type, and every
+    error, goes to DVC's own parser."""
+    from cd4ml_tui.core import fastyaml
 
-def parse_lock_yaml(text: str, path: str) -> Any:
-    """Parse a dvc.lock / .dvc file, fast. Only out paths and md5s are used, which DVC writes
-    as plain strings that YAML 1.1 (libyaml, ~8x faster here) reads the same; anything that
-    does not come out as strings is parsed again by DVC's own parser."""
     try:
-        import yaml
-
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-    except Exception:
-        return parse_yaml_text(text, path)
-    if _lock_strings_ok(data):
-        return data
-    return parse_yaml_text(text, path)
-
-
-def _lock_strings_ok(data: Any) -> bool:
-    if not isinstance(data, dict):
-        return False
-    entries: list[Any] = list(data.get("outs") or [])
-    stages = data.get("stages") or {}
-    if not isinstance(stages, dict) or not isinstance(data.get("outs") or [], list):
-        return False
-    for name, stage in stages.items():
-        if not isinstance(name, str) or not isinstance(stage, dict):
-            return False
-        outs = stage.get("outs") or []
-        if not isinstance(outs, list):
-            return False
-        entries += outs
-    return all(
-        isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("md5", ""), str)
-        for e in entries
-    )
+        return fastyaml.load(text) or {}
+    except fastyaml.HandBack:
+        return dvc_serialize().parse_yaml(text, path)
 
 
 def _as_list(value: Any, what: str, path: str) -> list[Any]:
@@ -291,7 +264,7 @@ def _out_hash(entry: Any, folder: str) -> OutHash | None:
 def parse_lock(text: str, path: str, stage_wdirs: dict[str, str]) -> list[OutHash]:
     """The out hashes recorded in one dvc.lock. Paths are relative to each stage's wdir."""
     try:
-        data = parse_lock_yaml(text, path)
+        data = parse_yaml_text(text, path)
     except Exception as err:
         raise DvcFileError(_yaml_error(err, path)) from None
     folder = posixpath.dirname(path)
@@ -314,7 +287,7 @@ def parse_lock(text: str, path: str, stage_wdirs: dict[str, str]) -> list[OutHas
 def parse_dvc_file(text: str, path: str) -> list[OutHash]:
     """The outs of one `.dvc` file (from `dvc add`), with their hashes."""
     try:
-        data = parse_lock_yaml(text, path)
+        data = parse_yaml_text(text, path)
     except Exception as err:
         raise DvcFileError(_yaml_error(err, path)) from None
     if not isinstance(data, dict):

@@ -12,6 +12,7 @@ git trees by tree sha; an experiment costs only the objects that differ from its
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cd4ml_tui.core.dvcfiles import (
@@ -29,7 +30,7 @@ from cd4ml_tui.core.dvcfiles import (
 from cd4ml_tui.core.errors import ParseError
 from cd4ml_tui.core.model import FlatValues, ValueKind
 from cd4ml_tui.core.repo import Repo
-from cd4ml_tui.core.sources import CommitSource, Source, WorkspaceSource
+from cd4ml_tui.core.sources import CommitSource, GitMemo, Source, WorkspaceSource
 from cd4ml_tui.core.values import flatten, parse_values
 
 NOT_IN_CACHE = "not in local DVC cache; `dvc pull` fetches it"
@@ -64,7 +65,7 @@ class RevisionReader:
         self._dvc_cache: DvcCache | None = None
         self._parsed: dict[tuple[str, str, ValueKind, tuple[str, ...]], FlatValues | str] = {}
         self._pipelines: dict[tuple[str, str], Pipeline | str] = {}
-        self._tree_memo: dict[str, object] = {}
+        self.git = GitMemo()
 
     @property
     def dvc_cache(self) -> DvcCache:
@@ -75,12 +76,22 @@ class RevisionReader:
     def read_commit(self, sha: str, *, with_metrics: bool = True) -> ReadResult:
         """Values of commit `sha`; `with_metrics=False` for a queued run, whose commit holds
         the params it will run with but metrics of its baseline (DVC shows none)."""
-        info = self.repo.objects.commit(sha)
-        if info is None:
-            missing = f"commit {sha} is not in the repository"
-            return ReadResult(errors={"": missing}, cacheable=False)
-        source = CommitSource(self.repo.objects, info.tree, self._tree_memo)
+        tree = self.git.commit_trees.get(sha)
+        if tree is None:
+            info = self.repo.objects.commit(sha)
+            if info is None:
+                missing = f"commit {sha} is not in the repository"
+                return ReadResult(errors={"": missing}, cacheable=False)
+            tree = self.git.commit_trees[sha] = info.tree
+        source = CommitSource(self.repo.objects, tree, self.git)
         return self._read(source, with_metrics=with_metrics)
+
+    def prefetch(self, shas: Sequence[str]) -> None:
+        """Read ahead, in bulk, what reading these commits will ask git for."""
+        from cd4ml_tui.core.prefetch import Prefetcher
+
+        self.git.blobs.clear()
+        Prefetcher(self.repo.objects, self.git).run(shas)
 
     def read_workspace(self) -> ReadResult:
         return self._read(WorkspaceSource(self.repo.root))
@@ -151,6 +162,7 @@ class RevisionReader:
             parsed = str(err)
         if memo_key:
             self._pipelines[memo_key] = parsed
+            self.git.known_blobs.add(memo_key[0].partition(":")[2])
         return parsed
 
     def _expand(self, source: Source, outs: _OutIndex, path: str) -> list[str]:
@@ -183,8 +195,12 @@ class RevisionReader:
         keys: tuple[str, ...],
         result: ReadResult,
     ) -> None:
-        located = self._locate(source, outs, path)
-        if located.data is None:
+        key = source.memo_key(path)
+        if key is not None and (key, path, kind, keys) in self._parsed:
+            located = _Located(key, None)  # parsed before: no need for the bytes again
+        else:
+            located = self._locate(source, outs, path)
+        if located.data is None and located.key is None:
             result.errors[path] = located.error or NO_SUCH_FILE
             if located.error == NOT_IN_CACHE:
                 result.cacheable = False
@@ -193,11 +209,12 @@ class RevisionReader:
         parsed = self._parsed.get(memo) if memo else None
         if parsed is None:
             try:
-                parsed = parse_values(located.data, path, kind, keys)
+                parsed = parse_values(located.data or b"", path, kind, keys)
             except ParseError as err:
                 parsed = str(err)
             if memo:
                 self._parsed[memo] = parsed
+                self.git.known_blobs.add(memo[0].partition(":")[2])
         if isinstance(parsed, str):
             result.errors[path] = parsed
         elif kind == "metric":

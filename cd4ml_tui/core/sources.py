@@ -7,6 +7,7 @@ tree with their baseline, so walking a thousand of them reads only the trees tha
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -32,13 +33,25 @@ def walk_order(path: str) -> tuple[tuple[int, str], ...]:
     return (*((1, d) for d in dirs), (0, name))
 
 
+@dataclass
+class GitMemo:
+    """What every commit of one load shares: trees, commit -> root tree, blobs read ahead."""
+
+    trees: dict[str, object] = field(default_factory=dict)  # tree sha -> entries; dvc files
+    commit_trees: dict[str, str] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)  # read ahead, dropped once used
+    hot: dict[str, None] = field(default_factory=dict)  # paths read from commits, in order
+    known_blobs: set[str] = field(default_factory=set)  # blob shas parsed already
+
+
 class CommitSource:
     """The files of one commit, through its root tree."""
 
-    def __init__(self, objects: GitObjects, tree: str, memo: dict[str, object]) -> None:
+    def __init__(self, objects: GitObjects, tree: str, memo: GitMemo) -> None:
         self.objects = objects
         self.root_tree = tree
-        self._memo = memo  # shared by every commit of one load: tree sha -> entries / dvc files
+        self.git = memo
+        self._memo = memo.trees
 
     def _entries(self, tree_sha: str) -> dict[str, TreeEntry]:
         found = self._memo.get(tree_sha)
@@ -67,9 +80,13 @@ class CommitSource:
         return None
 
     def read(self, path: str) -> bytes | None:
+        self.git.hot[path] = None
         entry = self._entry(path)
         if entry is None or entry.type != "blob":
             return None
+        ahead = self.git.blobs.pop(entry.sha, None)
+        if ahead is not None:
+            return ahead
         found = self.objects.read(entry.sha)
         return found[1] if found and found[0] == "blob" else None
 

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 # metrics for them, and they are read fresh (a queued run may become failed).
 PENDING = ("queued", "running")
 
+# Suffixes DVC does not read as YAML (every other suffix is YAML to DVC).
+NON_YAML = (".json", ".toml", ".py")
+
 # Bump when what the reader produces changes: it is part of every persistent cache key.
 READER_VERSION = 1
 
@@ -47,6 +50,13 @@ def parse_document(data: bytes, path: str) -> Any:
 
     text = decode_text(data, path)
     suffix = posixpath.splitext(path)[1].lower()
+    if suffix not in NON_YAML:
+        from cd4ml_tui.core import fastyaml
+
+        try:
+            return fastyaml.load(text) or {}
+        except fastyaml.HandBack:
+            pass  # DVC's own parser decides, with its own error message
     try:
         return dvc_serialize().PARSERS[suffix](text, path)
     except RecursionError:
@@ -198,28 +208,45 @@ def read_values(
     reader = RevisionReader(repo)
     store = ResultCache.for_repo(repo) if use_cache else None
     total = len(revisions)
-    for done, revision in enumerate(revisions, start=1):
-        if revision.is_workspace:
-            result = reader.read_workspace()
-        elif revision.status in PENDING:
-            result = reader.read_commit(revision.rev, with_metrics=False)
-        else:
-            cached = store.get(revision.rev) if store else None
-            if cached is not None:
-                result = cached
+    done = 0
+    for chunk in _chunks(revisions):
+        # the persistent cache first; the rest is read ahead from git in a few exchanges
+        cached = {
+            r.rev: hit
+            for r in chunk
+            if store
+            and not r.is_workspace
+            and r.status not in PENDING
+            and (hit := store.get(r.rev)) is not None
+        }
+        reader.prefetch([r.rev for r in chunk if not r.is_workspace and r.rev not in cached])
+        for revision in chunk:
+            if revision.is_workspace:
+                result = reader.read_workspace()
+            elif revision.status in PENDING:
+                result = reader.read_commit(revision.rev, with_metrics=False)
+            elif revision.rev in cached:
+                result = cached[revision.rev]
             else:
                 result = reader.read_commit(revision.rev)
                 if store and result.cacheable:
                     store.put(revision.rev, result)
-        row = RevisionValues(
-            revision,
-            params=result.params,
-            metrics=result.metrics,
-            errors=result.errors,
-        )
-        if progress is not None:
-            progress(done, total)
-        yield row
+            row = RevisionValues(
+                revision, params=result.params, metrics=result.metrics, errors=result.errors
+            )
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            yield row
+
+
+def _chunks(revisions: Sequence[Revision]) -> Iterator[Sequence[Revision]]:
+    """Growing chunks (1, 4, 16, 64, 64, ...): the first rows come at once, the rest in bulk."""
+    start, size = 0, 1
+    while start < len(revisions):
+        yield revisions[start : start + size]
+        start += size
+        size = min(size * 4, 64)
 
 
 def load(

@@ -11,7 +11,7 @@ from cd4ml_tui.ui.screens.help import HelpScreen
 from cd4ml_tui.ui.screens.main import MainScreen
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.revision_table import RevisionTable
-from tests.ui.helpers import labels, main_screen, plain, running, table, toasts
+from tests.ui.helpers import labels, main_screen, plain, running, settle, table, toasts
 
 pytestmark = pytest.mark.anyio
 
@@ -126,3 +126,43 @@ async def test_gto_versions_and_stages_show_as_badges(demo_copy):
         await pilot.pause()
         text = plain(app.query_one(DetailPane).query_one("#detail-body", Static).content)
         assert "registry  classifier@v1.0.0, classifier#prod" in text
+
+
+@pytest.mark.slow
+async def test_settings_hide_columns_and_set_precision(demo_copy):
+    (demo_copy / ".cd4ml-tui.toml").write_text(
+        'precision = 2\nhidden = ["train.optimizer", "metrics.json:loss"]\n'
+    )
+    async with running(demo_copy) as (app, _pilot):
+        grid = table(app)
+        shown = grid.shown_column_ids
+        assert not any(
+            c.endswith(":train.optimizer") or c.endswith("metrics.json:loss") for c in shown
+        )
+        accuracy = next(c for c in grid.value_columns if c.key == "accuracy")
+        main = next(v for v in grid.rows_loaded if v.revision.label == "main")
+        value = main.get(accuracy)
+        assert grid.cell_text(main, f"metric:{accuracy.path}:accuracy") == f"{value:.2g}"
+
+
+@pytest.mark.slow
+async def test_r_reloads_new_refs_and_keeps_marks(demo_copy):
+    from cd4ml_tui.ui.widgets.refs_pane import RefsPane
+    from tests.builders import git
+
+    async with running(demo_copy) as (app, pilot):
+        grid = table(app)
+        grid.move_cursor(1)
+        await pilot.press("space")
+        marked = set(grid.marked)
+        before = len(grid.rows_loaded)
+        tree = git(demo_copy, "rev-parse", "main^{tree}").strip()
+        commit = git(demo_copy, "commit-tree", tree, "-p", "main", "-m", "Review").strip()
+        git(demo_copy, "branch", "reviewed", commit)  # a new revision; the work tree is untouched
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert len(grid.rows_loaded) == before + 1
+        assert "reviewed" in labels(app)
+        assert app.query_one(RefsPane).leaf("refs/heads/reviewed") is not None
+        assert grid.marked == marked
+        assert [row[0].plain for row in grid.grid_rows].count("●") == 1

@@ -66,7 +66,7 @@ def _print_readable(repo: Any, diff: Any, args: argparse.Namespace) -> None:
 
     from cd4ml_tui.core.filediff import file_diff
     from cd4ml_tui.core.notebooks import NOISE_KINDS
-    from cd4ml_tui.render.diff import DiffOptions, file_row, render_file_diff
+    from cd4ml_tui.render.diff import DiffOptions, file_row, render_file_diff, revision_name
 
     console = Console(highlight=False, soft_wrap=False)
     options = DiffOptions(
@@ -77,7 +77,7 @@ def _print_readable(repo: Any, diff: Any, args: argparse.Namespace) -> None:
     console.print(
         Text.assemble(
             ("diff ", "bold"),
-            f"{diff.base.label} ({diff.base.short}) → {diff.head.label} ({diff.head.short}): ",
+            f"{revision_name(diff.base)} → {revision_name(diff.head)}: ",
             f"{count} changed file{'s' * (count != 1)}",
         )
     )

@@ -16,6 +16,7 @@ from rich.text import Text
 from cd4ml_tui.core.diffs import FileChange
 from cd4ml_tui.core.dvcouts import OutState
 from cd4ml_tui.core.filediff import FileDiff
+from cd4ml_tui.core.model import Revision
 from cd4ml_tui.core.nboutputs import OutputChange, ValueChange, human_size
 from cd4ml_tui.core.notebooks import (
     MAX_SOURCE_DIFF_LINES,
@@ -41,6 +42,13 @@ class DiffOptions:
 
     side_by_side: bool = False
     hidden: frozenset[str] = frozenset(NOISE_KINDS)
+
+
+def revision_name(revision: Revision) -> str:
+    """'main (0112911)', or just 'workspace' / the short sha when that is all the name there is."""
+    if revision.label == revision.short:
+        return revision.short
+    return f"{revision.label} ({revision.short})"
 
 
 def file_row(change: FileChange) -> Text:

@@ -102,6 +102,15 @@ def unified(hunks: Sequence[Hunk], source: LineSource, headers: bool = True) -> 
     return Group(*rows)
 
 
+def _signed(line: DiffLine | None, source: LineSource) -> Text:
+    """A side-by-side cell: sign (readable without colour), then the highlighted line."""
+    if line is None:
+        return Text("")
+    cell = Text(SIGNS[line.kind] + " ", SIGN_STYLES[line.kind])
+    cell.append_text(_styled(line, source))
+    return cell
+
+
 def side_by_side_table(
     hunks: Sequence[Hunk], source: LineSource, headers: bool = True
 ) -> RenderableType:
@@ -115,15 +124,11 @@ def side_by_side_table(
         if headers:
             table.add_row("", Text(hunk.header, style=HUNK_STYLE), "", "")
         for row in side_by_side(hunk):
-            left = _styled(row.base, source) if row.base else Text("")
-            right = _styled(row.head, source) if row.head else Text("")
-            if row.base is row.head and row.base is not None:
-                right = source.text(row.base)
             table.add_row(
                 _number(row.base.base_no if row.base else None, 1).strip(),
-                left,
+                _signed(row.base, source),
                 _number(row.head.head_no if row.head else None, 1).strip(),
-                right,
+                _signed(row.head, source),
             )
     return table
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import copy
+import subprocess
+import sys
 from typing import Any
 
 import nbformat
 import pytest
 from nbformat import v4
 
-from cd4ml_tui.core.nboutputs import MAX_TEXT_DIFF_CHARS, human_size
+from cd4ml_tui.core.nboutputs import MAX_DIFF_LINES, MAX_TEXT_DIFF_CHARS, human_size
 from cd4ml_tui.core.notebooks import (
     NOISE_KINDS,
     Fold,
@@ -178,3 +180,27 @@ def test_missing_cell_ids_are_not_invented() -> None:
     diff = diff_notebook_texts(text, text, "b", "h")
     assert diff.changes == ()
     assert "id" not in parse_notebook(text, "b").cells[0]
+
+
+def test_long_output_diff_is_cut_with_a_count() -> None:
+    before = "".join(f"loss {i}\n" for i in range(300))
+    after = "".join(f"loss {i}.5\n" for i in range(300))
+    base = _nb([_code("a", "fit()", 1, [v4.new_output("stream", name="stdout", text=before)])])
+    head = copy.deepcopy(base)
+    head.cells[0].outputs[0].text = after
+    diff = diff_notebook_texts(*_texts(base, head), "b", "h")
+    (output,) = diff.cells[0].outputs
+    shown = sum(len(h.lines) for h in output.text_hunks)
+    assert shown == MAX_DIFF_LINES
+    assert output.hidden_lines > 0 and shown + output.hidden_lines > 300
+
+
+def test_core_imports_stay_light() -> None:
+    """`cd4ml-tui diff --help` and the core never load nbdime, nbformat or Textual up front."""
+    code = (
+        "import sys, cd4ml_tui.core.diffs, cd4ml_tui.core.filediff, cd4ml_tui.core.notebooks, "
+        "cd4ml_tui.commands.diff, cd4ml_tui.render.diff; "
+        "print(sorted(m for m in ('nbdime', 'nbformat', 'textual') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

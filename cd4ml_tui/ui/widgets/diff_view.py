@@ -26,6 +26,7 @@ from cd4ml_tui.core.diffs import FileChange, RevisionDiff
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.core.notebooks import NOISE_KINDS, NOISE_TOGGLES
+from cd4ml_tui.render.diff import revision_name
 from cd4ml_tui.ui.widgets.diff_pane import DiffPane, render_strips
 from cd4ml_tui.ui.widgets.file_list import FileList
 
@@ -247,7 +248,7 @@ class DiffView(Widget):
 
     def _status(self) -> Text:
         status = Text()
-        status.append(f"{_named(self.base)} → {_named(self.head)}")
+        status.append(f"{revision_name(self.base)} → {revision_name(self.head)}")
         if self.diff is not None:
             count = len(self.diff.files)
             status.append(f" · {count} file{'s' * (count != 1)}")
@@ -284,12 +285,3 @@ class DiffView(Widget):
             pane.scroll_page_down(animate=False)
         else:
             pane.scroll_page_up(animate=False)
-
-
-def _named(revision: Revision) -> str:
-    """'main (0112911)', or just the short sha when that is all the name there is."""
-    return (
-        revision.short
-        if revision.label == revision.short
-        else f"{revision.label} ({revision.short})"
-    )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cd4ml_tui.core.errors import EmptyRepoError, NotARepoError, UnknownRevisionError
 from cd4ml_tui.core.expqueue import QueueEntry, queue_entries
-from cd4ml_tui.core.gitobjects import CommitInfo, GitObjects, run_git
+from cd4ml_tui.core.gitobjects import CommitInfo, GitObjects, parse_commit, run_git
 from cd4ml_tui.core.model import WORKSPACE, Revision
 
 # refs/exps/<baseline[:2]>/<baseline[2:]>/<name>; apply/celery/exec/temp/stash are DVC internals.
@@ -134,9 +134,19 @@ def _commit_revision(
     )
 
 
-def _queued_revision(repo: Repo, entry: QueueEntry) -> Revision | None:
+def _read_commits(repo: Repo, shas: Iterable[str]) -> dict[str, CommitInfo]:
+    """Every commit in one pipelined exchange with git (a round trip each is slow at 1,000)."""
+    wanted = list(dict.fromkeys(shas))
+    infos = {}
+    for sha, answer in zip(wanted, repo.objects.read_many(wanted), strict=True):
+        if answer is not None and answer[1] == "commit":
+            infos[sha] = parse_commit(sha, answer[2])
+    return infos
+
+
+def _queued_revision(infos: dict[str, CommitInfo], entry: QueueEntry) -> Revision | None:
     """A queued, running or failed experiment: its stash commit holds its params."""
-    info = repo.objects.commit(entry.stash_rev)
+    info = infos.get(entry.stash_rev)
     if info is None:
         return None
     return replace(
@@ -197,18 +207,21 @@ def list_revisions(
     queue_by_base: dict[str, list[QueueEntry]] = {}
     for entry in queue:
         queue_by_base.setdefault(entry.baseline, []).append(entry)
+    infos = _read_commits(
+        repo, [*baselines, *(sha for _, sha, _ in experiments), *(q.stash_rev for q in queue)]
+    )
     for base in baselines:
-        info = repo.objects.commit(base)
+        info = infos.get(base)
         if info is None:
             continue
         result.append(_commit_revision(info, by_commit.get(base, [])))
         exps = []
         for ref, sha in exps_by_base.get(base, []):
-            exp_info = repo.objects.commit(sha)
+            exp_info = infos.get(sha)
             if exp_info is not None:
                 exps.append(_commit_revision(exp_info, [ref], "experiment", base))
         exps.sort(key=lambda r: r.timestamp or "", reverse=True)
-        pending = [_queued_revision(repo, entry) for entry in queue_by_base.get(base, [])]
+        pending = [_queued_revision(infos, entry) for entry in queue_by_base.get(base, [])]
         # dvc exp show's order: running, successful (newest first), queued, failed
         result += [r for r in pending if r and r.status == "running"]
         result += exps

@@ -1,18 +1,20 @@
 """Params and metrics of every revision, parsed and flattened exactly as `dvc exp show` does.
 
-Parsing goes through DVC's own parsers (`dvc.utils.serialize`: ruamel YAML 1.2, json, tomlkit,
-python ast) and DVC's own flattener (`flatten_dict` with dots), imported lazily, so the values match
-DVC's byte for byte. Values are then made JSON-shaped (dates as ISO strings, tuples and sets as
-lists) so that what comes out of the persistent cache equals what was read fresh.
+Parsing follows DVC's own parsers (`dvc.utils.serialize`: ruamel YAML 1.2, json, tomlkit,
+python ast) and its flattener (`flatten_dict` with dots), so the values match DVC's byte for
+byte; the fast paths (libyaml, a local flatten) are held against DVC's by property tests.
+Values are then made JSON-shaped (dates as ISO strings, tuples and sets as lists) so that what
+comes out of the persistent cache equals what was read fresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +27,6 @@ if TYPE_CHECKING:
 # Runs not finished: their commit is a DVC stash holding the params they run with; DVC shows no
 # metrics for them, and they are read fresh (a queued run may become failed).
 PENDING = ("queued", "running")
-
-# Suffixes DVC does not read as YAML (every other suffix is YAML to DVC).
-NON_YAML = (".json", ".toml", ".py")
 
 # Bump when what the reader produces changes: it is part of every persistent cache key.
 READER_VERSION = 1
@@ -45,24 +44,56 @@ def decode_text(data: bytes, path: str) -> str:
 
 
 def parse_document(data: bytes, path: str) -> Any:
-    """Parse one params/metrics file with the DVC parser its suffix selects (YAML by default)."""
-    from cd4ml_tui.core.dvcfiles import dvc_serialize
+    """Parse one params/metrics file as DVC does, by suffix: JSON, TOML, Python, else YAML.
 
+    JSON (`json.loads(text) or {}`) and TOML (`tomlkit.loads(text).unwrap()`) are what
+    `dvc.utils.serialize` runs, called directly so that reading needs no `dvc` import; YAML
+    takes the libyaml fast path, and DVC's own parser for what that hands back."""
     text = decode_text(data, path)
     suffix = posixpath.splitext(path)[1].lower()
-    if suffix not in NON_YAML:
-        from cd4ml_tui.core import fastyaml
-
-        try:
-            return fastyaml.load(text) or {}
-        except fastyaml.HandBack:
-            pass  # DVC's own parser decides, with its own error message
     try:
+        if suffix == ".json":
+            return _parse_json(text, path)
+        if suffix == ".toml":
+            return _parse_toml(text, path)
+        if suffix != ".py":
+            from cd4ml_tui.core import fastyaml
+
+            try:
+                return fastyaml.load(text) or {}
+            except fastyaml.HandBack:
+                pass  # DVC's own parser decides, with its own error message
+        from cd4ml_tui.core.dvcfiles import dvc_serialize
+
         return dvc_serialize().PARSERS[suffix](text, path)
+    except ParseError:
+        raise
     except RecursionError:
         raise ParseError(f"unable to read: '{path}', nested too deeply") from None
     except Exception as err:
         raise ParseError(_describe(err, path)) from None
+
+
+def _parse_json(text: str, path: str) -> Any:
+    try:
+        return json.loads(text) or {}
+    except json.JSONDecodeError as err:
+        raise ParseError(
+            f"unable to read: '{path}', JSON file structure is corrupted: {err}"
+        ) from None
+
+
+def _parse_toml(text: str, path: str) -> Any:
+    import tomlkit
+    from tomlkit.exceptions import ParseError as TomlError
+
+    try:
+        document = tomlkit.loads(text)
+    except TomlError as err:
+        raise ParseError(
+            f"unable to read: '{path}', TOML file structure is corrupted: {err}"
+        ) from None
+    return document.unwrap()
 
 
 def _describe(err: Exception, path: str) -> str:
@@ -166,13 +197,26 @@ def flatten(document: Any, path: str) -> FlatValues:
     """
     if not isinstance(document, dict):
         return {}
-    from flatten_dict import flatten as flatten_dict
-
+    flat: dict[Any, Any] = {}
     try:
-        flat = flatten_dict(document, reducer="dot")
+        _flatten_into(flat, document, None)
     except ValueError as err:  # two keys flatten to the same dotted name
         raise ParseError(f"unable to read: '{path}', {err}") from None
     return {json_key(k): json_value(v) for k, v in flat.items()}
+
+
+def _flatten_into(flat: dict[Any, Any], mapping: Mapping[Any, Any], parent: Any) -> None:
+    """`flatten_dict.flatten(d, reducer="dot")`, which DVC uses, without its import cost:
+    same key joining (`"{}.{}".format`, a None parent means top level), same dropping of empty
+    mappings, same error for duplicates. A property test holds it against flatten_dict."""
+    for key, value in mapping.items():
+        flat_key = key if parent is None else f"{parent}.{key}"
+        if isinstance(value, Mapping):
+            _flatten_into(flat, value, flat_key)
+            continue
+        if flat_key in flat:
+            raise ValueError(f"duplicated key '{flat_key}'")
+        flat[flat_key] = value
 
 
 def parse_values(data: bytes, path: str, kind: ValueKind, keys: Sequence[str] = ()) -> FlatValues:

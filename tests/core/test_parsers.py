@@ -194,3 +194,33 @@ def test_named_keys_select_with_globs() -> None:
         "model.a": 1,
         "model.b": 2,
     }
+
+
+nested = st.recursive(
+    scalars,
+    lambda inner: st.dictionaries(
+        st.one_of(st.text("ab.", max_size=3), st.integers(0, 3), st.none(), st.booleans()),
+        inner,
+        max_size=3,
+    ),
+    max_leaves=10,
+)
+
+
+@FAST
+@given(st.dictionaries(st.one_of(st.text("ab.", max_size=3), st.integers(0, 3)), nested))
+def test_flatten_is_dvcs_flatten(doc: dict[Any, Any]) -> None:
+    """Our flatten gives what DVC's (`flatten_dict`, dot reducer) gives, errors included."""
+    from dvc.utils.flatten import flatten as dvc_flatten
+
+    from cd4ml_tui.core.values import json_key
+
+    try:
+        theirs: Any = {json_key(k): v for k, v in dvc_flatten(doc).items()}
+    except ValueError:
+        theirs = ParseError
+    try:
+        ours: Any = flatten(doc, "p.yaml")
+    except ParseError:
+        ours = ParseError
+    assert json.dumps(ours, default=str) == json.dumps(theirs, default=str)

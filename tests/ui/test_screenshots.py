@@ -20,13 +20,21 @@ def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["compare.svg", "diff.svg", "help.svg", "main.svg", "promote.svg"]
-    assert result.stdout.split() == [
-        str(out / n) for n in ("main.svg", "help.svg", "compare.svg", "diff.svg", "promote.svg")
+    assert names == [
+        "compare.svg",
+        "diff.svg",
+        "help.svg",
+        "main.svg",
+        "notebook-diff.svg",
+        "promote.svg",
     ]
+    order = ("main.svg", "help.svg", "compare.svg", "diff.svg", "promote.svg", "notebook-diff.svg")
+    assert result.stdout.split() == [str(out / n) for n in order]
     main = (out / "main.svg").read_text()
     assert main.startswith("<svg") and "accuracy" in main and "epochs-20" in main
     assert "Mark" in (out / "help.svg").read_text()
+    notebook = (out / "notebook-diff.svg").read_text()
+    assert "added&#160;code&#160;cell&#160;5" in notebook and "higher&#160;latency" in notebook
 
 
 def test_exporter_reports_a_bad_folder_in_one_line(tmp_path):

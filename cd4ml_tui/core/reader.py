@@ -27,7 +27,7 @@ from cd4ml_tui.core.dvcfiles import (
     parse_dvc_file,
     parse_lock,
 )
-from cd4ml_tui.core.errors import ParseError
+from cd4ml_tui.core.errors import Cd4mlError, ParseError
 from cd4ml_tui.core.model import FlatValues, ValueKind
 from cd4ml_tui.core.repo import Repo
 from cd4ml_tui.core.sources import CommitSource, GitMemo, Source, WorkspaceSource
@@ -84,7 +84,13 @@ class RevisionReader:
                 return ReadResult(errors={"": missing}, cacheable=False)
             tree = self.git.commit_trees[sha] = info.tree
         source = CommitSource(self.repo.objects, tree, self.git)
-        return self._read(source, with_metrics=with_metrics)
+        try:
+            return self._read(source, with_metrics=with_metrics)
+        except Cd4mlError:
+            raise
+        except Exception as err:  # a reader bug must not hide every other revision
+            message = f"could not read this revision: {type(err).__name__}: {err}"
+            return ReadResult(errors={"": " ".join(message.split())}, cacheable=False)
 
     def prefetch(self, shas: Sequence[str]) -> None:
         """Read ahead, in bulk, what reading these commits will ask git for."""

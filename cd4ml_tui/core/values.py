@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 PENDING = ("queued", "running")
 
 # Bump when what the reader produces changes: it is part of every persistent cache key.
-READER_VERSION = 1
+READER_VERSION = 2
 
 
 def decode_text(data: bytes, path: str) -> str:

@@ -17,7 +17,11 @@ from cd4ml_tui.core.model import RevisionValues
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="a folder inside a git (+ DVC) repo")
     fmt = parser.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="print JSON (the documented shape)")
+    fmt.add_argument(
+        "--json",
+        action="store_true",
+        help="print JSON (the documented shape; NaN and infinities as NaN/Infinity, like DVC)",
+    )
     fmt.add_argument("--csv", action="store_true", help="print CSV with full-precision values")
     fmt.add_argument("--md", action="store_true", help="print a Markdown table")
     parser.add_argument(

@@ -20,7 +20,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
 from cd4ml_tui.core.diffs import FileChange, RevisionDiff
 from cd4ml_tui.core.errors import Cd4mlError
@@ -91,6 +90,7 @@ class DiffView(Widget):
 
         def __init__(
             self,
+            request: int,
             index: int,
             loaded: FileDiff,
             strips: list[Strip],
@@ -98,6 +98,7 @@ class DiffView(Widget):
             width: int,
         ) -> None:
             super().__init__()
+            self.request = request
             self.index = index
             self.loaded = loaded
             self.strips = strips
@@ -129,6 +130,7 @@ class DiffView(Widget):
         self.shown: FileDiff | None = None
         self._loaded: dict[int, FileDiff] = {}  # by file index; also written by the worker
         self._rendered_width = 0
+        self._request = 0  # the latest load_file request; older results are dropped
 
     def compose(self) -> ComposeResult:
         yield FileList(id="diff-files")
@@ -153,8 +155,13 @@ class DiffView(Widget):
             return
         self.post_message(self.FilesLoaded(diff))
 
-    @work(thread=True, exclusive=True, group="diff-file")
-    def load_file(self, index: int, change: FileChange, options: DiffOptions, width: int) -> None:
+    @work(thread=True, group="diff-file")
+    def load_file(
+        self, request: int, index: int, change: FileChange, options: DiffOptions, width: int
+    ) -> None:
+        """Load and lay out one file. Not `exclusive`: a thread cannot be stopped anyway, so a
+        superseded request (a newer key press) stops between steps and posts nothing, and
+        waiting for workers never meets a cancelled one."""
         from cd4ml_tui.core.filediff import file_diff
         from cd4ml_tui.render.diff import render_file_diff
 
@@ -167,9 +174,11 @@ class DiffView(Widget):
                 self.post_message(self.LoadFailed(str(err)))
                 return
             self._loaded[index] = loaded
+        if request != self._request:
+            return
         strips = render_strips(render_file_diff(loaded, options), width)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.FileShown(index, loaded, strips, options, width))
+        if request == self._request:
+            self.post_message(self.FileShown(request, index, loaded, strips, options, width))
 
     # --- handlers (main thread) --------------------------------------------------------------
     def on_diff_view_files_loaded(self, message: FilesLoaded) -> None:
@@ -195,8 +204,8 @@ class DiffView(Widget):
         self.query_one(DiffPane).focus()
 
     def on_diff_view_file_shown(self, message: FileShown) -> None:
-        if message.index != self.index or message.options != self._options():
-            return  # superseded by a newer choice or toggle
+        if message.request != self._request:
+            return  # superseded by a newer choice, toggle or width
         keep = self.shown is not None and self.shown.change == message.loaded.change
         self.shown = message.loaded
         self._rendered_width = message.width
@@ -213,7 +222,8 @@ class DiffView(Widget):
             self.query_one("#diff-header", Static).update(self._header_for(change))
             pane.message(Text("Loading…", style="dim"))
         self.index = index
-        self.load_file(index, change, self._options(), pane.render_width)
+        self._request += 1
+        self.load_file(self._request, index, change, self._options(), pane.render_width)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._fit_width)

@@ -23,7 +23,10 @@ lint: $(BIN)/cd4ml-tui
 test: lint
 	$(BIN)/pytest -n 2 -q
 
-screenshots: $(BIN)/cd4ml-tui
+$(DEMO_DIR)/.cd4ml-demo: | $(BIN)/cd4ml-tui
+	$(BIN)/cd4ml-tui demo $(DEMO_DIR) --no-open
+
+screenshots: $(DEMO_DIR)/.cd4ml-demo
 	$(BIN)/python -m cd4ml_tui.screenshots $(DEMO_DIR) screenshots
 
 bench: $(BIN)/cd4ml-tui

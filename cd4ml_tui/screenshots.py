@@ -50,6 +50,25 @@ async def _open_and_save(
         await pilot.pause()
 
 
+async def _compare_and_plots(
+    app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: list[Path]
+) -> None:
+    """compare.svg (deltas of the marked rows), then `tab` to the same comparison's plots.svg."""
+    main = app.screen
+    await pilot.press("c")
+    await _settle(app, pilot)
+    if app.screen is main:
+        print("skipped compare.svg and plots.svg: `c` opened no screen here", file=sys.stderr)
+        return
+    saved.append(Path(app.save_screenshot("compare.svg", str(out))))
+    await pilot.press("tab")
+    await _settle(app, pilot)
+    saved.append(Path(app.save_screenshot("plots.svg", str(out))))
+    while app.screen is not main:
+        app.pop_screen()
+        await pilot.pause()
+
+
 async def _settle_diff(app: Cd4mlApp, pilot: Pilot[int]) -> None:
     """`_settle`, where a diff worker superseded by a newer one (a re-layout) may end cancelled."""
     from textual.worker import WorkerCancelled
@@ -94,7 +113,7 @@ async def _notebook_diff(app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: lis
 
 
 async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]:
-    """Save main.svg, help.svg and (when available) compare.svg, diff.svg and promote.svg."""
+    """Save main, help, compare, plots, diff, promote and notebook-diff SVGs (when available)."""
     repo = open_repo(demo_dir)
     app = create_app(repo, load_settings(repo.root))
     saved: list[Path] = []
@@ -120,8 +139,8 @@ async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]
             saved.append(Path(app.save_screenshot("help.svg", str(out))))
             app.pop_screen()
             await _settle(app, pilot)
-            await _open_and_save(app, pilot, "c", "compare", out, saved)
-            await pilot.press("u")  # unmark: diff and promote use the selected row
+            await _compare_and_plots(app, pilot, out, saved)
+            await pilot.press("U")  # unmark all: diff and promote use the selected row
             await _open_and_save(app, pilot, "d", "diff", out, saved)
             await _open_and_save(app, pilot, "p", "promote", out, saved)
             await _notebook_diff(app, pilot, out, saved)

@@ -26,13 +26,24 @@ def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
         "help.svg",
         "main.svg",
         "notebook-diff.svg",
+        "plots.svg",
         "promote.svg",
     ]
-    order = ("main.svg", "help.svg", "compare.svg", "diff.svg", "promote.svg", "notebook-diff.svg")
+    order = (
+        "main.svg",
+        "help.svg",
+        "compare.svg",
+        "plots.svg",
+        "diff.svg",
+        "promote.svg",
+        "notebook-diff.svg",
+    )
     assert result.stdout.split() == [str(out / n) for n in order]
     main = (out / "main.svg").read_text()
     assert main.startswith("<svg") and "accuracy" in main and "epochs-20" in main
     assert "Mark" in (out / "help.svg").read_text()
+    assert "accuracy" in (out / "compare.svg").read_text()
+    assert "Plots" in (out / "plots.svg").read_text()
     notebook = (out / "notebook-diff.svg").read_text()
     assert "added&#160;code&#160;cell&#160;5" in notebook and "higher&#160;latency" in notebook
 

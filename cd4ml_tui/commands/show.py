@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             )
         revisions = list_revisions(repo, args.rev, all_commits=args.all_commits)
         values = list(read_values(repo, revisions, use_cache=not args.no_cache))
-        root = repo.root
+        root = repo.project_root
     precision = args.precision or load_settings(root).precision
     if args.json:
         sys.stdout.write(to_json(root, values) + "\n")

@@ -49,7 +49,7 @@ class ResultCache:
 
     @classmethod
     def for_repo(cls, repo: Repo) -> ResultCache:
-        return cls(cache_dir_for(repo.root))
+        return cls(cache_dir_for(repo.project_root))
 
     def path(self, sha: str) -> Path:
         return self.directory / sha[:2] / f"{sha[2:]}.json"

@@ -108,14 +108,15 @@ def _process_alive(proc_file: Path) -> bool:
     return True
 
 
-def queue_entries(root: Path, refs: set[str]) -> list[QueueEntry]:
-    """Running, then queued, then failed experiments; `refs` names the refs that exist, so
-    that a repo without a queue costs no subprocess."""
-    entries = running_entries(root) if (root / ".dvc" / "tmp" / "exps").is_dir() else []
+def queue_entries(project: Path, git_root: Path, refs: set[str]) -> list[QueueEntry]:
+    """Running, then queued, then failed experiments of the DVC project at `project`; `refs`
+    names the refs that exist, so that a repo without a queue costs no subprocess."""
+    has_runs = (project / ".dvc" / "tmp" / "exps").is_dir()
+    entries = running_entries(project) if has_runs else []
     if CELERY_STASH in refs:
-        entries += stash_entries(root, CELERY_STASH, "queued")
+        entries += stash_entries(git_root, CELERY_STASH, "queued")
     if CELERY_FAILED in refs:
-        entries += stash_entries(root, CELERY_FAILED, "failed")
+        entries += stash_entries(git_root, CELERY_FAILED, "failed")
     seen: set[str] = set()
     unique = []
     for entry in entries:

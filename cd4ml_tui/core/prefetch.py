@@ -22,11 +22,16 @@ class Prefetcher:
         self.objects = objects
         self.memo = memo
 
-    def run(self, commits: Sequence[str]) -> None:
+    def run(self, commits: Sequence[str], prefix: str = "") -> None:
+        """Read ahead for `commits`, whose DVC project sits at `prefix` in the git tree."""
         self._commits(commits)
         roots = [self.memo.commit_trees[c] for c in commits if c in self.memo.commit_trees]
-        self._walk_trees(roots)
-        entries = self._hot_entries(roots)
+        if prefix:
+            projects = [e.sha for e in self._entries_at(roots, [prefix]) if e.type == "tree"]
+        else:
+            projects = roots
+        self._walk_trees(projects)
+        entries = self._entries_at(roots, list(self.memo.hot))
         wanted = {
             e.sha
             for e in entries
@@ -69,10 +74,10 @@ class Prefetcher:
             self._read_trees(children)
             level = [c for c in children if f"dvcfiles:{c}" not in self.memo.trees]
 
-    def _hot_entries(self, roots: list[str]) -> list[TreeEntry]:
-        """The entries of the hot paths in every root, reading missing trees depth by depth."""
+    def _entries_at(self, roots: list[str], paths: list[str]) -> list[TreeEntry]:
+        """The entries of `paths` in every root, reading missing trees depth by depth."""
         found: list[TreeEntry] = []
-        pending = [(root, path.split("/")) for root in roots for path in self.memo.hot]
+        pending = [(root, path.split("/")) for root in roots for path in paths]
         while pending:
             missing: list[str] = []
             waiting = []

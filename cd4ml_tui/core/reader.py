@@ -70,7 +70,7 @@ class RevisionReader:
     @property
     def dvc_cache(self) -> DvcCache:
         if self._dvc_cache is None:
-            self._dvc_cache = DvcCache(self.repo.root)
+            self._dvc_cache = DvcCache(self.repo.project_root)
         return self._dvc_cache
 
     def read_commit(self, sha: str, *, with_metrics: bool = True) -> ReadResult:
@@ -83,7 +83,7 @@ class RevisionReader:
                 missing = f"commit {sha} is not in the repository"
                 return ReadResult(errors={"": missing}, cacheable=False)
             tree = self.git.commit_trees[sha] = info.tree
-        source = CommitSource(self.repo.objects, tree, self.git)
+        source = CommitSource(self.repo.objects, tree, self.git, self.repo.project_prefix)
         try:
             return self._read(source, with_metrics=with_metrics)
         except Cd4mlError:
@@ -97,10 +97,10 @@ class RevisionReader:
         from cd4ml_tui.core.prefetch import Prefetcher
 
         self.git.blobs.clear()
-        Prefetcher(self.repo.objects, self.git).run(shas)
+        Prefetcher(self.repo.objects, self.git).run(shas, self.repo.project_prefix)
 
     def read_workspace(self) -> ReadResult:
-        return self._read(WorkspaceSource(self.repo.root))
+        return self._read(WorkspaceSource(self.repo.project_root))
 
     # -- one revision -------------------------------------------------------------------------
 

@@ -30,10 +30,24 @@ class Repo:
     git_dir: Path
     shallow: bool
     objects: GitObjects
+    # The DVC project: the nearest folder with `.dvc` from the opened path up to the git root
+    # (DVC's own rule; a monorepo may keep it in a sub-folder). Params and metrics paths are
+    # relative to it, as `dvc exp show` prints them.
+    dvc_root: Path | None = None
 
     @property
     def has_dvc(self) -> bool:
-        return (self.root / ".dvc").is_dir()
+        return self.dvc_root is not None
+
+    @property
+    def project_root(self) -> Path:
+        """Where DVC paths start: the DVC root, else the git root."""
+        return self.dvc_root or self.root
+
+    @property
+    def project_prefix(self) -> str:
+        """The DVC root relative to the git root, as a POSIX path ("" when they are one)."""
+        return self.project_root.relative_to(self.root).as_posix().strip(".")
 
     @cached_property
     def head(self) -> str:
@@ -78,7 +92,19 @@ def open_repo(path: str | Path = ".") -> Repo:
         raise EmptyRepoError(
             f"{root}: the git repository has no commits yet; commit something first"
         )
-    return Repo(root, Path(out[1]), out[2] == "true", GitObjects(root))
+    return Repo(root, Path(out[1]), out[2] == "true", GitObjects(root), _dvc_root(where, root))
+
+
+def _dvc_root(start: Path, git_root: Path) -> Path | None:
+    """The nearest folder holding `.dvc`, from `start` up to the git root (as DVC finds it)."""
+    here = start.resolve()
+    top = git_root.resolve()
+    while True:
+        if (here / ".dvc").is_dir():
+            return git_root / here.relative_to(top) if here != top else git_root
+        if here == top or here.parent == here or top not in here.parents:
+            return None
+        here = here.parent
 
 
 def _iso(stamp: int) -> str:
@@ -194,7 +220,8 @@ def list_revisions(
         # from experiment or stash refs)
         out = run_git(repo.root, "rev-list", "HEAD", "--branches", "--tags", "--remotes")
         baselines += [sha for sha in out.split() if sha not in baselines]
-    queue = queue_entries(repo.root, {ref for ref, _ in refs}) if repo.has_dvc else []
+    refnames = {ref for ref, _ in refs}
+    queue = queue_entries(repo.project_root, repo.root, refnames) if repo.has_dvc else []
     for base in [b for _, _, b in experiments] + [q.baseline for q in queue]:
         if base not in baselines:
             baselines.append(base)

@@ -45,13 +45,20 @@ class GitMemo:
 
 
 class CommitSource:
-    """The files of one commit, through its root tree."""
+    """The files of one commit, through its root tree; paths are relative to `prefix` (the DVC
+    project's folder inside the git repo, "" when they are the same)."""
 
-    def __init__(self, objects: GitObjects, tree: str, memo: GitMemo) -> None:
+    def __init__(self, objects: GitObjects, tree: str, memo: GitMemo, prefix: str = "") -> None:
         self.objects = objects
         self.root_tree = tree
         self.git = memo
+        self.prefix = prefix
         self._memo = memo.trees
+
+    def _full(self, path: str) -> str:
+        if not self.prefix:
+            return path
+        return f"{self.prefix}/{path}" if path and path != "." else self.prefix
 
     def _entries(self, tree_sha: str) -> dict[str, TreeEntry]:
         found = self._memo.get(tree_sha)
@@ -64,10 +71,12 @@ class CommitSource:
         return found
 
     def _entry(self, path: str) -> TreeEntry | None:
-        if not path or path == ".":
+        """The entry at `path` (relative to the prefix) in this commit."""
+        full = self._full(path)
+        if not full or full == ".":
             return TreeEntry("40000", "tree", self.root_tree, "")
         tree = self.root_tree
-        parts = path.split("/")
+        parts = full.split("/")
         for i, part in enumerate(parts):
             entry = self._entries(tree).get(part)
             if entry is None:
@@ -80,7 +89,7 @@ class CommitSource:
         return None
 
     def read(self, path: str) -> bytes | None:
-        self.git.hot[path] = None
+        self.git.hot[self._full(path)] = None
         entry = self._entry(path)
         if entry is None or entry.type != "blob":
             return None
@@ -117,9 +126,12 @@ class CommitSource:
         return files
 
     def dvc_files(self) -> list[str]:
-        return self._dvc_files(self.root_tree, top=True)
+        top = self._entry("")
+        if top is None or top.type != "tree":
+            return []
+        return self._dvc_files(top.sha)
 
-    def _dvc_files(self, tree_sha: str, top: bool = False) -> list[str]:
+    def _dvc_files(self, tree_sha: str) -> list[str]:
         key = f"dvcfiles:{tree_sha}"
         found = self._memo.get(key)
         if found is None:

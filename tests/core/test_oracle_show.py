@@ -15,7 +15,7 @@ from cd4ml_tui.core.repo import list_revisions, open_repo
 from cd4ml_tui.core.values import read_values
 from tests import builders
 from tests.core.oracle import differences, dvc_view, ours_view
-from tests.core.zoo import build_templated, zoo_repo
+from tests.core.zoo import build_subdir_project, build_templated, zoo_repo
 
 __all__ = ["zoo_repo"]
 
@@ -69,6 +69,18 @@ def test_more_layouts_equal_dvc_exp_show(build, tmp_path: Path) -> None:
     dvc = dvc_view(repo)
     assert len(dvc) >= 3
     assert differences(dvc, ours_view(_ours(repo))) == []
+
+
+def test_dvc_project_in_a_sub_folder_equals_dvc(tmp_path: Path) -> None:
+    """A monorepo: paths are relative to the DVC project, as DVC prints them; opened from the
+    git root, there is no DVC project (DVC's own rule)."""
+    project = build_subdir_project(tmp_path / "mono")
+    dvc = dvc_view(project)
+    ours = _ours(project)
+    assert differences(dvc, ours_view(ours)) == []
+    assert ours[1].metrics["stats.yaml"] == {"lr_seen": 0.1}  # DVC-cached, from ml/.dvc/cache
+    with open_repo(project.parent) as repo:
+        assert not repo.has_dvc
 
 
 def test_corrupt_files_fail_where_dvc_fails(corrupt_metrics_repo: Path, tmp_path: Path) -> None:

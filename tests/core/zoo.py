@@ -223,3 +223,41 @@ def build_templated(root: Path) -> Path:
     shell.dvc("checkout", "-q", "--force")
     shell.git("checkout", "-q", "--", ".")
     return root
+
+
+def build_subdir_project(root: Path) -> Path:
+    """A monorepo: git at `root`, the DVC project in `root/ml` (`dvc init --subdir`), with a
+    DVC-cached metrics file, a tag and one experiment. Returns the project folder."""
+    shell = RepoShell(root)
+    root.mkdir(parents=True)
+    shell.git("init", "-q", "-b", "main")
+    shell.write({"README.md": "monorepo\n", "web/app.txt": "not ML\n"})
+    project = root / "ml"
+    project.mkdir()
+    inner = RepoShell(project)
+    inner.dvc("init", "-q", "--subdir")
+    inner.dvc("config", "core.analytics", "false")
+    inner.write(
+        {
+            "dvc.yaml": (
+                "stages:\n  train:\n    cmd: python train.py\n    deps: [train.py]\n"
+                "    params: [lr]\n    outs: [model.txt]\n    metrics:\n"
+                "      - metrics.json:\n          cache: false\n      - stats.yaml\n"
+            ),
+            "params.yaml": "lr: 0.1\n",
+            "train.py": (
+                "import json, re\n"
+                "lr = float(re.search(r'lr: (.*)', open('params.yaml').read())[1])\n"
+                "open('model.txt', 'w').write(str(lr))\n"
+                "json.dump({'acc': round(0.5 + lr, 6)}, open('metrics.json', 'w'))\n"
+                "open('stats.yaml', 'w').write(f'lr_seen: {lr}\\n')\n"
+            ),
+        }
+    )
+    inner.dvc("repro", "-q")
+    shell.commit_all("ml project in a sub-folder")
+    shell.git("tag", "v1")
+    inner.dvc("exp", "run", "-q", "-n", "lr-02", "-S", "lr=0.2")
+    inner.dvc("checkout", "-q", "--force")
+    shell.git("checkout", "-q", "--", ".")
+    return project

@@ -164,7 +164,7 @@ async def test_bad_expression_is_reported_and_the_app_keeps_running(demo_repo):
         assert labels(app) == everything
 
 
-async def test_space_marks_rows_and_u_clears_them(demo_repo):
+async def test_space_marks_rows_and_shift_u_clears_them(demo_repo):
     async with running(demo_repo) as (app, pilot):
         grid = table(app)
         grid.move_cursor(2)
@@ -173,7 +173,7 @@ async def test_space_marks_rows_and_u_clears_them(demo_repo):
         assert [v.revision.rev for v in grid.marked_values()] == [v.revision.rev for v in marked]
         assert [row[0].plain for row in grid.grid_rows[1:5]] == [" ", "●", "●", " "]
         assert "2 marked" in str(app.query_one("#status").render())
-        await pilot.press("u")
+        await pilot.press("U")
         assert grid.marked == set()
         assert all(row[0].plain == " " for row in grid.grid_rows)
 

@@ -4,7 +4,8 @@ The other screens are imported inside each action, so a missing one shows a noti
 of breaking the app. Which revisions:
 - compare: the marked rows; with none marked, the selected row against its baseline.
 - diff: two marked rows (older as base); with none marked, the selected row against its baseline.
-- promote: the selected row (a commit or an experiment).
+- promote: the selected row (a commit or an experiment); `u` undoes the last promotion of the
+  session (the undo dialog deletes the refs it created).
 A row's baseline: an experiment's baseline commit, a commit's first parent, the workspace's HEAD.
 """
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from cd4ml_tui.core.config import Settings
+    from cd4ml_tui.core.promote_write import PromotionResult
     from cd4ml_tui.core.repo import Repo
     from cd4ml_tui.ui.widgets.revision_table import RevisionTable
 
@@ -51,6 +53,9 @@ class RevisionActions:
         def table(self) -> RevisionTable: ...
 
         def action_reload(self) -> None: ...
+
+    def init_actions(self) -> None:
+        self.last_promotion: PromotionResult | None = None  # what `u` undoes
 
     def _screen_class(self, module: str, name: str) -> Any:
         import importlib
@@ -92,7 +97,7 @@ class RevisionActions:
         if len(marked) == 2:
             base, head = diff_pair(marked)
         elif marked:
-            self.app.notify(f"Mark two rows to diff them ({len(marked)} marked; u unmarks all).")
+            self.app.notify(f"Mark two rows to diff them ({len(marked)} marked; U unmarks all).")
             return
         else:
             current = self._current()
@@ -122,6 +127,21 @@ class RevisionActions:
             dialog = screen(self.repo, self.settings, current.revision, current)
             self.app.push_screen(dialog, self._promoted)
 
-    def _promoted(self, result: object) -> None:
+    def _promoted(self, result: PromotionResult | None) -> None:
         if result:
+            self.last_promotion = result
+            self.action_reload()
+
+    def action_undo_promotion(self) -> None:
+        """Undo the last promotion of this session (asks first; deletes only the refs it made)."""
+        if self.last_promotion is None:
+            self.app.notify("Nothing to undo: no promotion in this session.")
+            return
+        screen = self._screen_class("promote_undo", "UndoScreen")
+        if screen is not None:
+            self.app.push_screen(screen(self.repo, self.last_promotion), self._undone)
+
+    def _undone(self, report: object) -> None:
+        if report is not None:  # an UndoReport: the refs are gone (or reported as kept)
+            self.last_promotion = None
             self.action_reload()

@@ -1,29 +1,24 @@
 """The main screen: refs on the left, the revisions table and the detail pane on the right.
 
-Loading runs in one exclusive thread worker that calls the core and posts batches of rows back;
-the first batch is posted as soon as the first revision is read, so rows paint early.
+Reading lives in `loading` (a worker that streams rows), live refresh and fetching in `live`,
+and the compare/diff/promote/undo actions in `actions`; this module lays the screen out and keeps
+the status bar, filter, columns, refs narrowing and details in step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
-from textual.worker import get_current_worker
 
-from cd4ml_tui.core.errors import Cd4mlError
-from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.core.query import QueryError, compile_query
 from cd4ml_tui.ui.screens.actions import RevisionActions
+from cd4ml_tui.ui.screens.live import LiveRefresh
+from cd4ml_tui.ui.screens.loading import LoadOptions, RevisionLoading
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
@@ -34,17 +29,10 @@ if TYPE_CHECKING:
     from cd4ml_tui.core.config import Settings
     from cd4ml_tui.core.repo import Repo
 
-BATCH_SECONDS = 0.1  # how often the loader posts rows after the first one
+__all__ = ["LoadOptions", "MainScreen"]
 
 
-@dataclass(frozen=True)
-class LoadOptions:
-    revs: tuple[str, ...] = ()
-    all_commits: bool = False
-    use_cache: bool = True
-
-
-class MainScreen(RevisionActions, Screen[None]):
+class MainScreen(RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
     """Browse every revision; keys are listed by `?` and offered by ctrl+p."""
 
     AUTO_FOCUS = "#revisions"
@@ -56,53 +44,20 @@ class MainScreen(RevisionActions, Screen[None]):
         Binding("c", "compare", "Compare", id="main.compare"),
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("p", "promote", "Promote", id="main.promote"),
+        Binding("u", "undo_promotion", "Undo promote", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
+        Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
     ]
-
-    class RevisionsListed(Message):
-        def __init__(self, generation: int, revisions: list[Revision]) -> None:
-            super().__init__()
-            self.generation = generation
-            self.revisions = revisions
-
-    class RowsLoaded(Message):
-        def __init__(
-            self, generation: int, rows: Sequence[RevisionValues], done: int, total: int
-        ) -> None:
-            super().__init__()
-            self.generation = generation
-            self.rows = rows
-            self.done = done
-            self.total = total
-
-    class LoadFinished(Message):
-        def __init__(self, generation: int, error: str | None = None) -> None:
-            super().__init__()
-            self.generation = generation
-            self.error = error
-
-    class BadgesLoaded(Message):
-        """GTO registry facts by commit sha, e.g. {"abc...": ["model@v1.0.0", "model#prod"]}."""
-
-        def __init__(self, generation: int, badges: dict[str, list[str]]) -> None:
-            super().__init__()
-            self.generation = generation
-            self.badges = badges
 
     def __init__(self, repo: Repo, settings: Settings, options: LoadOptions) -> None:
         super().__init__()
         self.repo = repo
         self.settings = settings
-        self.options = options
-        self.revisions: dict[str, Revision] = {}
-        self.badges: dict[str, list[str]] = {}  # commit sha -> GTO versions and stages
         self.filter_text = ""
-        self.reading = False  # a load is running (not `loading`: that would cover the screen)
-        self._progress = (0, 0)  # revisions read, revisions listed
-        self._generation = 0
-        self._streaming = True
-        self._pending: list[RevisionValues] = []
+        self.init_loading(options)
+        self.init_live()
+        self.init_actions()
         self._view: tuple[int, int, str | None] = (0, 0, None)  # shown, total, sort label
 
     def compose(self) -> ComposeResult:
@@ -126,128 +81,7 @@ class MainScreen(RevisionActions, Screen[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout
         self.call_after_refresh(self.action_reload)  # paint the empty screen first
-
-    # --- loading ------------------------------------------------------------------------------
-    def action_reload(self) -> None:
-        """Read every revision again (in a worker); the table keeps its rows until then."""
-        self._generation += 1
-        self._streaming = not self.table.rows_loaded
-        self._pending = []
-        self._progress = (0, 0)
-        self.reading = True
-        progress = self.query_one(ProgressBar)
-        progress.update(total=None, progress=0)
-        progress.display = True
-        self._update_status()
-        self._load(self._generation)
-
-    @work(thread=True, exclusive=True, group="load")
-    def _load(self, generation: int) -> None:
-        from cd4ml_tui.core.repo import list_revisions
-        from cd4ml_tui.core.values import read_values
-
-        worker = get_current_worker()
-        try:
-            options = self.options
-            revisions = list_revisions(self.repo, options.revs, options.all_commits)
-            self.post_message(self.RevisionsListed(generation, revisions))
-            total = len(revisions)
-            if not self.repo.has_dvc:
-                rows = [RevisionValues(r) for r in revisions]
-                self.post_message(self.RowsLoaded(generation, rows, total, total))
-                self.post_message(self.LoadFinished(generation))
-                return
-            batch: list[RevisionValues] = []
-            flushed = monotonic()
-            reader = read_values(self.repo, revisions, use_cache=options.use_cache)
-            for done, values in enumerate(reader, start=1):
-                if worker.is_cancelled:
-                    return
-                batch.append(values)
-                if done == 1 or done == total or monotonic() - flushed >= BATCH_SECONDS:
-                    self.post_message(self.RowsLoaded(generation, batch, done, total))
-                    batch, flushed = [], monotonic()
-            if batch:
-                self.post_message(self.RowsLoaded(generation, batch, total, total))
-            self.post_message(self.LoadFinished(generation))
-        except Cd4mlError as err:
-            self.post_message(self.LoadFinished(generation, str(err)))
-        except Exception as err:  # keep the app alive; say what broke
-            self.post_message(self.LoadFinished(generation, f"{type(err).__name__}: {err}"))
-
-    def on_main_screen_revisions_listed(self, message: RevisionsListed) -> None:
-        if message.generation != self._generation:
-            return
-        self.revisions = {r.rev: r for r in message.revisions}
-        self.query_one(RefsPane).set_revisions(message.revisions)
-        self._load_badges(message.generation)
-        self.query_one(ProgressBar).update(total=len(message.revisions), progress=0)
-        self._progress = (0, len(message.revisions))
-        if self._streaming:
-            self.table.set_rows([])
-
-    @work(thread=True, exclusive=True, group="badges")
-    def _load_badges(self, generation: int) -> None:
-        """Read the GTO registry (versions and stages by commit) for the refs pane and details."""
-        from cd4ml_tui.core.artifacts import registry_state
-
-        try:
-            state = registry_state(self.repo)
-        except Cd4mlError as err:
-            self.app.call_from_thread(
-                self.notify, f"Registry: {err}", severity="warning", markup=False
-            )
-            return
-        badges = {sha: [badge.label for badge in found] for sha, found in state.items()}
-        self.post_message(self.BadgesLoaded(generation, badges))
-
-    def on_main_screen_badges_loaded(self, message: BadgesLoaded) -> None:
-        if message.generation != self._generation:
-            return
-        self.badges = message.badges
-        refs = self.query_one(RefsPane)
-        by_ref = {}
-        for ref in refs.refs:
-            labels = self.badges.get(refs.commit_of(ref) or "", [])
-            if labels:
-                by_ref[ref] = " ".join(labels)
-        refs.set_badges(by_ref)
-        self.query_one(DetailPane).badges = self.badges
-        self.query_one(DetailPane).show(self.table.current, self.revisions)
-
-    def on_main_screen_rows_loaded(self, message: RowsLoaded) -> None:
-        if message.generation != self._generation:
-            return
-        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
-        self._progress = (message.done, message.total)
-        if self._streaming:
-            self.table.append_rows(message.rows)
-        else:
-            self._pending.extend(message.rows)
-        self._update_status()
-
-    def on_main_screen_load_finished(self, message: LoadFinished) -> None:
-        if message.generation != self._generation:
-            return
-        self.reading = False
-        self.query_one(ProgressBar).display = False
-        if not self._streaming and message.error is None:
-            self.table.set_rows(self._pending)
-        self._pending = []
-        if message.error is not None:
-            self.notify(
-                message.error, title="Cannot read the repository", severity="error", markup=False
-            )
-        elif not self.repo.has_dvc:
-            self.notify(
-                f"DVC is not set up in {self.repo.root} (no .dvc folder): showing revisions only.",
-                title="No DVC",
-                severity="warning",
-                markup=False,
-            )
-        if self.filter_text:
-            self._apply_filter(self.filter_text, announce=False)
-        self._update_status()
+        self.start_watching()
 
     # --- status -------------------------------------------------------------------------------
     def _update_status(self) -> None:
@@ -256,6 +90,8 @@ class MainScreen(RevisionActions, Screen[None]):
         if self.reading:
             done, total = self._progress
             parts.append(f"reading {done}/{total}…" if total else "listing revisions…")
+        if self.fetching:
+            parts.append(f"fetching {self.fetching}…")
         if not self.repo.has_dvc:
             parts.append("[yellow]DVC not set up[/]")
         if sort_label:

@@ -56,7 +56,7 @@ class RevisionTable(Grid):
         Binding("s", "sort", "Sort", id="table.sort"),
         Binding("z", "fold", "Fold", id="table.fold"),
         Binding("Z", "fold_all", "Fold all", show=False, id="table.fold_all"),
-        Binding("u", "clear_marks", "Unmark all", show=False, id="table.unmark"),
+        Binding("U", "clear_marks", "Unmark all", show=False, id="table.unmark"),
     ]
     HELP_TITLE = "Revisions table"
 
@@ -102,6 +102,7 @@ class RevisionTable(Grid):
         self._shown: list[ViewRow] = []
         self._shown_ids: list[str] = []
         self._current: str | None = None
+        self._current_values: RevisionValues | None = None
 
     def _style(self, part: str) -> Style:
         """The foreground style of one of our component classes (no background)."""
@@ -109,12 +110,13 @@ class RevisionTable(Grid):
 
     # --- data ------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[RevisionValues]) -> None:
-        """Replace every row (a reload); marks, folds, sort and filter stay."""
+        """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
+        current = self.current  # read before the rows change: `_shown` indexes the old rows
         self.rows_loaded = list(rows)
         self._cells.clear()
         self._widths.clear()
         self._refresh_columns()
-        self.refresh_view()
+        self.refresh_view(keep_rev=current.revision.rev if current else None)
 
     def append_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Add rows as they stream in from the loader."""
@@ -188,10 +190,11 @@ class RevisionTable(Grid):
             candidates = differing_columns(self.rows_loaded, self._shown, candidates)
         return candidates
 
-    def refresh_view(self) -> None:
+    def refresh_view(self, keep_rev: str | None = None) -> None:
         """Recompute the rows and columns shown, keeping the cursor on the same revision."""
-        current = self.current
-        keep_rev = current.revision.rev if current else self._current
+        if keep_rev is None:
+            current = self.current
+            keep_rev = current.revision.rev if current else self._current
         keep_column = self._cursor_column_id()
         sort_key = None
         if self.state.sort_column is not None:
@@ -285,10 +288,11 @@ class RevisionTable(Grid):
         self.move_cursor(row, ids.index(column) if column in ids else 1)
 
     def _announce_current(self) -> None:
+        """Post CurrentChanged when another revision, or a re-read of the same one, is current."""
         current = self.current
         rev = current.revision.rev if current else None
-        if rev != self._current:
-            self._current = rev
+        if rev != self._current or current is not self._current_values:
+            self._current, self._current_values = rev, current
             self.post_message(self.CurrentChanged(current))
 
     # --- state changes -----------------------------------------------------------------------

@@ -11,7 +11,6 @@ git trees by tree sha; an experiment costs only the objects that differ from its
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -326,7 +325,3 @@ def merge_params(entries: list[tuple[str, tuple[str, ...]]]) -> dict[str, list[s
         else:
             merged.setdefault(path, []).extend(keys)
     return merged
-
-
-def content_key(data: bytes) -> str:
-    return "sha1:" + hashlib.sha1(data, usedforsecurity=False).hexdigest()

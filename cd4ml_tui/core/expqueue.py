@@ -3,9 +3,8 @@
 DVC keeps them outside `refs/exps/<baseline>/`:
 - queued: entries of the `refs/exps/celery/stash` reflog (a run that starts is dropped from it);
 - failed: entries of the `refs/exps/celery/failed` reflog;
-- running: executor info files `.dvc/tmp/exps/{,standalone/}run/<stash>/<stash>.run` not past
-  RUNNING, whose process is alive (`dvc/repo/experiments/queue/`). Every run leaves an info file
-  behind, so the live process is what tells a running one from a finished one.
+- running: executor info files `.dvc/tmp/exps/{,standalone/}run/<stash>/<stash>.run` of runs
+  still going (see `running_entries`); DVC shows their live work dir, and so do we.
 Each stash entry's message is `commit: dvc-exp:<head>:<baseline>:<name>[:<branch>]`
 (`ExpStash.MESSAGE_RE`); the entry's commit holds the experiment's params.
 """
@@ -33,6 +32,7 @@ STASH_MESSAGE = re.compile(
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
 # dvc.repo.experiments.executor.base.TaskStatus: PENDING 0, PREPARING 1, RUNNING 2, SUCCESS 3
 _RUNNING = 2
+_SUCCESS = 3
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class QueueEntry:
     baseline: str
     name: str | None
     status: RunStatus
+    work_dir: Path | None = None  # a running run's live DVC project folder, if DVC keeps one
 
 
 def stash_entries(root: Path, ref: str, status: RunStatus) -> list[QueueEntry]:
@@ -59,31 +60,46 @@ def stash_entries(root: Path, ref: str, status: RunStatus) -> list[QueueEntry]:
 
 
 def running_entries(root: Path) -> list[QueueEntry]:
-    """Runs in progress: an executor info file not past RUNNING whose process (its proc info
-    file next to it, as `dvc_task`'s ProcessManager writes it) is still alive."""
+    """Runs in progress, by DVC's own tests (`dvc/repo/experiments/queue/`):
+    - `--temp` runs (`standalone/run/`): status not past SUCCESS and the temp work dir exists;
+    - queued runs under a worker (`run/`): status not past RUNNING and the process in the proc
+      info file next to it (written by `dvc_task`'s ProcessManager) still alive.
+    Every run leaves its info file behind, so the work dir or live process is what tells."""
     base = root / ".dvc" / "tmp" / "exps"
     entries = []
-    for run_dir in (base / "run", base / "standalone" / "run"):
+    for run_dir, temp in ((base / "standalone" / "run", True), (base / "run", False)):
         for info_file in sorted(run_dir.glob("*/*.run")):
-            stash = info_file.stem
-            if not HEX40.match(stash) or not _process_alive(info_file.with_suffix(".json")):
-                continue
-            info = _read_json(info_file)
-            if info is None or not isinstance(info.get("baseline_rev"), str):
-                continue
-            status = info.get("status", 0)
-            if not isinstance(status, int) or status > _RUNNING or info.get("collected"):
-                continue
-            name = info.get("name")
-            entries.append(
-                QueueEntry(
-                    stash,
-                    info["baseline_rev"],
-                    name if isinstance(name, str) else None,
-                    "running",
-                )
-            )
+            entry = _running_entry(info_file, temp)
+            if entry is not None:
+                entries.append(entry)
     return entries
+
+
+def _running_entry(info_file: Path, temp: bool) -> QueueEntry | None:
+    stash = info_file.stem
+    if not HEX40.match(stash):
+        return None
+    info = _read_json(info_file)
+    if info is None or not isinstance(info.get("baseline_rev"), str) or info.get("collected"):
+        return None
+    status = info.get("status", 0)
+    work = info.get("root_dir")
+    work_dir = Path(work) if isinstance(work, str) and work else None
+    if not isinstance(status, int):
+        return None
+    if temp:
+        if status > _SUCCESS or work_dir is None or not work_dir.is_dir():
+            return None
+    elif status > _RUNNING or not _process_alive(info_file.with_suffix(".json")):
+        return None
+    project = work_dir
+    dvc_dir = info.get("dvc_dir")
+    if project is not None and isinstance(dvc_dir, str) and dvc_dir:
+        project = project / Path(dvc_dir).parent
+    name = info.get("name")
+    return QueueEntry(
+        stash, info["baseline_rev"], name if isinstance(name, str) else None, "running", project
+    )
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

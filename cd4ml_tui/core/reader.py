@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cd4ml_tui.core.dvcfiles import (
     DEFAULT_PARAMS_FILE,
@@ -98,8 +99,11 @@ class RevisionReader:
         self.git.blobs.clear()
         Prefetcher(self.repo.objects, self.git).run(shas, self.repo.project_prefix)
 
-    def read_workspace(self) -> ReadResult:
-        return self._read(WorkspaceSource(self.repo.project_root))
+    def read_workspace(self, folder: Path | None = None) -> ReadResult:
+        """The files on disk: the workspace, or a running experiment's live work dir."""
+        result = self._read(WorkspaceSource(folder or self.repo.project_root))
+        result.cacheable = False
+        return result
 
     # -- one revision -------------------------------------------------------------------------
 

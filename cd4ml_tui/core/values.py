@@ -251,6 +251,7 @@ def read_values(
 
     reader = RevisionReader(repo)
     store = ResultCache.for_repo(repo) if use_cache else None
+    live = _live_dirs(repo) if any(r.status == "running" for r in revisions) else {}
     total = len(revisions)
     done = 0
     for chunk in _chunks(revisions):
@@ -267,6 +268,8 @@ def read_values(
         for revision in chunk:
             if revision.is_workspace:
                 result = reader.read_workspace()
+            elif revision.status == "running" and revision.rev in live:
+                result = reader.read_workspace(live[revision.rev])
             elif revision.status in PENDING:
                 result = reader.read_commit(revision.rev, with_metrics=False)
             elif revision.rev in cached:
@@ -282,6 +285,13 @@ def read_values(
             if progress is not None:
                 progress(done, total)
             yield row
+
+
+def _live_dirs(repo: Repo) -> dict[str, Path]:
+    """stash sha -> live work dir of the runs in progress (DVC reads those, not the stash)."""
+    from cd4ml_tui.core.expqueue import running_entries
+
+    return {e.stash_rev: e.work_dir for e in running_entries(repo.project_root) if e.work_dir}
 
 
 def _chunks(revisions: Sequence[Revision]) -> Iterator[Sequence[Revision]]:

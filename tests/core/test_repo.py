@@ -6,9 +6,12 @@ import itertools
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from cd4ml_tui.core.repo import list_revisions, open_repo
+from cd4ml_tui.core.values import read_values
+from cd4ml_tui.demo import RepoShell, dvc_command
 from tests import builders
 
 
@@ -105,3 +108,65 @@ def test_detached_head_is_listed_first(detached_repo: Path) -> None:
         revisions = list_revisions(repo)
     assert revisions[1].parents == (head,)
     assert revisions[1].name == "HEAD" and revisions[1].refs == ("HEAD",)  # no ref names it
+
+
+WAITING_STAGE = """\
+import json, os, pathlib, time
+json.dump({"acc": 0.5}, open("m.json", "w"))
+release = pathlib.Path(os.environ["CD4ML_TEST_RELEASE"])
+for _ in range(1200):  # gives up after two minutes whatever happens
+    if release.exists():
+        break
+    time.sleep(0.1)
+"""
+
+
+def test_running_temp_run_shows_its_live_work_dir(tmp_path: Path) -> None:
+    """A real `dvc exp run --temp` that waits for the test: listed as running, with the params
+    and metrics of its temp work dir (as `dvc exp show` shows them); then a finished run."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shell = RepoShell(root)
+    shell.git("init", "-q", "-b", "main")
+    shell.dvc("init", "-q")
+    shell.write(
+        {
+            "stage.py": WAITING_STAGE,
+            "params.yaml": "lr: 0.1\n",
+            "dvc.yaml": "stages:\n  train:\n    cmd: python stage.py\n    deps: [stage.py]\n"
+            "    params: [lr]\n    metrics:\n      - m.json:\n          cache: false\n",
+        }
+    )
+    shell.commit_all("waiting stage")
+    release = tmp_path / "release"
+    env = dict(shell.env, CD4ML_TEST_RELEASE=str(release))
+    run = subprocess.Popen(
+        [*dvc_command(), "exp", "run", "--temp", "-n", "live", "-S", "lr=0.7"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        running = []
+        for _ in range(600):  # until DVC has started the stage (a minute at most)
+            with open_repo(root) as repo:
+                rows = list(read_values(repo, list_revisions(repo), use_cache=False))
+            running = [r for r in rows if r.revision.status == "running"]
+            if running and running[0].metrics:
+                break
+            time.sleep(0.1)
+        assert len(running) == 1
+        live = running[0]
+        assert live.revision.name == "live" and live.revision.kind == "experiment"
+        assert live.params == {"params.yaml": {"lr": 0.7}}
+        assert live.metrics == {"m.json": {"acc": 0.5}}
+    finally:
+        release.write_text("go")
+        run.wait(timeout=120)
+    assert run.returncode == 0
+    with open_repo(root) as repo:
+        revisions = list_revisions(repo)
+    assert [(r.name, r.status) for r in revisions if r.kind == "experiment"] == [
+        ("live", "success")
+    ]

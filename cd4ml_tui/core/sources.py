@@ -48,12 +48,19 @@ class CommitSource:
     """The files of one commit, through its root tree; paths are relative to `prefix` (the DVC
     project's folder inside the git repo, "" when they are the same)."""
 
-    def __init__(self, objects: GitObjects, tree: str, memo: GitMemo, prefix: str = "") -> None:
+    def __init__(
+        self,
+        objects: GitObjects,
+        tree: str,
+        memo: GitMemo | dict[str, object],
+        prefix: str = "",
+    ) -> None:
         self.objects = objects
         self.root_tree = tree
-        self.git = memo
+        # a plain dict is a tree memo alone (the first form of this API, still used)
+        self.git = memo if isinstance(memo, GitMemo) else GitMemo(trees=memo)
         self.prefix = prefix
-        self._memo = memo.trees
+        self._memo = self.git.trees
 
     def _full(self, path: str) -> str:
         if not self.prefix:

@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         root = repo.project_root
     precision = args.precision or load_settings(root).precision
     if args.json:
-        sys.stdout.write(to_json(root, values) + "\n")
+        indent = 2 if sys.stdout.isatty() else None  # pretty for people, compact for pipes
+        sys.stdout.write(to_json(root, values, indent=indent) + "\n")
     elif args.csv:
         sys.stdout.write(to_csv(values))
     elif args.md:

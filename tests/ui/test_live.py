@@ -25,7 +25,16 @@ from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
 from tests.builders import git
-from tests.ui.helpers import labels, main_screen, move_to_column, running, settle, table, toasts
+from tests.ui.helpers import (
+    column,
+    labels,
+    main_screen,
+    move_to_column,
+    running,
+    settle,
+    table,
+    toasts,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.anyio]
 
@@ -102,7 +111,8 @@ async def test_a_dvc_exp_run_elsewhere_appears_and_keeps_marks_sort_and_cursor(d
         assert grid.state.sort_column == accuracy and not grid.state.sort_reverse
         assert grid.current is not None
         assert grid.current.revision.rev == on_cursor.revision.rev
-        values = [v.get(grid._by_id[accuracy]) for v in grid.shown_values]
+        accuracy_key = column(grid.rows_loaded, "accuracy")
+        values = [v.get(accuracy_key) for v in grid.shown_values]
         present = [v for v in values if v is not None]
         assert present == sorted(present) and values[: len(present)] == present
         assert "new-exp" in labels(app)

@@ -9,9 +9,9 @@ row is tinted, mouse clicks (a header click posts `HeaderClicked`), and cursor k
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -33,6 +33,39 @@ class GridColumn:
     key: str
     label: Text
     width: int  # content width, without padding
+
+
+class LazyRows(Sequence[list[Text]]):
+    """Rows built when first drawn or read: re-sorting 1,000 rows builds only the ones on screen."""
+
+    def __init__(self, count: int, build: Callable[[int], list[Text]]) -> None:
+        self._count = count
+        self._build = build
+        self._built: dict[int, list[Text]] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> list[Text]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Text]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Text] | list[list[Text]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        row = self._built.get(index)
+        if row is None:
+            row = self._built[index] = self._build(index)
+        return row
+
+    def __setitem__(self, index: int, row: list[Text]) -> None:
+        self._built[index] = row
 
 
 class Grid(ScrollView, can_focus=True):
@@ -90,14 +123,16 @@ class Grid(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.fixed_columns = fixed_columns
         self.grid_columns: list[GridColumn] = []
-        self.grid_rows: list[list[Text]] = []
+        self.grid_rows: list[list[Text]] | LazyRows = []
         self._cache: dict[tuple[int, int | None, bool], tuple[Strip, Strip]] = {}
+        self._styles: dict[str, Style] = {}
 
     # --- data ----------------------------------------------------------------------------
     def set_data(self, columns: Sequence[GridColumn], rows: Sequence[list[Text]]) -> None:
-        """Replace everything shown; the cursor is clamped into the new shape."""
+        """Replace everything shown (`LazyRows` are kept lazy); the cursor is clamped into the
+        new shape."""
         self.grid_columns = list(columns)
-        self.grid_rows = list(rows)
+        self.grid_rows = rows if isinstance(rows, LazyRows) else list(rows)
         self._cache.clear()
         width = sum(c.width + 2 * PADDING for c in self.grid_columns)
         self.virtual_size = Size(width, len(self.grid_rows) + 1)
@@ -215,32 +250,60 @@ class Grid(ScrollView, can_focus=True):
             self.move_cursor(row, column)
 
     # --- rendering -----------------------------------------------------------------------
+    # Styles are looked up once and kept until the CSS or the focus changes: computing a widget's
+    # `rich_style` walks its ancestors, too slow to repeat for every cell of every line.
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
+        self._clear_render_caches()
 
     def _on_focus(self, event: events.Focus) -> None:
-        self._cache.clear()
+        self._clear_render_caches()
 
     def _on_blur(self, event: events.Blur) -> None:
+        self._clear_render_caches()
+
+    def _clear_render_caches(self) -> None:
         self._cache.clear()
+        self._styles.clear()
+
+    def _component_style(self, name: str) -> Style:
+        """A component class's style ("" is the widget's own), cached."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
+
+    def _text_style(self, style: str | Style) -> Style:
+        """A cell's own style (e.g. "dim"), parsed once."""
+        if isinstance(style, Style):
+            return style
+        parsed = self._styles.get(f"text:{style}")
+        if parsed is None:
+            parsed = self._styles[f"text:{style}"] = self.app.console.get_style(style)
+        return parsed
 
     def _cell(self, text: Text, width: int, style: Style) -> list[Segment]:
-        length = cell_len(text.plain)
+        plain = text.plain
+        length = cell_len(plain)
         if length > width:
             text = text.copy()
             text.truncate(width, overflow="ellipsis")
-            length = width
+            plain, length = text.plain, width
         gap = width - length
         left = gap if text.justify == "right" else 0
-        console = self.app.console
-        segments = [Segment(" " * (PADDING + left), style)]
-        style_in = style + console.get_style(text.style) if text.style else style
+        before, after = " " * (PADDING + left), " " * (PADDING + gap - left)
+        style_in = style + self._text_style(text.style) if text.style else style
+        if not text.spans and plain.isprintable():  # one style: no need to render the Text
+            if style_in == style:
+                return [Segment(before + plain + after, style)]
+            return [Segment(before, style), Segment(plain, style_in), Segment(after, style)]
+        segments = [Segment(before, style)]
         segments += [
             Segment(s.text, style_in + s.style if s.style else style_in)
-            for s in text.render(console, end="")
+            for s in text.render(self.app.console, end="")
         ]
-        segments.append(Segment(" " * (PADDING + gap - left), style))
+        segments.append(Segment(after, style))
         return segments
 
     def _line(self, row: int | None) -> tuple[Strip, Strip]:
@@ -250,26 +313,27 @@ class Grid(ScrollView, can_focus=True):
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        base = self.rich_style
+        base = self._component_style("")
         if row is None:
-            base += self.get_component_rich_style("grid--header")
+            base += self._component_style("grid--header")
             cells = [c.label for c in self.grid_columns]
         else:
             if cursor_column is not None:
-                base += self.get_component_rich_style("grid--cursor-row")
+                base += self._component_style("grid--cursor-row")
             cells = self.grid_rows[row]
-        fixed_style = (
-            base + self.get_component_rich_style("grid--fixed") if row is not None else base
-        )
-        cursor_style = self.get_component_rich_style("grid--cursor")
+        fixed_style = base + self._component_style("grid--fixed") if row is not None else base
+        cursor_style = self._component_style("grid--cursor")
         parts: tuple[list[Segment], list[Segment]] = ([], [])
+        lengths = [0, 0]
         for index, column in enumerate(self.grid_columns):
             style = fixed_style if index < self.fixed_columns else base
             if index == cursor_column:
                 style += cursor_style
             cell = cells[index] if index < len(cells) else Text()
-            parts[index >= self.fixed_columns].extend(self._cell(cell, column.width, style))
-        strips = (Strip(parts[0]), Strip(parts[1]))
+            scrolling = index >= self.fixed_columns
+            parts[scrolling].extend(self._cell(cell, column.width, style))
+            lengths[scrolling] += column.width + 2 * PADDING
+        strips = (Strip(parts[0], lengths[0]), Strip(parts[1], lengths[1]))
         self._cache[key] = strips
         return strips
 
@@ -277,12 +341,12 @@ class Grid(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         row = None if y == 0 else int(self.scroll_y) + y - 1
         if row is not None and row >= len(self.grid_rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._component_style(""))
         fixed, scrolling = self._line(row)
         room = max(width - fixed.cell_length, 0)
         start = int(self.scroll_x)
         line = Strip.join([fixed, scrolling.crop(start, start + room)])
-        style = self.rich_style
+        style = self._component_style("")
         if row is None:
-            style += self.get_component_rich_style("grid--header")
+            style += self._component_style("grid--header")
         return line.extend_cell_length(width, style).crop(0, width)

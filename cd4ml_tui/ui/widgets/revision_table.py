@@ -1,8 +1,9 @@
 """The revisions table: one row per revision, grouped as a tree, with params and metrics columns.
 
-Value cells are built once per (row, column) and cached with their widths, so sorting and
-filtering only reorder cached renderables; which rows show, and in what order, is decided by
-`ui.table_view` (plain logic). The cursor is a cell cursor, so `s` sorts by the column under it.
+Value cells are built once per (row, column) and cached with their widths (`revision_cells`),
+and rows are assembled only when drawn (`LazyRows`), so sorting and filtering only reorder what
+exists; which rows show, and in what order, is decided by `ui.table_view` (plain logic). The
+cursor is a cell cursor, so `s` sorts by the column under it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.core.table import columns, format_value, labels
+from cd4ml_tui.core.table import columns, labels
 from cd4ml_tui.ui.table_view import (
     REVISION_COLUMNS,
     Predicate,
@@ -27,7 +28,8 @@ from cd4ml_tui.ui.table_view import (
     differing_columns,
     visible_rows,
 )
-from cd4ml_tui.ui.widgets.grid import Grid, GridColumn
+from cd4ml_tui.ui.widgets.grid import Grid, GridColumn, LazyRows
+from cd4ml_tui.ui.widgets.revision_cells import CellStore
 
 MARK = "●"
 REVISION_LABELS = {"name": "name", "sha": "sha", "created": "created", "status": "status"}
@@ -97,9 +99,9 @@ class RevisionTable(Grid):
         self._hidden_names = set(hidden)  # from settings: a key or file:key
         self._by_id: dict[str, ColumnKey] = {}
         self._labels: dict[str, str] = dict(REVISION_LABELS)
-        self._cells: dict[str, list[Text]] = {}  # column id -> cell of every loaded row
-        self._widths: dict[str, int] = {}
+        self._store = CellStore(precision)
         self._shown: list[ViewRow] = []
+        self._names: dict[ViewRow, Text] = {}  # name cells by view row (index, tree decoration)
         self._shown_ids: list[str] = []
         self._current: str | None = None
         self._current_values: RevisionValues | None = None
@@ -113,8 +115,8 @@ class RevisionTable(Grid):
         """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
         current = self.current  # read before the rows change: `_shown` indexes the old rows
         self.rows_loaded = list(rows)
-        self._cells.clear()
-        self._widths.clear()
+        self._store.clear()
+        self._names.clear()
         self._refresh_columns()
         self.refresh_view(keep_rev=current.revision.rev if current else None)
 
@@ -126,7 +128,7 @@ class RevisionTable(Grid):
 
     def _refresh_columns(self) -> None:
         self.value_columns = columns(self.rows_loaded)
-        self._by_id = {column_id(c): c for c in self.value_columns}
+        self._by_id = self._store.by_id = {column_id(c): c for c in self.value_columns}
         for column in self.value_columns:
             names = {column.key, f"{column.path}:{column.key}"}
             if names & self._hidden_names:
@@ -136,16 +138,6 @@ class RevisionTable(Grid):
         self._labels.update(
             {column_id(c): label for c, label in labels(self.value_columns).items()}
         )
-
-    def _column_cells(self, cid: str) -> list[Text]:
-        """The cells of column `cid` for every loaded row, built on first use."""
-        cells = self._cells.setdefault(cid, [])
-        if len(cells) < len(self.rows_loaded):
-            new = [self._value_cell(v, cid) for v in self.rows_loaded[len(cells) :]]
-            cells.extend(new)
-            widest = max((cell_len(c.plain) for c in new), default=0)
-            self._widths[cid] = max(self._widths.get(cid, 0), widest)
-        return cells
 
     def label_of(self, column: str) -> str:
         return self._labels.get(column, column)
@@ -181,7 +173,7 @@ class RevisionTable(Grid):
 
     def cell_text(self, values: RevisionValues, cid: str) -> str:
         """What the table shows for `values` in column `cid`."""
-        return self._value_cell(values, cid).plain
+        return self._store.cell(values, cid).plain
 
     # --- view ------------------------------------------------------------------------------
     def _shown_value_columns(self) -> list[ColumnKey]:
@@ -204,23 +196,24 @@ class RevisionTable(Grid):
         revision_ids = [c for c in REVISION_COLUMNS if c == "name" or c not in self.hidden]
         ids = ["mark", *revision_ids, *map(column_id, self._shown_value_columns())]
         self._shown_ids = ids
-        names = [self._name_cell(view_row) for view_row in self._shown]
-        value_cells = [self._column_cells(cid) for cid in ids[2:]]
-        rows = []
+        shown, loaded, marked = self._shown, self.rows_loaded, self.marked
+        value_cells = [self._store.column(cid, loaded) for cid in ids[2:]]
         mark_style = self._style("mark")
-        for position, view_row in enumerate(self._shown):
+        mark_cells = (Text(" ", style=mark_style), Text(MARK, style=mark_style))
+
+        def build(position: int) -> list[Text]:  # a row's cells, when the grid first needs it
+            view_row = shown[position]
             index = view_row.index
-            marked = self.rows_loaded[index].revision.rev in self.marked
-            row = [Text(MARK if marked else " ", style=mark_style), names[position]]
-            row += [cells[index] for cells in value_cells]
-            rows.append(row)
+            mark = mark_cells[loaded[index].revision.rev in marked]
+            return [mark, self._name_cell(view_row), *(cells[index] for cells in value_cells)]
+
         grid_columns = [GridColumn("mark", Text(" "), 1)]
-        name_width = max((cell_len(n.plain) for n in names), default=0)
+        name_width = max(map(self._name_width, shown), default=0)
         for cid in ids[1:]:
             header = self._header_text(cid)
-            width = name_width if cid == "name" else self._widths.get(cid, 0)
+            width = name_width if cid == "name" else self._store.width(cid)
             grid_columns.append(GridColumn(cid, header, max(width, cell_len(header.plain))))
-        self.set_data(grid_columns, rows)
+        self.set_data(grid_columns, LazyRows(len(shown), build))
         self._restore_cursor(keep_rev, keep_column)
         sort_label = None
         if self.state.sort_column is not None:
@@ -246,32 +239,26 @@ class RevisionTable(Grid):
         return Text(label)
 
     def _name_cell(self, view_row: ViewRow) -> Text:
+        """The name cell: tree prefix, label, folded count; kept until the rows are replaced."""
+        text = self._names.get(view_row)
+        if text is not None:
+            return text
         revision = self.rows_loaded[view_row.index].revision
         style = "dim" if view_row.context else ("bold" if revision.kind != "experiment" else "")
         text = Text(view_row.prefix, style="dim")
         text.append(revision.label, style=style)
         if view_row.hidden_children:
             text.append(f" ▸ +{view_row.hidden_children}", style="dim italic")
+        self._names[view_row] = text
         return text
 
-    def _value_cell(self, values: RevisionValues, cid: str) -> Text:
-        revision = values.revision
-        if cid == "sha":
-            return Text(revision.short if not revision.is_workspace else "", style="dim")
-        if cid == "created":
-            stamp = revision.timestamp or ""
-            return Text(stamp[:16].replace("T", " "), style="dim")
-        if cid == "status":
-            status = revision.status or ""
-            return Text(status, style="red" if status == "failed" else "")
-        column = self._by_id[cid]
-        if column.path in values.errors:
-            return Text("!", style="bold red", justify="right")
-        value = values.get(column)
-        if value is None:
-            return Text("-", style="dim", justify="right")
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        return Text(format_value(value, self.precision), justify="right" if number else "left")
+    def _name_width(self, view_row: ViewRow) -> int:
+        """The width of `_name_cell(view_row)`, without building it."""
+        label = self.rows_loaded[view_row.index].revision.label
+        width = cell_len(view_row.prefix) + cell_len(label)
+        return width + (
+            cell_len(f" ▸ +{view_row.hidden_children}") if view_row.hidden_children else 0
+        )
 
     def _cursor_column_id(self) -> str | None:
         if 0 <= self.cursor_column < len(self._shown_ids):

@@ -1,0 +1,93 @@
+"""The cells of the revisions table, built once per (row, column) and kept with column widths.
+
+Sorting and filtering then only reorder cells already built. Equal values share one cell (cells
+are never mutated): a sweep repeats its params a thousand times, and a reload, which replaces every
+row, finds most of its cells already made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from cd4ml_tui.core.model import ColumnKey, RevisionValues
+from cd4ml_tui.core.table import format_value
+
+MEMO_LIMIT = 100_000  # distinct values whose cell is kept for sharing
+
+
+def memo_key(value: Any) -> tuple[type, Any] | None:
+    """The key under which equal values share a cell, or None for what must not be shared:
+    unhashable values, and float zeros (0.0 == -0.0, but they print differently)."""
+    if isinstance(value, float) and value == 0.0:
+        return None
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return (type(value), value)
+
+
+class CellStore:
+    """Cells by column id for every loaded row; `by_id` maps value column ids to their keys."""
+
+    def __init__(self, precision: int) -> None:
+        self.precision = precision
+        self.by_id: dict[str, ColumnKey] = {}
+        self._cells: dict[str, list[Text]] = {}  # column id -> cell of every loaded row
+        self._widths: dict[str, int] = {}
+        self._shared: dict[tuple[type, Any], Text] = {}
+
+    def clear(self) -> None:
+        """Forget the cells of the rows (they are being replaced); shared cells stay."""
+        self._cells.clear()
+        self._widths.clear()
+
+    def column(self, cid: str, rows: Sequence[RevisionValues]) -> list[Text]:
+        """The cells of column `cid` for `rows` (the loaded rows, which only grow until `clear`)."""
+        cells = self._cells.setdefault(cid, [])
+        if len(cells) < len(rows):
+            new = [self.cell(v, cid) for v in rows[len(cells) :]]
+            cells.extend(new)
+            widest = max((cell_len(c.plain) for c in new), default=0)
+            self._widths[cid] = max(self._widths.get(cid, 0), widest)
+        return cells
+
+    def width(self, cid: str) -> int:
+        """The widest cell of column `cid` built so far."""
+        return self._widths.get(cid, 0)
+
+    def cell(self, values: RevisionValues, cid: str) -> Text:
+        """The cell of `values` in column `cid` (a revision column or a value column id)."""
+        revision = values.revision
+        if cid == "sha":
+            return Text(revision.short if not revision.is_workspace else "", style="dim")
+        if cid == "created":
+            stamp = revision.timestamp or ""
+            return Text(stamp[:16].replace("T", " "), style="dim")
+        if cid == "status":
+            status = revision.status or ""
+            return Text(status, style="red" if status == "failed" else "")
+        column = self.by_id[cid]
+        if column.path in values.errors:
+            return Text("!", style="bold red", justify="right")
+        value = values.get(column)
+        key = memo_key(value)
+        text = self._shared.get(key) if key is not None else None
+        if text is None:
+            text = self._value_text(value)
+            if key is not None:
+                if len(self._shared) > MEMO_LIMIT:
+                    self._shared.clear()
+                self._shared[key] = text
+        return text
+
+    def _value_text(self, value: Any) -> Text:
+        if value is None:
+            return Text("-", style="dim", justify="right")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return Text(format_value(value, self.precision), justify="right")
+        return Text(format_value(value, self.precision), justify="left")

@@ -1,0 +1,61 @@
+"""Table cells: equal values share one cell, but values that print differently never do; rows
+are built only when read."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
+from cd4ml_tui.core.table import format_value
+from cd4ml_tui.ui.widgets.grid import LazyRows
+from cd4ml_tui.ui.widgets.revision_cells import CellStore
+
+LR = ColumnKey("param", "params.yaml", "lr")
+
+
+def _rows(*values: object) -> list[RevisionValues]:
+    return [
+        RevisionValues(
+            Revision(rev=f"{i:040x}", kind="commit"), params={"params.yaml": {"lr": value}}
+        )
+        for i, value in enumerate(values)
+    ]
+
+
+def test_cells_print_each_value_as_itself_even_when_equal_values_share():
+    store = CellStore(precision=4)
+    store.by_id = {"p": LR}
+    values = [0.0, -0.0, 1, 1.0, True, "1", [1, 2], 0.123456, 0.123456, None, 0.0]
+    cells = store.column("p", _rows(*values))
+    # each cell shows what the CLI's table shows for its own value, in any order of arrival
+    assert [c.plain for c in cells] == [format_value(v, 4) for v in values]
+    assert (cells[0].plain, cells[1].plain) == ("0", "-0")  # equal floats, printed apart
+    assert (cells[2].plain, cells[4].plain) == ("1", "True")  # 1 == True, printed apart
+    assert cells[7] is cells[8]  # equal values share one cell
+    assert cells[2] is not cells[5]  # 1 (a number, right-aligned) and "1" (text) do not
+    assert (cells[2].justify, cells[5].justify) == ("right", "left")
+    assert store.width("p") == len("[1, 2]")
+
+
+def test_cells_of_a_replaced_row_set_are_rebuilt():
+    store = CellStore(precision=4)
+    store.by_id = {"p": LR}
+    assert [c.plain for c in store.column("p", _rows(0.5, 0.25))] == ["0.5", "0.25"]
+    store.clear()
+    assert [c.plain for c in store.column("p", _rows(0.75))] == ["0.75"]
+
+
+def test_lazy_rows_build_only_what_is_read_and_keep_updates():
+    built: list[int] = []
+
+    def build(index: int) -> list[Text]:
+        built.append(index)
+        return [Text(str(index))]
+
+    rows = LazyRows(1000, build)
+    assert len(rows) == 1000 and built == []
+    assert rows[998][0].plain == "998" and rows[-1][0].plain == "999"
+    assert [r[0].plain for r in rows[1:3]] == ["1", "2"]
+    rows[1] = [Text("marked")]
+    assert rows[1][0].plain == "marked" and rows[998] is rows[998]
+    assert sorted(built) == [1, 2, 998, 999]

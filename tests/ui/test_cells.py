@@ -3,6 +3,8 @@ are built only when read."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
@@ -37,12 +39,22 @@ def test_cells_print_each_value_as_itself_even_when_equal_values_share():
     assert store.width("p") == len("[1, 2]")
 
 
-def test_cells_of_a_replaced_row_set_are_rebuilt():
+def test_a_refresh_keeps_the_cells_of_reused_values_and_builds_the_rest():
     store = CellStore(precision=4)
     store.by_id = {"p": LR}
-    assert [c.plain for c in store.column("p", _rows(0.5, 0.25))] == ["0.5", "0.25"]
-    store.clear()
-    assert [c.plain for c in store.column("p", _rows(0.75))] == ["0.75"]
+    old = _rows(0.5, 123.456789, 0.25)
+    before = store.column("p", old)
+    assert store.width("p") == len("123.5")
+    kept = replace(old[0], revision=replace(old[0].revision, name="renamed"))  # same values
+    reread = _rows(0.5, 0.125)  # equal or new values, read again: new objects
+    new = [kept, reread[1], replace(old[2])]
+    store.carry_over(old, new)
+    after = store.column("p", new)
+    assert [c.plain for c in after] == ["0.5", "0.125", "0.25"]
+    assert after[0] is before[0]
+    assert store.width("p") == len("0.125")  # the widest row is gone: widths are recomputed
+    store.carry_over(new, [*new, *_rows(1234567.0)])
+    assert store.width("p") == len("1.235e+06")
 
 
 def test_lazy_rows_build_only_what_is_read_and_keep_updates():

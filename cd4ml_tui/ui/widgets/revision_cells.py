@@ -41,10 +41,34 @@ class CellStore:
         self._widths: dict[str, int] = {}
         self._shared: dict[tuple[type, Any], Text] = {}
 
-    def clear(self) -> None:
-        """Forget the cells of the rows (they are being replaced); shared cells stay."""
-        self._cells.clear()
-        self._widths.clear()
+    def carry_over(self, old: Sequence[RevisionValues], new: Sequence[RevisionValues]) -> None:
+        """Replace the rows `old` by `new`, keeping the cells of every row that holds the very
+        same value objects: a refresh reuses the values of known commits, so it rebuilds only
+        the cells of new rows (and of the workspace) instead of every cell of every row."""
+
+        def identity(values: RevisionValues) -> tuple[object, ...]:
+            revision = values.revision  # what the sha/created/status cells show, and the values
+            parts = (values.params, values.metrics, values.errors)
+            return (revision.rev, revision.timestamp, revision.status, *map(id, parts))
+
+        # ids are unique here: `old` keeps its value objects alive for the whole call
+        where = {identity(v): i for i, v in enumerate(old)}
+        sources = [where.get(identity(v)) for v in new]
+        all_kept = len(set(sources) - {None}) == len(old)
+        cells: dict[str, list[Text]] = {}
+        widths: dict[str, int] = {}
+        for cid, column in self._cells.items():
+            if len(column) != len(old):
+                continue
+            made = [self.cell(v, cid) for v, j in zip(new, sources, strict=True) if j is None]
+            built = iter(made)
+            cells[cid] = [column[j] if j is not None else next(built) for j in sources]
+            if all_kept:  # nothing left: only new cells can widen the column
+                widest = max((cell_len(c.plain) for c in made), default=0)
+                widths[cid] = max(self._widths.get(cid, 0), widest)
+            else:
+                widths[cid] = max((cell_len(c.plain) for c in cells[cid]), default=0)
+        self._cells, self._widths = cells, widths
 
     def column(self, cid: str, rows: Sequence[RevisionValues]) -> list[Text]:
         """The cells of column `cid` for `rows` (the loaded rows, which only grow until `clear`)."""

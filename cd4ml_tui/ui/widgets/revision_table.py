@@ -114,8 +114,8 @@ class RevisionTable(Grid):
     def set_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
         current = self.current  # read before the rows change: `_shown` indexes the old rows
-        self.rows_loaded = list(rows)
-        self._store.clear()
+        old, self.rows_loaded = self.rows_loaded, list(rows)
+        self._store.carry_over(old, self.rows_loaded)
         self._names.clear()
         self._refresh_columns()
         self.refresh_view(keep_rev=current.revision.rev if current else None)

@@ -3,14 +3,17 @@ are built only when read."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.text import Text
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
-from cd4ml_tui.core.table import format_value
+from cd4ml_tui.core.table import columns, format_value
 from cd4ml_tui.ui.widgets.grid import LazyRows
-from cd4ml_tui.ui.widgets.revision_cells import CellStore
+from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
 
 LR = ColumnKey("param", "params.yaml", "lr")
 
@@ -71,3 +74,23 @@ def test_lazy_rows_build_only_what_is_read_and_keep_updates():
     rows[1] = [Text("marked")]
     assert rows[1][0].plain == "marked" and rows[998] is rows[998]
     assert sorted(built) == [1, 2, 998, 999]
+
+
+files = st.dictionaries(
+    st.sampled_from(["params.yaml", "a/params.json", "metrics.json"]),
+    st.dictionaries(st.sampled_from(["lr", "epochs", "val.f1", "acc"]), st.integers(), max_size=4),
+    max_size=3,
+)
+
+
+@given(st.lists(st.tuples(files, files), max_size=8), st.lists(st.integers(0, 8), max_size=3))
+def test_columns_kept_up_to_date_in_batches_are_the_columns_of_all_rows(shapes, cuts):
+    rows = [
+        RevisionValues(Revision(rev=f"{i:040x}", kind="commit"), params=params, metrics=metrics)
+        for i, (params, metrics) in enumerate(shapes)
+    ]
+    order = ColumnOrder()
+    bounds = [0, *sorted(cuts), len(rows)]
+    for start, end in itertools.pairwise(bounds):
+        order.add(rows[start:end])
+    assert order.columns() == columns(rows)

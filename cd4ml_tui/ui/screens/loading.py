@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 else:
     _ScreenBase = object
 
-BATCH_SECONDS = 0.1  # how often the loader posts rows after the first one
+BATCH_SECONDS = 0.1  # how often the loader posts rows after the first one, for a second,
+LATER_BATCH_SECONDS = 0.5  # then less often: each batch re-lays the table out on the UI thread
+QUICK_SECONDS = 1.0
 PENDING = ("queued", "running")  # runs whose values may still change under the same sha
 
 
@@ -195,12 +197,14 @@ class RevisionLoading(_ScreenBase):
             fresh = to_read(revisions, known)
             read = read_values(self.repo, fresh, use_cache=options.use_cache)
             batch: list[RevisionValues] = []
-            flushed = monotonic()
+            started = flushed = monotonic()
             for done, values in enumerate(values_in_order(revisions, known, read), start=1):
                 if worker.is_cancelled:
                     return
                 batch.append(values)
-                if done == 1 or done == total or monotonic() - flushed >= BATCH_SECONDS:
+                now = monotonic()
+                every = BATCH_SECONDS if now - started < QUICK_SECONDS else LATER_BATCH_SECONDS
+                if done == 1 or done == total or now - flushed >= every:
                     self.post_message(self.RowsLoaded(generation, batch, done, total))
                     batch, flushed = [], monotonic()
             if batch:
@@ -218,7 +222,6 @@ class RevisionLoading(_ScreenBase):
             return
         self.revisions = {r.rev: r for r in message.revisions}
         self.query_one(RefsPane).set_revisions(message.revisions)
-        self._load_badges(message.generation)
         self.query_one(ProgressBar).update(total=len(message.revisions), progress=0)
         self._progress = (0, len(message.revisions))
         if self._streaming:
@@ -269,6 +272,8 @@ class RevisionLoading(_ScreenBase):
             return
         self.reading = False
         self.listed_refs = message.fingerprint
+        # GTO badges after the rows: reading the registry competes with the reader for the GIL
+        self._load_badges(message.generation)
         self.query_one(ProgressBar).display = False
         if not self._streaming and message.error is None:
             self.table.set_rows(self._pending)

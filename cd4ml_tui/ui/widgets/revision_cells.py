@@ -31,6 +31,32 @@ def memo_key(value: Any) -> tuple[type, Any] | None:
     return (type(value), value)
 
 
+class ColumnOrder:
+    """`core.table.columns(rows)` kept up to date as rows stream in, so that each batch costs
+    its own rows, not a scan of every row loaded so far (the same rule: metrics, then params;
+    files, and each file's keys, in order of first appearance; a file without keys still takes
+    its place)."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, dict[str, dict[str, None]]] = {"metric": {}, "param": {}}
+
+    def add(self, rows: Sequence[RevisionValues]) -> None:
+        metric_files, param_files = self._files["metric"], self._files["param"]
+        for row in rows:
+            for path, flat in row.metrics.items():
+                metric_files.setdefault(path, {}).update(dict.fromkeys(flat))
+            for path, flat in row.params.items():
+                param_files.setdefault(path, {}).update(dict.fromkeys(flat))
+
+    def columns(self) -> list[ColumnKey]:
+        return [
+            ColumnKey(kind, path, key)
+            for kind in ("metric", "param")
+            for path, keys in self._files[kind].items()
+            for key in keys
+        ]
+
+
 class CellStore:
     """Cells by column id for every loaded row; `by_id` maps value column ids to their keys."""
 

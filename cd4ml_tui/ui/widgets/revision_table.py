@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.core.table import columns, labels
+from cd4ml_tui.core.table import labels
 from cd4ml_tui.ui.table_view import (
     REVISION_COLUMNS,
     Predicate,
@@ -29,7 +29,7 @@ from cd4ml_tui.ui.table_view import (
     visible_rows,
 )
 from cd4ml_tui.ui.widgets.grid import Grid, GridColumn, LazyRows
-from cd4ml_tui.ui.widgets.revision_cells import CellStore
+from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
 
 MARK = "●"
 REVISION_LABELS = {"name": "name", "sha": "sha", "created": "created", "status": "status"}
@@ -100,6 +100,7 @@ class RevisionTable(Grid):
         self._by_id: dict[str, ColumnKey] = {}
         self._labels: dict[str, str] = dict(REVISION_LABELS)
         self._store = CellStore(precision)
+        self._column_order = ColumnOrder()
         self._shown: list[ViewRow] = []
         self._names: dict[ViewRow, Text] = {}  # name cells by view row (index, tree decoration)
         self._shown_ids: list[str] = []
@@ -115,6 +116,8 @@ class RevisionTable(Grid):
         """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
         current = self.current  # read before the rows change: `_shown` indexes the old rows
         old, self.rows_loaded = self.rows_loaded, list(rows)
+        self._column_order = ColumnOrder()
+        self._column_order.add(self.rows_loaded)
         self._store.carry_over(old, self.rows_loaded)
         self._names.clear()
         self._refresh_columns()
@@ -123,11 +126,12 @@ class RevisionTable(Grid):
     def append_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Add rows as they stream in from the loader."""
         self.rows_loaded.extend(rows)
+        self._column_order.add(rows)
         self._refresh_columns()
         self.refresh_view()
 
     def _refresh_columns(self) -> None:
-        self.value_columns = columns(self.rows_loaded)
+        self.value_columns = self._column_order.columns()
         self._by_id = self._store.by_id = {column_id(c): c for c in self.value_columns}
         for column in self.value_columns:
             names = {column.key, f"{column.path}:{column.key}"}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -89,6 +90,12 @@ def render_details(
 
 class DetailPane(VerticalScroll):
     """A scrollable view of one revision; `enter` on the table expands it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="detail.up"),
+    ]
+    HELP_TITLE = "Detail pane"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

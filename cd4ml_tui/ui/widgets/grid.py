@@ -74,6 +74,7 @@ class Grid(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     Grid { background: $surface; }
     Grid > .grid--header { text-style: bold; background: $panel; }
+    Grid:focus > .grid--header { background: $accent-muted; }
     Grid > .grid--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     Grid:blur > .grid--cursor { background: $block-cursor-blurred-background; }
     Grid > .grid--cursor-row { background: $boost; }

@@ -234,3 +234,19 @@ async def test_starts_focused_on_the_table_and_marks_show(demo_repo):
             grid.shown_values[2].revision.rev,
             grid.shown_values[4].revision.rev,
         ]
+
+
+async def test_a_new_commit_on_the_checked_out_branch_moves_head_and_the_workspace(demo_copy):
+    async with running(demo_copy) as (app, pilot):
+        old_head = git(demo_copy, "rev-parse", "HEAD").strip()
+        git(demo_copy, "commit", "-q", "--allow-empty", "-m", "Review notes")
+        new_head = git(demo_copy, "rev-parse", "HEAD").strip()
+        screen = main_screen(app)
+        await wait_until(pilot, lambda: new_head in screen.revisions and not screen.reading)
+        await wait_until(pilot, _settled(app, len(_read_all(demo_copy))))
+        workspace = table(app).rows_loaded[0].revision
+        assert workspace.is_workspace and workspace.parents == (new_head,)
+        heads = [v.revision for v in table(app).rows_loaded if v.revision.kind == "commit"]
+        assert heads[0].rev == new_head and heads[0].name == "main"
+        assert screen.revisions[old_head].name is None  # still a baseline of experiments
+        assert table(app).rows_loaded == _read_all(demo_copy)

@@ -31,6 +31,7 @@ screenshots: $(DEMO_DIR)/.cd4ml-demo
 
 bench: $(BIN)/cd4ml-tui
 	$(BIN)/python benchmarks/bench_show.py
+	$(BIN)/python benchmarks/bench_tui.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR)

@@ -31,11 +31,13 @@ def fetch_experiments(repo: Repo, remote: str | None = None, timeout: float = 60
     target = remote or ("origin" if "origin" in names else names[0])
     if target not in names:
         raise FetchError(f"no git remote named {target!r} (have: {', '.join(names)})")
+    env = git_env()
+    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")  # never prompt over the TUI
     try:
         proc = subprocess.run(
             ["git", "fetch", "--no-tags", "--no-write-fetch-head", target, EXPERIMENT_REFSPEC],
             cwd=repo.root,
-            env=git_env(),
+            env=env,
             capture_output=True,
             timeout=timeout,
             check=False,

@@ -53,6 +53,10 @@ class Repo:
     def head(self) -> str:
         return run_git(self.root, "rev-parse", "--verify", "HEAD").strip()
 
+    def forget_head(self) -> None:
+        """Drop the cached HEAD: a commit or checkout since it was read may have moved it."""
+        self.__dict__.pop("head", None)
+
     def close(self) -> None:
         self.objects.close()
 

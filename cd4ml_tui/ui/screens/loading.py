@@ -183,8 +183,7 @@ class RevisionLoading(_ScreenBase):
 
         worker = get_current_worker()
         fingerprint = refs_fingerprint(self.repo.git_dir)
-        # `Repo.head` is cached, but a commit or checkout since the last load moves HEAD
-        self.repo.__dict__.pop("head", None)
+        self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
         try:
             options = self.options
             revisions = list_revisions(self.repo, options.revs, options.all_commits)

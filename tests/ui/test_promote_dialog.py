@@ -79,6 +79,12 @@ async def test_confirm_writes_tags_gto_reads_and_badges_show(demo_copy: Path) ->
         await settle(app, pilot)
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
+        # the reload after the promotion re-reads the registry: the row names its version
+        await settle(app, pilot)
+        revs = [v.revision.rev for v in table(app).shown_values]
+        position = revs.index(revision.rev)
+        name_cell = table(app).grid_rows[position][1].plain
+        assert name_cell.endswith(f"{revision.label}  classifier@v0.1.0 #prod")
     show = gto_show(demo_copy)["classifier"]
     assert (show["version"], show["stage"]["prod"]) == ("v0.1.0", "v0.1.0")
     [version] = gto_show(demo_copy, "classifier")

@@ -230,7 +230,8 @@ class RevisionLoading(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="badges")
     def _load_badges(self, generation: int) -> None:
-        """Read the GTO registry (versions and stages by commit) for the refs pane and details."""
+        """Read the GTO registry (versions and stages by commit) for the refs pane, the table's
+        name cells and the details."""
         from cd4ml_tui.core.artifacts import registry_state
 
         try:
@@ -255,6 +256,7 @@ class RevisionLoading(_ScreenBase):
                 by_ref[ref] = " ".join(labels)
         refs.set_badges(by_ref)
         self.query_one(DetailPane).badges = self.badges
+        self.table.set_badges(self.badges)
         self.query_one(DetailPane).show(self.table.current, self.revisions)
 
     def on_revision_loading_rows_loaded(self, message: RowsLoaded) -> None:

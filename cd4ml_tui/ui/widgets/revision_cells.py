@@ -31,6 +31,23 @@ def memo_key(value: Any) -> tuple[type, Any] | None:
     return (type(value), value)
 
 
+def compact_badges(labels: Sequence[str], own_name: str | None = None) -> str:
+    """GTO labels in little room: `clf@v1.0.0 clf#prod` becomes `clf@v1.0.0 #prod`; a plain
+    release tag equal to the row's own name (the tag's row) is left out."""
+    parts: list[str] = []
+    last_artifact: str | None = None
+    for label in labels:
+        if label == own_name:
+            continue
+        artifact, is_stage, stage = label.partition("#")
+        if is_stage and artifact == last_artifact:
+            parts.append(f"#{stage}")
+            continue
+        parts.append(label)
+        last_artifact = artifact if is_stage else label.partition("@")[0]
+    return " ".join(parts)
+
+
 class ColumnOrder:
     """`core.table.columns(rows)` kept up to date as rows stream in, so that each batch costs
     its own rows, not a scan of every row loaded so far (the same rule: metrics, then params;

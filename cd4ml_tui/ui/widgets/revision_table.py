@@ -8,7 +8,7 @@ cursor is a cell cursor, so `s` sorts by the column under it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -29,7 +29,7 @@ from cd4ml_tui.ui.table_view import (
     visible_rows,
 )
 from cd4ml_tui.ui.widgets.grid import Grid, GridColumn, LazyRows
-from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
+from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder, compact_badges
 
 MARK = "●"
 REVISION_LABELS = {"name": "name", "sha": "sha", "created": "created", "status": "status"}
@@ -46,11 +46,13 @@ class RevisionTable(Grid):
     RevisionTable > .revision-table--metric-header { color: $text-accent; }
     RevisionTable > .revision-table--param-header { color: $text-secondary; }
     RevisionTable > .revision-table--mark { color: $text-warning; text-style: bold; }
+    RevisionTable > .revision-table--badge { color: $text-warning; text-style: italic; }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "revision-table--metric-header",
         "revision-table--param-header",
         "revision-table--mark",
+        "revision-table--badge",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Details", id="table.details"),
@@ -103,6 +105,7 @@ class RevisionTable(Grid):
         self._column_order = ColumnOrder()
         self._shown: list[ViewRow] = []
         self._names: dict[ViewRow, Text] = {}  # name cells by view row (index, tree decoration)
+        self._badges: dict[str, tuple[str, ...]] = {}  # commit sha -> GTO versions and stages
         self._shown_ids: list[str] = []
         self._current: str | None = None
         self._current_values: RevisionValues | None = None
@@ -122,6 +125,29 @@ class RevisionTable(Grid):
         self._names.clear()
         self._refresh_columns()
         self.refresh_view(keep_rev=current.revision.rev if current else None)
+
+    def set_badges(self, badges: Mapping[str, Sequence[str]]) -> None:
+        """Show GTO versions and stages (labels by commit sha) after the names of their rows;
+        only the name cells of commits whose labels changed are rebuilt."""
+        new = {rev: tuple(labels) for rev, labels in badges.items() if labels}
+        old = self._badges
+        changed = {rev for rev in new.keys() | old.keys() if new.get(rev) != old.get(rev)}
+        self._badges = new
+        if not changed:
+            return
+        loaded = self.rows_loaded
+        self._names = {
+            row: text
+            for row, text in self._names.items()
+            if loaded[row.index].revision.rev not in changed
+        }
+        self.refresh_view()
+
+    def badge_text(self, values: RevisionValues) -> str:
+        """The GTO versions and stages the name cell of `values` shows ("" when none)."""
+        revision = values.revision
+        labels = self._badges.get(revision.rev)
+        return compact_badges(labels, revision.name) if labels else ""
 
     def append_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Add rows as they stream in from the loader."""
@@ -243,26 +269,32 @@ class RevisionTable(Grid):
         return Text(label)
 
     def _name_cell(self, view_row: ViewRow) -> Text:
-        """The name cell: tree prefix, label, folded count; kept until the rows are replaced."""
+        """The name cell: tree prefix, label, folded count, GTO badges; kept until the rows are
+        replaced (or the badges of its commit change)."""
         text = self._names.get(view_row)
         if text is not None:
             return text
-        revision = self.rows_loaded[view_row.index].revision
+        values = self.rows_loaded[view_row.index]
+        revision = values.revision
         style = "dim" if view_row.context else ("bold" if revision.kind != "experiment" else "")
         text = Text(view_row.prefix, style="dim")
         text.append(revision.label, style=style)
         if view_row.hidden_children:
             text.append(f" ▸ +{view_row.hidden_children}", style="dim italic")
+        badge = self.badge_text(values)
+        if badge:
+            text.append(f"  {badge}", style=self._style("badge"))
         self._names[view_row] = text
         return text
 
     def _name_width(self, view_row: ViewRow) -> int:
         """The width of `_name_cell(view_row)`, without building it."""
-        label = self.rows_loaded[view_row.index].revision.label
-        width = cell_len(view_row.prefix) + cell_len(label)
-        return width + (
-            cell_len(f" ▸ +{view_row.hidden_children}") if view_row.hidden_children else 0
-        )
+        values = self.rows_loaded[view_row.index]
+        width = cell_len(view_row.prefix) + cell_len(values.revision.label)
+        if view_row.hidden_children:
+            width += cell_len(f" ▸ +{view_row.hidden_children}")
+        badge = self.badge_text(values)
+        return width + (cell_len(badge) + 2 if badge else 0)
 
     def _cursor_column_id(self) -> str | None:
         if 0 <= self.cursor_column < len(self._shown_ids):

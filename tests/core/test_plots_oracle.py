@@ -35,15 +35,14 @@ def dvc_plots(root: Path, revs: list[str]) -> dict[str, Any]:
     out, err = sys.stdout, sys.stderr
     # DVC's log handlers keep the stream of whichever test set them up first; once pytest has
     # closed that capture, a warning (e.g. a join error DVC skips) raises. Its warnings are not
-    # what this oracle compares, so keep DVC's logger quiet while it runs.
-    dvc_logger = logging.getLogger("dvc")
-    was_disabled, dvc_logger.disabled = dvc_logger.disabled, True
+    # what this oracle compares, so logging is switched off while it runs.
+    logging.disable(logging.CRITICAL)
     try:
         with Repo(str(root)) as repo:
             renderers = match_defs_renderers(repo.plots.diff(revs=list(revs)))
     finally:
         sys.stdout, sys.stderr = out, err
-        dvc_logger.disabled = was_disabled
+        logging.disable(logging.NOTSET)
     result: dict[str, Any] = {}
     for found in renderers:
         renderer = found.renderer

@@ -63,7 +63,7 @@ def _print_table(comparison: object, args: argparse.Namespace, precision: int) -
 
     from cd4ml_tui.core.compare import Comparison
     from cd4ml_tui.core.table import labels
-    from cd4ml_tui.delta_text import comparison_table
+    from cd4ml_tui.render.delta_text import comparison_table
 
     assert isinstance(comparison, Comparison)
     columns = [row.column for row in comparison.rows]

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 def _print_plots(plots: list[Plot]) -> None:
     from plotext import uncolorize
 
-    from cd4ml_tui.plot_draw import draw_plot, new_figure
+    from cd4ml_tui.render.plot_draw import draw_plot, new_figure
 
     if not plots:
         print("no plots declared in dvc.yaml", file=sys.stderr)

@@ -14,7 +14,7 @@ from cd4ml_tui.core.compare import compare
 from cd4ml_tui.core.compare_report import format_delta
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.delta_text import BETTER, WORSE
+from cd4ml_tui.render.delta_text import BETTER, WORSE
 from cd4ml_tui.ui.screens.compare import CompareScreen
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
 from cd4ml_tui.ui.widgets.diff_view import DiffView

@@ -1,6 +1,6 @@
 """The deltas pane: one row per metric and param, the baseline then each compared revision.
 
-Cells come from `cd4ml_tui.delta_text`, so they read exactly like `cd4ml-tui compare`'s table.
+Cells come from `cd4ml_tui.render.delta_text`, so they read like `cd4ml-tui compare`'s table.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 
 from cd4ml_tui.core.compare import Comparison, DeltaRow
 from cd4ml_tui.core.model import Revision
-from cd4ml_tui.delta_text import base_text, cell_text, direction_text
+from cd4ml_tui.render.delta_text import base_text, cell_text, direction_text
 
 FIRST_REVISION_COLUMN = 3  # key, direction, baseline, then the compared revisions
 

@@ -19,7 +19,7 @@ from cd4ml_tui.core.compare import metric_bars, metric_direction, param_metric_p
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.core.plots import Plot, unique_names
-from cd4ml_tui.plot_draw import draw_metric_bars, draw_plot, draw_scatter
+from cd4ml_tui.render.plot_draw import draw_metric_bars, draw_plot, draw_scatter
 
 
 class PlotPanel(VerticalScroll):

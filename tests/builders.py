@@ -109,14 +109,8 @@ def make_corrupt_metrics(path: Path) -> Path:
     return path
 
 
-def make_missing_cache(path: Path, remote_url: str = UNREACHABLE_REMOTE) -> Path:
-    """A DVC repo with the demo pipeline run twice, where one revision's cached metrics object
-    is gone from `.dvc/cache`, and a default remote at `remote_url` that never answers.
-
-    Tags: `first` (its eval/stats.yaml object deleted from the cache) and `second` (= HEAD,
-    complete). DVC's own `exp show` would try the remote for `first`; our reader must not.
-    Takes a few seconds (two `dvc repro`).
-    """
+def _training_project(path: Path, *, lr: float, epochs: int, dropout: float) -> RepoShell:
+    """A fresh git + DVC repo holding the demo's training pipeline, not yet run or committed."""
     shell = RepoShell(make_empty_git(path))
     shell.dvc("init")
     shell.dvc("config", "core.analytics", "false")
@@ -125,10 +119,22 @@ def make_missing_cache(path: Path, remote_url: str = UNREACHABLE_REMOTE) -> Path
             "src/train.py": demo_project.TRAIN_PY,
             "dvc.yaml": demo_project.DVC_YAML,
             "params.yaml": demo_project.params_yaml(
-                lr=0.01, epochs=4, layers=[32, 16], dropout=0.1
+                lr=lr, epochs=epochs, layers=[32, 16], dropout=dropout
             ),
         }
     )
+    return shell
+
+
+def make_missing_cache(path: Path, remote_url: str = UNREACHABLE_REMOTE) -> Path:
+    """A DVC repo with the demo pipeline run twice, where one revision's cached metrics object
+    is gone from `.dvc/cache`, and a default remote at `remote_url` that never answers.
+
+    Tags: `first` (its eval/stats.yaml object deleted from the cache) and `second` (= HEAD,
+    complete). DVC's own `exp show` would try the remote for `first`; our reader must not.
+    Takes a few seconds (two `dvc repro`).
+    """
+    shell = _training_project(path, lr=0.01, epochs=4, dropout=0.1)
     shell.dvc("repro")
     shell.commit_all("First run")
     shell.git("tag", "first")
@@ -163,18 +169,7 @@ def make_dvc2_cache(path: Path) -> Path:
     Tags: `dvc2` (old lock, old layout) and `dvc3` (= HEAD, re-run by DVC 3: new lock, objects
     under `.dvc/cache/files/md5/`). DVC 3 still reads both. Takes a few seconds (two repro).
     """
-    shell = RepoShell(make_empty_git(path))
-    shell.dvc("init")
-    shell.dvc("config", "core.analytics", "false")
-    shell.write(
-        {
-            "src/train.py": demo_project.TRAIN_PY,
-            "dvc.yaml": demo_project.DVC_YAML,
-            "params.yaml": demo_project.params_yaml(
-                lr=0.02, epochs=5, layers=[32, 16], dropout=0.2
-            ),
-        }
-    )
+    shell = _training_project(path, lr=0.02, epochs=5, dropout=0.2)
     shell.dvc("repro")
     lock = path / "dvc.lock"
     lock.write_text(lock.read_text().replace("      hash: md5\n", ""))

@@ -12,22 +12,16 @@ from typing import Any
 import pytest
 
 from tests.ui.compare_host import host_for
+from tests.ui.helpers import settled
 
 pytestmark = pytest.mark.slow
 SIZE = (160, 48)
 
 
-async def _settled(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def test_deltas_pane(demo_repo: Path, snap_compare: Any) -> None:
     app, repo = host_for(demo_repo, ["main", "epochs-20", "lr-0.1", "feature/wider"])
     try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=_settled)
+        assert snap_compare(app, terminal_size=SIZE, run_before=settled)
     finally:
         repo.close()
 
@@ -36,9 +30,9 @@ def test_plots_pane(demo_repo: Path, snap_compare: Any) -> None:
     app, repo = host_for(demo_repo, ["main", "epochs-20", "lr-0.1"])
 
     async def to_plots(pilot: Any) -> None:
-        await _settled(pilot)
+        await settled(pilot)
         await pilot.press("tab")
-        await _settled(pilot)
+        await settled(pilot)
 
     try:
         assert snap_compare(app, terminal_size=SIZE, run_before=to_plots)

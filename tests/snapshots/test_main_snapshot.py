@@ -16,16 +16,10 @@ from cd4ml_tui.core.config import load_settings
 from cd4ml_tui.core.repo import open_repo
 from cd4ml_tui.ui.app import create_app
 from cd4ml_tui.ui.screens.main import MainScreen
+from tests.ui.helpers import settled
 
 pytestmark = pytest.mark.slow
 SIZE = (160, 48)
-
-
-async def _settled(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_main_screen(demo_repo: Path, snap_compare: Any) -> None:
@@ -33,14 +27,14 @@ def test_main_screen(demo_repo: Path, snap_compare: Any) -> None:
     app = create_app(repo, load_settings(repo.root), use_cache=False)
 
     async def stable_view(pilot: Any) -> None:
-        await _settled(pilot)
+        await settled(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, MainScreen)
         screen.table.set_hidden({"sha", "created"})
         # Mark the first two experiments of `main`, then rest on `main` (a baseline with a fixed
         # date, so the detail pane's sha and date are stable too).
         await pilot.press("down", "down", "space", "space", "up", "up", "up")
-        await _settled(pilot)
+        await settled(pilot)
         assert screen.table.current is not None
         assert screen.table.current.revision.label == "main"
 

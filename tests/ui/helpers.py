@@ -29,6 +29,11 @@ async def settle(app: Cd4mlApp, pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def settled(pilot: Pilot[Any]) -> None:
+    """`settle` for the running app, in the shape snapshot tests take as `run_before`."""
+    await settle(pilot.app, pilot)
+
+
 @asynccontextmanager
 async def running(
     path: Path, message_hook: Callable[[Message], None] | None = None, **options: Any

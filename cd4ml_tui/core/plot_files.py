@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from cd4ml_tui.core.dvcfiles import (
+    LOCK_FILE,
+    PROJECT_FILE,
     DvcCache,
     DvcFileError,
     OutHash,
+    build_pipeline,
     parse_dvc_file,
     parse_lock,
-    parse_pipeline,
     parse_yaml_text,
 )
 from cd4ml_tui.core.model import Revision
@@ -48,7 +50,7 @@ class RevisionFiles:
             self._pipelines = {}
             if self.source is not None:
                 for path in self.source.dvc_files():
-                    if path == "dvc.yaml" or path.endswith("/dvc.yaml"):
+                    if path == PROJECT_FILE or path.endswith("/" + PROJECT_FILE):
                         self._pipelines[path] = self._parse_yaml(path)
         return self._pipelines
 
@@ -70,11 +72,11 @@ class RevisionFiles:
             hashes: list[OutHash] = []
             uncached: set[str] = set()
             for path, doc in self.pipelines().items():
-                lock = path[: -len("dvc.yaml")] + "dvc.lock"
+                lock = path[: -len(PROJECT_FILE)] + LOCK_FILE
                 text = self._text(lock)
                 if text is not None and isinstance(doc, dict):
                     with contextlib.suppress(DvcFileError):
-                        pipeline = parse_pipeline(self._text(path) or "", path)
+                        pipeline = build_pipeline(doc, path)
                         uncached.update(pipeline.uncached)
                         hashes += parse_lock(text, lock, pipeline.stage_wdirs)
             for path in self.source.dvc_files() if self.source else []:

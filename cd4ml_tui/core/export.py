@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cd4ml_tui.core.model import Revision, RevisionValues
-from cd4ml_tui.core.table import column_label, columns, format_value, labels
+from cd4ml_tui.core.table import columns, format_value, labels
 
 
 def revision_document(row: RevisionValues) -> dict[str, Any]:
@@ -103,7 +103,8 @@ def to_csv(values: Sequence[RevisionValues]) -> str:
 def to_markdown(values: Sequence[RevisionValues], precision: int) -> str:
     """A GitHub Markdown table: Experiment, rev, Created, then each metric and param."""
     cols = columns(values)
-    header = ["Experiment", "rev", "Created", *(column_label(c, cols) for c in cols)]
+    names = labels(cols)
+    header = ["Experiment", "rev", "Created", *(names[c] for c in cols)]
     lines = [_md_row(header), _md_row(["---"] * len(header))]
     for row, label in zip(values, tree_labels(values), strict=True):
         rev = row.revision

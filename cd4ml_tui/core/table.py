@@ -37,13 +37,9 @@ def columns(values: Sequence[RevisionValues]) -> list[ColumnKey]:
     return cols
 
 
-def column_label(col: ColumnKey, all_cols: Sequence[ColumnKey]) -> str:
-    """`accuracy`, or `metrics.json:accuracy` when the key name is ambiguous across files."""
-    return _label(col, Counter(c.key for c in all_cols))
-
-
 def labels(all_cols: Sequence[ColumnKey]) -> dict[ColumnKey, str]:
-    """The label of every column at once (what `column_label` gives for each)."""
+    """Each column's label: `accuracy`, or `metrics.json:accuracy` when the key name is
+    ambiguous across files or is one of `dvc exp show`'s own headers."""
     counts = Counter(c.key for c in all_cols)
     return {col: _label(col, counts) for col in all_cols}
 

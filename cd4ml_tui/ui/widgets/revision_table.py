@@ -1,9 +1,10 @@
 """The revisions table: one row per revision, grouped as a tree, with params and metrics columns.
 
 Value cells are built once per (row, column) and cached with their widths (`revision_cells`),
-and rows are assembled only when drawn (`LazyRows`), so sorting and filtering only reorder what
-exists; which rows show, and in what order, is decided by `ui.table_view` (plain logic). The
-cursor is a cell cursor, so `s` sorts by the column under it.
+name cells once per view row (`revision_names`), and rows are assembled only when drawn
+(`LazyRows`), so sorting and filtering only reorder what exists; which rows show, and in what
+order, is decided by `ui.table_view` (plain logic). The cursor is a cell cursor, so `s` sorts by
+the column under it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from cd4ml_tui.ui.table_view import (
     visible_rows,
 )
 from cd4ml_tui.ui.widgets.grid import Grid, GridColumn, LazyRows
-from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder, compact_badges
+from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
+from cd4ml_tui.ui.widgets.revision_names import NameCells
 
 MARK = "●"
 REVISION_LABELS = {"name": "name", "sha": "sha", "created": "created", "status": "status"}
@@ -104,8 +106,7 @@ class RevisionTable(Grid):
         self._store = CellStore(precision)
         self._column_order = ColumnOrder()
         self._shown: list[ViewRow] = []
-        self._names: dict[ViewRow, Text] = {}  # name cells by view row (index, tree decoration)
-        self._badges: dict[str, tuple[str, ...]] = {}  # commit sha -> GTO versions and stages
+        self._names = NameCells()
         self._shown_ids: list[str] = []
         self._current: str | None = None
         self._current_values: RevisionValues | None = None
@@ -129,25 +130,8 @@ class RevisionTable(Grid):
     def set_badges(self, badges: Mapping[str, Sequence[str]]) -> None:
         """Show GTO versions and stages (labels by commit sha) after the names of their rows;
         only the name cells of commits whose labels changed are rebuilt."""
-        new = {rev: tuple(labels) for rev, labels in badges.items() if labels}
-        old = self._badges
-        changed = {rev for rev in new.keys() | old.keys() if new.get(rev) != old.get(rev)}
-        self._badges = new
-        if not changed:
-            return
-        loaded = self.rows_loaded
-        self._names = {
-            row: text
-            for row, text in self._names.items()
-            if loaded[row.index].revision.rev not in changed
-        }
-        self.refresh_view()
-
-    def badge_text(self, values: RevisionValues) -> str:
-        """The GTO versions and stages the name cell of `values` shows ("" when none)."""
-        revision = values.revision
-        labels = self._badges.get(revision.rev)
-        return compact_badges(labels, revision.name) if labels else ""
+        if self._names.set_badges(badges, self.rows_loaded):
+            self.refresh_view()
 
     def append_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Add rows as they stream in from the loader."""
@@ -230,15 +214,17 @@ class RevisionTable(Grid):
         value_cells = [self._store.column(cid, loaded) for cid in ids[2:]]
         mark_style = self._style("mark")
         mark_cells = (Text(" ", style=mark_style), Text(MARK, style=mark_style))
+        names, badge_style = self._names, self._style("badge")
 
         def build(position: int) -> list[Text]:  # a row's cells, when the grid first needs it
             view_row = shown[position]
             index = view_row.index
             mark = mark_cells[loaded[index].revision.rev in marked]
-            return [mark, self._name_cell(view_row), *(cells[index] for cells in value_cells)]
+            name = names.cell(view_row, loaded[index], badge_style)
+            return [mark, name, *(cells[index] for cells in value_cells)]
 
         grid_columns = [GridColumn("mark", Text(" "), 1)]
-        name_width = max(map(self._name_width, shown), default=0)
+        name_width = max((names.width(row, loaded[row.index]) for row in shown), default=0)
         for cid in ids[1:]:
             header = self._header_text(cid)
             width = name_width if cid == "name" else self._store.width(cid)
@@ -267,34 +253,6 @@ class RevisionTable(Grid):
                 style=self._style("param-header"),
             )
         return Text(label)
-
-    def _name_cell(self, view_row: ViewRow) -> Text:
-        """The name cell: tree prefix, label, folded count, GTO badges; kept until the rows are
-        replaced (or the badges of its commit change)."""
-        text = self._names.get(view_row)
-        if text is not None:
-            return text
-        values = self.rows_loaded[view_row.index]
-        revision = values.revision
-        style = "dim" if view_row.context else ("bold" if revision.kind != "experiment" else "")
-        text = Text(view_row.prefix, style="dim")
-        text.append(revision.label, style=style)
-        if view_row.hidden_children:
-            text.append(f" ▸ +{view_row.hidden_children}", style="dim italic")
-        badge = self.badge_text(values)
-        if badge:
-            text.append(f"  {badge}", style=self._style("badge"))
-        self._names[view_row] = text
-        return text
-
-    def _name_width(self, view_row: ViewRow) -> int:
-        """The width of `_name_cell(view_row)`, without building it."""
-        values = self.rows_loaded[view_row.index]
-        width = cell_len(view_row.prefix) + cell_len(values.revision.label)
-        if view_row.hidden_children:
-            width += cell_len(f" ▸ +{view_row.hidden_children}")
-        badge = self.badge_text(values)
-        return width + (cell_len(badge) + 2 if badge else 0)
 
     def _cursor_column_id(self) -> str | None:
         if 0 <= self.cursor_column < len(self._shown_ids):

@@ -1,0 +1,79 @@
+"""The name cells of the revisions table: tree prefix, label, folded count and GTO badges.
+
+A name cell depends on the view row (its tree decoration) and on the badges of its commit, not on
+the column values, so it is cached by view row apart from `revision_cells`, and only the cells of
+commits whose badges change are rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+
+from cd4ml_tui.core.model import RevisionValues
+from cd4ml_tui.ui.table_view import ViewRow
+from cd4ml_tui.ui.widgets.revision_cells import compact_badges
+
+
+class NameCells:
+    """Name cells by view row, kept until the rows are replaced (`clear`) or the badges of
+    their commit change (`set_badges`)."""
+
+    def __init__(self) -> None:
+        self._cells: dict[ViewRow, Text] = {}
+        self._badges: dict[str, tuple[str, ...]] = {}  # commit sha -> GTO versions and stages
+
+    def clear(self) -> None:
+        self._cells.clear()
+
+    def set_badges(
+        self, badges: Mapping[str, Sequence[str]], rows: Sequence[RevisionValues]
+    ) -> bool:
+        """Take new labels by commit sha, dropping the cells (indexing `rows`) of commits whose
+        labels changed; False when none did."""
+        new = {rev: tuple(labels) for rev, labels in badges.items() if labels}
+        old = self._badges
+        changed = {rev for rev in new.keys() | old.keys() if new.get(rev) != old.get(rev)}
+        self._badges = new
+        if not changed:
+            return False
+        self._cells = {
+            row: text
+            for row, text in self._cells.items()
+            if rows[row.index].revision.rev not in changed
+        }
+        return True
+
+    def badge_text(self, values: RevisionValues) -> str:
+        """The GTO versions and stages the name cell of `values` shows ("" when none)."""
+        revision = values.revision
+        labels = self._badges.get(revision.rev)
+        return compact_badges(labels, revision.name) if labels else ""
+
+    def cell(self, view_row: ViewRow, values: RevisionValues, badge_style: Style) -> Text:
+        """The name cell of `view_row` (whose loaded row is `values`)."""
+        text = self._cells.get(view_row)
+        if text is not None:
+            return text
+        revision = values.revision
+        style = "dim" if view_row.context else ("bold" if revision.kind != "experiment" else "")
+        text = Text(view_row.prefix, style="dim")
+        text.append(revision.label, style=style)
+        if view_row.hidden_children:
+            text.append(f" ▸ +{view_row.hidden_children}", style="dim italic")
+        badge = self.badge_text(values)
+        if badge:
+            text.append(f"  {badge}", style=badge_style)
+        self._cells[view_row] = text
+        return text
+
+    def width(self, view_row: ViewRow, values: RevisionValues) -> int:
+        """The width of `cell(view_row, values, ...)`, without building it."""
+        width = cell_len(view_row.prefix) + cell_len(values.revision.label)
+        if view_row.hidden_children:
+            width += cell_len(f" ▸ +{view_row.hidden_children}")
+        badge = self.badge_text(values)
+        return width + (cell_len(badge) + 2 if badge else 0)

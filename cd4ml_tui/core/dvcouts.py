@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-LOCK_FILE = "dvc.lock"
-DVC_SUFFIX = ".dvc"
+from cd4ml_tui.core.dvcfiles import DVC_FILE_SUFFIX, LOCK_FILE, PROJECT_FILE, parse_yaml_text
+from cd4ml_tui.core.dvcfiles import join as _join
 
 
 @dataclass(frozen=True)
@@ -30,26 +30,16 @@ class OutState:
 def records_outs(path: str) -> bool:
     """Whether `path` is a file where DVC records out hashes."""
     return posixpath.basename(path) == LOCK_FILE or (
-        path.endswith(DVC_SUFFIX) and posixpath.basename(path) != DVC_SUFFIX
+        path.endswith(DVC_FILE_SUFFIX) and posixpath.basename(path) != DVC_FILE_SUFFIX
     )
 
 
 def _yaml(text: str) -> Any:
-    """Parse YAML as DVC does (YAML 1.2, safe); None when it does not parse."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
+    """Parse YAML as DVC does; None when it does not parse (the file then records no outs)."""
     try:
-        return YAML(typ="safe", pure=True).load(text)
-    except (YAMLError, ValueError):
+        return parse_yaml_text(text, "")
+    except Exception:
         return None
-
-
-def _join(folder: str, path: str) -> str:
-    joined = (
-        posixpath.normpath(posixpath.join(folder, path)) if folder else posixpath.normpath(path)
-    )
-    return "" if joined == "." else joined
 
 
 def _state(entry: Any) -> tuple[str, OutState] | None:
@@ -96,7 +86,7 @@ def recorded_outs(
         stages = data.get("stages")
         if not isinstance(stages, dict):
             return {}
-        wdirs = _stage_wdirs(read(_join(folder, "dvc.yaml")))
+        wdirs = _stage_wdirs(read(_join(folder, PROJECT_FILE)))
         for name, stage in stages.items():
             if not isinstance(stage, dict):
                 continue

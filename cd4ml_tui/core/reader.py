@@ -31,7 +31,7 @@ from cd4ml_tui.core.errors import Cd4mlError, ParseError
 from cd4ml_tui.core.model import FlatValues, ValueKind
 from cd4ml_tui.core.repo import Repo
 from cd4ml_tui.core.sources import CommitSource, GitMemo, Source, WorkspaceSource
-from cd4ml_tui.core.values import flatten, parse_values
+from cd4ml_tui.core.values import decode_text, flatten, parse_values
 
 NOT_IN_CACHE = "not in local DVC cache; `dvc pull` fetches it"
 NO_SUCH_FILE = "no such file in this revision"
@@ -160,14 +160,11 @@ class RevisionReader:
         if memo_key and memo_key in self._pipelines:
             return self._pipelines[memo_key]
         try:
-            text = (source.read(path) or b"").decode("utf-8")
-            data = load_pipeline_data(text, path)
+            data = load_pipeline_data(decode_text(source.read(path) or b"", path), path)
             if is_templated(data):
                 return _resolved_pipeline(data, path, source)
             parsed: Pipeline | str = build_pipeline(data, path)
-        except UnicodeDecodeError:
-            parsed = f"unable to read: '{path}', is not valid utf-8"
-        except DvcFileError as err:
+        except (ParseError, DvcFileError) as err:
             parsed = str(err)
         if memo_key:
             self._pipelines[memo_key] = parsed
@@ -261,16 +258,16 @@ class _OutIndex:
                 if data is None:
                     continue
                 try:
-                    hashes += parse_lock(decode(data), lock, pipeline.stage_wdirs)
-                except (DvcFileError, UnicodeDecodeError):
+                    hashes += parse_lock(decode_text(data, lock), lock, pipeline.stage_wdirs)
+                except (DvcFileError, ParseError):
                     continue
             for path in self._dvc_files:
                 data = self._source.read(path)
                 if data is None:
                     continue
                 try:
-                    hashes += parse_dvc_file(decode(data), path)
-                except (DvcFileError, UnicodeDecodeError):
+                    hashes += parse_dvc_file(decode_text(data, path), path)
+                except (DvcFileError, ParseError):
                     continue
             self._hashes = [h for h in hashes if h.path not in uncached]
         return self._hashes
@@ -312,10 +309,6 @@ def _resolved_pipeline(data: dict, path: str, source: Source) -> Pipeline | str:
     except Exception as err:  # DVC's resolver: interpolation, missing vars file, ...
         message = " ".join(str(err).split()) or type(err).__name__
         return message if path in message else f"'{path}': {message}"
-
-
-def decode(data: bytes) -> str:
-    return data.decode("utf-8").replace("\r\n", "\n")
 
 
 def merge_params(entries: list[tuple[str, tuple[str, ...]]]) -> dict[str, list[str]]:

@@ -188,11 +188,6 @@ def is_templated(data: dict[str, Any]) -> bool:
     )
 
 
-def parse_pipeline(text: str, path: str) -> Pipeline:
-    """Read one dvc.yaml without templating (its content `text`, repo-relative `path`)."""
-    return build_pipeline(load_pipeline_data(text, path), path)
-
-
 def build_pipeline(
     data: dict[str, Any],
     path: str,

@@ -12,6 +12,7 @@ When no artifact is declared anywhere, a promotion is a plain release tag `vX.Y.
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,7 +25,7 @@ from cd4ml_tui.core.artifacts import (
     version_choices,
 )
 from cd4ml_tui.core.errors import PromotionError
-from cd4ml_tui.core.gitobjects import run_git
+from cd4ml_tui.core.gitobjects import git_env, run_git
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.core.repo import Repo
 from cd4ml_tui.core.tagmessage import tag_message
@@ -140,10 +141,6 @@ def check_identity(repo: Repo) -> str:
 
 def git_ok(repo: Repo, *args: str) -> bool:
     """Whether a read-only git command succeeds (its exit status is the answer)."""
-    import subprocess
-
-    from cd4ml_tui.core.gitobjects import git_env
-
     proc = subprocess.run(
         ["git", *args], cwd=repo.root, env=git_env(), capture_output=True, check=False
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from cd4ml_tui.core.artifacts import read_tags
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError
-from cd4ml_tui.core.gitobjects import git_env
+from cd4ml_tui.core.gitobjects import git_env, run_git
 from cd4ml_tui.core.promote import (
     DuplicateVersionError,
     PromotionPlan,
@@ -87,14 +87,7 @@ def _git(
 
 
 def _ref_oid(repo: Repo, ref: str) -> str | None:
-    proc = subprocess.run(
-        ["git", "rev-parse", "-q", "--verify", ref],
-        cwd=repo.root,
-        env=git_env(),
-        capture_output=True,
-        check=False,
-    )
-    return proc.stdout.decode().strip() or None if proc.returncode == 0 else None
+    return run_git(repo.root, "rev-parse", "-q", "--verify", ref, check=False).strip() or None
 
 
 def _delete_ref(repo: Repo, created: CreatedRef) -> bool:

@@ -108,8 +108,7 @@ class RevisionTable(Grid):
         self._shown: list[ViewRow] = []
         self._names = NameCells()
         self._shown_ids: list[str] = []
-        self._current: str | None = None
-        self._current_values: RevisionValues | None = None
+        self._announced: RevisionValues | None = None  # the last CurrentChanged posted
 
     def _style(self, part: str) -> Style:
         """The foreground style of one of our component classes (no background)."""
@@ -200,7 +199,8 @@ class RevisionTable(Grid):
         """Recompute the rows and columns shown, keeping the cursor on the same revision."""
         if keep_rev is None:
             current = self.current
-            keep_rev = current.revision.rev if current else self._current
+            kept = current or self._announced
+            keep_rev = kept.revision.rev if kept else None
         keep_column = self._cursor_column_id()
         sort_key = None
         if self.state.sort_column is not None:
@@ -271,9 +271,8 @@ class RevisionTable(Grid):
     def _announce_current(self) -> None:
         """Post CurrentChanged when another revision, or a re-read of the same one, is current."""
         current = self.current
-        rev = current.revision.rev if current else None
-        if rev != self._current or current is not self._current_values:
-            self._current, self._current_values = rev, current
+        if current is not self._announced:
+            self._announced = current
             self.post_message(self.CurrentChanged(current))
 
     # --- state changes -----------------------------------------------------------------------

@@ -39,7 +39,7 @@ from bench_repo import bench_repo_path
 from bench_show import machine
 
 from cd4ml_tui.core.config import load_settings
-from cd4ml_tui.core.repo import open_repo
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.ui.app import Cd4mlApp, create_app
 from cd4ml_tui.ui.screens.main import MainScreen
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from cd4ml_tui.core.api import open_repo
 from cd4ml_tui.core.config import load_settings
 from cd4ml_tui.core.errors import Cd4mlError
-from cd4ml_tui.core.repo import open_repo
 from cd4ml_tui.ui.app import Cd4mlApp, create_app
 from cd4ml_tui.ui.screens.main import MainScreen
 
@@ -85,7 +85,7 @@ async def _settle_diff(app: Cd4mlApp, pilot: Pilot[int]) -> None:
 
 async def _notebook_diff(app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: list[Path]) -> None:
     """The diff screen of main → feature/wider with the demo notebook selected."""
-    from cd4ml_tui.core.repo import list_revisions, resolve_revision
+    from cd4ml_tui.core.api import list_revisions, resolve_revision
     from cd4ml_tui.ui.screens.diff import DiffScreen
     from cd4ml_tui.ui.widgets.file_list import FileList
 

@@ -27,11 +27,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.compare import compare
-    from cd4ml_tui.core.compare_report import diff_json, markdown, nway_json
+    from cd4ml_tui.core.api import (
+        compare,
+        diff_json,
+        list_revisions,
+        markdown,
+        nway_json,
+        open_repo,
+        read_values,
+        resolve_revision,
+    )
     from cd4ml_tui.core.config import load_settings
-    from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
-    from cd4ml_tui.core.values import read_values
 
     names = [args.base, *args.revs]
     if len(set(names)) != len(names):
@@ -61,8 +67,7 @@ def run(args: argparse.Namespace) -> int:
 def _print_table(comparison: object, args: argparse.Namespace, precision: int) -> None:
     from rich.console import Console
 
-    from cd4ml_tui.core.compare import Comparison
-    from cd4ml_tui.core.table import labels
+    from cd4ml_tui.core.api import Comparison, labels
     from cd4ml_tui.render.delta_text import comparison_table
 
     assert isinstance(comparison, Comparison)

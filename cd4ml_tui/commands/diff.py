@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def diff_json(repo: Any, diff: Any) -> tuple[dict[str, Any], list[str]]:
     """The `--json` document and the notes (unparsable notebooks) that go to stderr."""
-    from cd4ml_tui.core.filediff import file_diff
+    from cd4ml_tui.core.api import file_diff
 
     files: list[dict[str, Any]] = []
     notes: list[str] = []
@@ -64,8 +64,7 @@ def _print_readable(repo: Any, diff: Any, args: argparse.Namespace) -> None:
     from rich.rule import Rule
     from rich.text import Text
 
-    from cd4ml_tui.core.filediff import file_diff
-    from cd4ml_tui.core.notebooks import NOISE_KINDS
+    from cd4ml_tui.core.api import NOISE_KINDS, file_diff
     from cd4ml_tui.render.diff import DiffOptions, file_row, render_file_diff, revision_name
 
     console = Console(highlight=False, soft_wrap=False)
@@ -89,8 +88,13 @@ def _print_readable(repo: Any, diff: Any, args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.diffs import changed_files, normalize_path
-    from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+    from cd4ml_tui.core.api import (
+        changed_files,
+        list_revisions,
+        normalize_path,
+        open_repo,
+        resolve_revision,
+    )
 
     with open_repo(args.repo) as repo:
         revisions = list_revisions(repo)

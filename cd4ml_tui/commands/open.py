@@ -13,8 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cd4ml_tui.core.api import open_repo
     from cd4ml_tui.core.config import load_settings
-    from cd4ml_tui.core.repo import open_repo
     from cd4ml_tui.ui.app import create_app
 
     repo = open_repo(args.path)  # bad input fails here, before the screen is taken over

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from cd4ml_tui.core.errors import Cd4mlError
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.plots import Plot
+    from cd4ml_tui.core.api import Plot
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,8 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.plots import load_plots, plots_json
-    from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+    from cd4ml_tui.core.api import (
+        list_revisions,
+        load_plots,
+        open_repo,
+        plots_json,
+        resolve_revision,
+    )
 
     with open_repo(args.path) as repo:
         listed = list_revisions(repo)

@@ -13,8 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.promote import PromotionPlan
-    from cd4ml_tui.core.promote_write import PromotionResult
+    from cd4ml_tui.core.api import PromotionPlan, PromotionResult
 
 _DEFAULT = "\0default"  # `--branch` / `--push` given without a value
 
@@ -49,12 +48,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cd4ml_tui.core.api import (
+        PushError,
+        apply,
+        message_values,
+        open_repo,
+        plan_promotion,
+        push,
+        resolve_revision,
+    )
     from cd4ml_tui.core.config import load_settings
     from cd4ml_tui.core.errors import PromotionError
-    from cd4ml_tui.core.promote import plan_promotion
-    from cd4ml_tui.core.promote_write import PushError, apply, push
-    from cd4ml_tui.core.repo import open_repo, resolve_revision
-    from cd4ml_tui.core.tagmessage import message_values
 
     with open_repo(args.repo) as repo:
         revision = resolve_revision(repo, args.rev)
@@ -106,7 +110,7 @@ def _confirm(plan: PromotionPlan) -> None:
 
 
 def _print_plan(plan: PromotionPlan, stream: Any) -> None:
-    from cd4ml_tui.core.promote import format_command
+    from cd4ml_tui.core.api import format_command
 
     for tag in plan.tags:
         print(f"tag {tag.name} -> {plan.commit[:7]} ({plan.source})", file=stream)

@@ -45,11 +45,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cd4ml_tui.core.api import (
+        list_revisions,
+        open_repo,
+        read_values,
+        to_csv,
+        to_json,
+        to_markdown,
+    )
     from cd4ml_tui.core.config import load_settings
     from cd4ml_tui.core.errors import Cd4mlError
-    from cd4ml_tui.core.export import to_csv, to_json, to_markdown
-    from cd4ml_tui.core.repo import list_revisions, open_repo
-    from cd4ml_tui.core.values import read_values
 
     if args.precision is not None and not 1 <= args.precision <= 17:
         raise Cd4mlError(f"--precision {args.precision}: must be from 1 to 17")
@@ -82,8 +87,7 @@ def print_table(values: Sequence[RevisionValues], precision: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from cd4ml_tui.core.export import tree_labels
-    from cd4ml_tui.core.table import columns, format_value, labels
+    from cd4ml_tui.core.api import columns, format_value, labels, tree_labels
 
     cols = columns(values)
     names = labels(cols)

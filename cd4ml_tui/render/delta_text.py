@@ -9,8 +9,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from cd4ml_tui.core.compare import Comparison, DeltaCell, DeltaRow
-from cd4ml_tui.core.compare_report import format_delta, format_number
+from cd4ml_tui.core.api import Comparison, DeltaCell, DeltaRow, format_delta, format_number
 
 BETTER = "green"
 WORSE = "red"

@@ -13,21 +13,24 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from cd4ml_tui.core.diffs import FileChange
-from cd4ml_tui.core.dvcouts import OutState
-from cd4ml_tui.core.filediff import FileDiff
-from cd4ml_tui.core.model import Revision
-from cd4ml_tui.core.nboutputs import OutputChange, ValueChange, human_size
-from cd4ml_tui.core.notebooks import (
+from cd4ml_tui.core.api import (
     MAX_SOURCE_DIFF_LINES,
     NOISE_KINDS,
     CellDiff,
+    FileChange,
+    FileDiff,
     Fold,
     NotebookDiff,
+    OutputChange,
+    OutState,
+    ValueChange,
     fold_cells,
+    human_size,
+    line_hunks,
     ordered_parts,
+    truncate_hunks,
 )
-from cd4ml_tui.core.textdiff import line_hunks, truncate_hunks
+from cd4ml_tui.core.model import Revision
 from cd4ml_tui.render.highlight import lexer_for, render_hunks
 
 STATUS_LETTER = {"added": "A", "deleted": "D", "modified": "M", "renamed": "R"}

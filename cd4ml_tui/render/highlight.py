@@ -14,7 +14,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Span, Text
 
-from cd4ml_tui.core.textdiff import DiffLine, Hunk, side_by_side
+from cd4ml_tui.core.api import DiffLine, Hunk, side_by_side
 
 THEME = "monokai"
 MAX_HIGHLIGHT_CHARS = 400_000  # bigger texts are shown without highlighting

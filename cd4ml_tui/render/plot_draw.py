@@ -10,8 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from cd4ml_tui.core.compare import Bar, ScatterPoint
-from cd4ml_tui.core.plots import Plot
+from cd4ml_tui.core.api import Bar, Plot, ScatterPoint
 
 MAX_SERIES = 6  # more lines than this in one chart is noise
 BASELINE_SUFFIX = " (base)"

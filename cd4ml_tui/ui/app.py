@@ -18,8 +18,8 @@ from cd4ml_tui.ui.screens.help import HelpScreen, collect_bindings
 from cd4ml_tui.ui.screens.main import LoadOptions, MainScreen
 
 if TYPE_CHECKING:
+    from cd4ml_tui.core.api import Repo
     from cd4ml_tui.core.config import Settings
-    from cd4ml_tui.core.repo import Repo
 
 
 class Cd4mlApp(App[int]):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cd4ml_tui.cli import main
-from cd4ml_tui.core.reader import NOT_IN_CACHE
+from cd4ml_tui.core.values.reader import NOT_IN_CACHE
 
 
 def _show(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from cd4ml_tui.core.cache import ResultCache, cache_dir_for, decode_entry, encode_entry
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import RevisionValues
-from cd4ml_tui.core.reader import ReadResult
-from cd4ml_tui.core.repo import list_revisions, open_repo
-from cd4ml_tui.core.values import READER_VERSION, read_values
+from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.values.cache import ResultCache, cache_dir_for, decode_entry, encode_entry
+from cd4ml_tui.core.values.parse import READER_VERSION
+from cd4ml_tui.core.values.read import read_values
+from cd4ml_tui.core.values.reader import ReadResult
 
 
 def _read(path: Path, use_cache: bool) -> list[RevisionValues]:

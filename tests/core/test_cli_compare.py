@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from cd4ml_tui.cli import main
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
-from cd4ml_tui.core.values import read_values
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
+from cd4ml_tui.core.values.read import read_values
 
 ACCURACY = ColumnKey("metric", "metrics.json", "accuracy")
 LR = ColumnKey("param", "params.yaml", "train.lr")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cd4ml_tui.cli import main
-from cd4ml_tui.core.values import load
+from cd4ml_tui.core.values.read import load
 
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
 KEYS = {"rev", "kind", "name", "refs", "baseline", "timestamp", "status", "params", "metrics"}

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from cd4ml_tui.core.compare import (
+from cd4ml_tui.core.compare.deltas import (
     compare,
     default_baseline,
     infer_direction,
@@ -15,7 +15,7 @@ from cd4ml_tui.core.compare import (
     relative_change,
     value_diff,
 )
-from cd4ml_tui.core.compare_report import diff_json, format_delta, markdown, nway_json
+from cd4ml_tui.core.compare.report import diff_json, format_delta, markdown, nway_json
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import MISSING, ColumnKey, Revision, RevisionValues
 

@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 
 from cd4ml_tui.cli import main
-from cd4ml_tui.core.compare import compare
-from cd4ml_tui.core.compare_report import diff_json
+from cd4ml_tui.core.compare.deltas import compare
+from cd4ml_tui.core.compare.report import diff_json
 from cd4ml_tui.core.config import Settings
-from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
-from cd4ml_tui.core.values import read_values
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
+from cd4ml_tui.core.values.read import read_values
 from tests.core.oracle import same
 
 OUR_KEYS = ("pct", "better", "direction", "inferred")

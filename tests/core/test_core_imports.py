@@ -10,7 +10,7 @@ import sys
 PROBE = """
 import importlib, json, pkgutil, sys
 import cd4ml_tui.core as core
-names = sorted(m.name for m in pkgutil.iter_modules(core.__path__, "cd4ml_tui.core."))
+names = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "cd4ml_tui.core."))
 for name in {first}:
     importlib.import_module(name)
 heavy = ["textual", "dvc", "pandas", "nbdime", "gto", "ruamel", "scmrepo"]
@@ -30,18 +30,18 @@ def _probe(first: str) -> dict:
 
 def test_no_core_module_imports_textual() -> None:
     found = _probe("names")
-    assert "cd4ml_tui.core.values" in found["modules"]  # the probe saw the package
+    assert "cd4ml_tui.core.values.parse" in found["modules"]  # the probe saw the package
     assert "textual" not in found["loaded"]
 
 
 def test_reader_modules_import_nothing_heavy() -> None:
     reader = [
-        "cd4ml_tui.core.values",
-        "cd4ml_tui.core.reader",
-        "cd4ml_tui.core.table",
-        "cd4ml_tui.core.cache",
-        "cd4ml_tui.core.repo",
-        "cd4ml_tui.core.export",
+        "cd4ml_tui.core.values.parse",
+        "cd4ml_tui.core.values.reader",
+        "cd4ml_tui.core.table.columns",
+        "cd4ml_tui.core.values.cache",
+        "cd4ml_tui.core.git.repo",
+        "cd4ml_tui.core.table.export",
         "cd4ml_tui.commands.show",
     ]
     assert _probe(repr(reader))["loaded"] == []

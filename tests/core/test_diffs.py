@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from cd4ml_tui.core.diffs import (
+from cd4ml_tui.core.diff.changes import (
     FileChange,
     PathNotFoundError,
     RevisionDiff,
     changed_files,
     normalize_path,
 )
-from cd4ml_tui.core.filediff import MAX_TEXT_BYTES, file_diff
-from cd4ml_tui.core.repo import Repo, list_revisions, open_repo, resolve_revision
+from cd4ml_tui.core.diff.file import MAX_TEXT_BYTES, file_diff
+from cd4ml_tui.core.git.repo import Repo, open_repo
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
 from cd4ml_tui.demo import RepoShell
 from tests.builders import make_empty_git
 

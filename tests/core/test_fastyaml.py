@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cd4ml_tui.core import fastyaml
-from cd4ml_tui.core.dvcfiles import dvc_serialize
+from cd4ml_tui.core.dvc import fastyaml
+from cd4ml_tui.core.dvc.files import dvc_serialize
 
 CHECK = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

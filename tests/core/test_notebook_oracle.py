@@ -19,7 +19,7 @@ import pytest
 from nbdime.patching import patch
 from nbformat import v4
 
-from cd4ml_tui.core.notebooks import PART_ORDER, diff_notebook_texts
+from cd4ml_tui.core.diff.notebooks import PART_ORDER, diff_notebook_texts
 
 Notebook = Any
 

@@ -12,8 +12,7 @@ import nbformat
 import pytest
 from nbformat import v4
 
-from cd4ml_tui.core.nboutputs import MAX_DIFF_LINES, MAX_TEXT_DIFF_CHARS, human_size
-from cd4ml_tui.core.notebooks import (
+from cd4ml_tui.core.diff.notebooks import (
     NOISE_KINDS,
     Fold,
     NotebookParseError,
@@ -21,6 +20,7 @@ from cd4ml_tui.core.notebooks import (
     fold_cells,
     parse_notebook,
 )
+from cd4ml_tui.core.diff.outputs import MAX_DIFF_LINES, MAX_TEXT_DIFF_CHARS, human_size
 
 ALL_NOISE = frozenset(NOISE_KINDS)
 
@@ -198,7 +198,8 @@ def test_long_output_diff_is_cut_with_a_count() -> None:
 def test_core_imports_stay_light() -> None:
     """`cd4ml-tui diff --help` and the core never load nbdime, nbformat or Textual up front."""
     code = (
-        "import sys, cd4ml_tui.core.diffs, cd4ml_tui.core.filediff, cd4ml_tui.core.notebooks, "
+        "import sys, cd4ml_tui.core.diff.changes, cd4ml_tui.core.diff.file, "
+        "cd4ml_tui.core.diff.notebooks, "
         "cd4ml_tui.commands.diff, cd4ml_tui.render.diff; "
         "print(sorted(m for m in ('nbdime', 'nbformat', 'textual') if m in sys.modules))"
     )

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from cd4ml_tui.core.reader import NOT_IN_CACHE
-from cd4ml_tui.core.repo import list_revisions, open_repo
-from cd4ml_tui.core.values import read_values
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.values.read import read_values
+from cd4ml_tui.core.values.reader import NOT_IN_CACHE
 from tests import builders
 from tests.core.oracle import differences, dvc_view, ours_view
 from tests.core.zoo import build_subdir_project, build_templated, zoo_repo

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cd4ml_tui.core.errors import ParseError
-from cd4ml_tui.core.table import format_value
-from cd4ml_tui.core.values import flatten, json_value, parse_values
+from cd4ml_tui.core.table.columns import format_value
+from cd4ml_tui.core.values.parse import flatten, json_value, parse_values
 
 SUFFIXES = ["params.yaml", "m.yml", "m.json", "p.toml", "p.py", "m.csv", "metrics", "M.JSON"]
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -213,7 +213,7 @@ def test_flatten_is_dvcs_flatten(doc: dict[Any, Any]) -> None:
     """Our flatten gives what DVC's (`flatten_dict`, dot reducer) gives, errors included."""
     from dvc.utils.flatten import flatten as dvc_flatten
 
-    from cd4ml_tui.core.values import json_key
+    from cd4ml_tui.core.values.parse import json_key
 
     try:
         theirs: Any = {json_key(k): v for k, v in dvc_flatten(doc).items()}

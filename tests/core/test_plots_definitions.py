@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cd4ml_tui.core.plots import load_plots, plots_json
-from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.plots.load import load_plots, plots_json
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
 from cd4ml_tui.demo import RepoShell
 from tests.core.test_plots_oracle import dvc_plots, normalise_ours
 

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 from cd4ml_tui.cli import main
-from cd4ml_tui.core.plot_series import number_or_text
-from cd4ml_tui.core.plots import load_plots, plots_json
-from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.plots.load import load_plots, plots_json
+from cd4ml_tui.core.plots.series import number_or_text
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
 
 REVS = ["main", "lr-0.1", "feature/wider", "v0.1"]
 

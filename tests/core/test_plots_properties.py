@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cd4ml_tui.core.errors import ParseError
-from cd4ml_tui.core.plot_series import PlotDataError, parse_data, series_of
+from cd4ml_tui.core.plots.series import PlotDataError, parse_data, series_of
 
 FIELDS = st.sampled_from(["x", "y", "step", "loss", "acc", "a b", ""])
 SCALARS = st.one_of(

@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from cd4ml_tui.core.artifacts import list_artifacts, read_registry, registry_state
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import Revision
-from cd4ml_tui.core.promote import (
+from cd4ml_tui.core.promote.message import format_value, message_values
+from cd4ml_tui.core.promote.plan import (
     default_branch_name,
     plan_promotion,
     version_choices,
 )
-from cd4ml_tui.core.promote_write import apply, undo
-from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
-from cd4ml_tui.core.tagmessage import format_value, message_values
+from cd4ml_tui.core.promote.registry import list_artifacts, read_registry, registry_state
+from cd4ml_tui.core.promote.write import apply, undo
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
 from tests.promote_support import (
     fingerprint,
     git,

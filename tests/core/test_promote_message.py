@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cd4ml_tui.core.artifacts import Badge, registry_state
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import Revision, RevisionValues
-from cd4ml_tui.core.repo import open_repo
-from cd4ml_tui.core.tagmessage import changed_params, format_value, tag_message
+from cd4ml_tui.core.promote.message import changed_params, format_value, tag_message
+from cd4ml_tui.core.promote.registry import Badge, registry_state
 from tests.promote_support import git, make_registry_repo
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from cd4ml_tui.core.errors import PromotionError
-from cd4ml_tui.core.promote import DuplicateVersionError, PromotionPlan, plan_promotion
-from cd4ml_tui.core.promote_write import PromotionResult, PushError, apply, push, undo
-from cd4ml_tui.core.repo import open_repo, resolve_revision
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.promote.plan import DuplicateVersionError, PromotionPlan, plan_promotion
+from cd4ml_tui.core.promote.write import PromotionResult, PushError, apply, push, undo
+from cd4ml_tui.core.revisions import resolve_revision
 from tests.promote_support import (
     CLI,
     all_refs,

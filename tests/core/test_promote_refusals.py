@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 
 from cd4ml_tui.core.errors import PromotionError, UnknownRevisionError
-from cd4ml_tui.core.promote import (
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.promote.plan import (
     DuplicateVersionError,
     InvalidNameError,
     NoIdentityError,
     VersionOnCommitError,
     plan_promotion,
 )
-from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
 from tests.promote_support import all_refs, fingerprint, git, make_registry_repo, write_gto_history
 
 

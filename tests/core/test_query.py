@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
-from cd4ml_tui.core.query import QueryError, compile_query, parse
+from cd4ml_tui.core.table.query import QueryError, compile_query, parse
 
 COLUMNS = [
     ColumnKey("metric", "eval/metrics.json", "accuracy"),

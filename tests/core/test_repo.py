@@ -9,8 +9,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from cd4ml_tui.core.repo import list_revisions, open_repo
-from cd4ml_tui.core.values import read_values
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.demo import RepoShell, dvc_command
 from tests import builders
 

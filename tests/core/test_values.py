@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import RevisionValues
-from cd4ml_tui.core.reader import NO_SUCH_FILE, NOT_IN_CACHE
-from cd4ml_tui.core.repo import list_revisions, open_repo
-from cd4ml_tui.core.values import load, read_values
+from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.values.read import load, read_values
+from cd4ml_tui.core.values.reader import NO_SUCH_FILE, NOT_IN_CACHE
 from tests.core.zoo import zoo_repo
 
 __all__ = ["zoo_repo"]

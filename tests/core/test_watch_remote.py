@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cd4ml_tui.core.remote import FetchError, fetch_experiments
-from cd4ml_tui.core.repo import open_repo
-from cd4ml_tui.core.watch import RefWatcher
+from cd4ml_tui.core.git.remotes import FetchError, fetch_experiments
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.git.watch import RefWatcher
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cd4ml_tui.core.config import load_settings
-from cd4ml_tui.core.repo import open_repo
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.ui.app import create_app
 from cd4ml_tui.ui.screens.main import MainScreen
 from tests.ui.helpers import settled

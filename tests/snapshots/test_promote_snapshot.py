@@ -13,9 +13,10 @@ import pytest
 from textual.app import App
 
 from cd4ml_tui.core.config import Settings, load_settings
+from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.model import RevisionValues
-from cd4ml_tui.core.repo import Repo, open_repo, resolve_revision
-from cd4ml_tui.core.values import read_values
+from cd4ml_tui.core.revisions import resolve_revision
+from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 
 pytestmark = pytest.mark.slow

@@ -11,9 +11,10 @@ from pathlib import Path
 from textual.app import App
 
 from cd4ml_tui.core.config import Settings
+from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.model import Revision, RevisionValues
-from cd4ml_tui.core.repo import Repo, list_revisions, open_repo, resolve_revision
-from cd4ml_tui.core.values import read_values
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
+from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.ui.screens.compare import CompareScreen
 
 

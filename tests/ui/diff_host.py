@@ -13,7 +13,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
-from cd4ml_tui.core.repo import list_revisions, open_repo, resolve_revision
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.revisions import list_revisions, resolve_revision
 from cd4ml_tui.ui.screens.diff import DiffScreen
 from cd4ml_tui.ui.widgets.diff_view import DiffView
 from cd4ml_tui.ui.widgets.file_list import FileList

@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.pilot import Pilot
 
 from cd4ml_tui.core.config import load_settings
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.core.repo import open_repo
 from cd4ml_tui.ui.app import Cd4mlApp, create_app
 from cd4ml_tui.ui.screens.main import MainScreen
 from cd4ml_tui.ui.widgets.revision_table import RevisionTable

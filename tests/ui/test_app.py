@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import SelectionList, Static
 
-from cd4ml_tui.core.repo import list_revisions, open_repo
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.help import HelpScreen
 from cd4ml_tui.ui.screens.main import MainScreen
@@ -106,7 +107,7 @@ async def test_a_corrupt_metrics_file_shows_an_error_marker_and_details(corrupt_
 
 @pytest.mark.slow
 async def test_gto_versions_and_stages_show_as_badges(demo_copy):
-    from cd4ml_tui.core.artifacts import registry_state
+    from cd4ml_tui.core.promote.registry import registry_state
     from cd4ml_tui.ui.widgets.refs_pane import RefsPane
     from tests.builders import git
 

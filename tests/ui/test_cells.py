@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rich.text import Text
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
-from cd4ml_tui.core.table import columns, format_value
+from cd4ml_tui.core.table.columns import columns, format_value
 from cd4ml_tui.ui.widgets.grid import LazyRows
 from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
 

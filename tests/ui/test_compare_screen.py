@@ -10,8 +10,8 @@ import pytest
 from rich.text import Text
 from textual.widgets import TabbedContent
 
-from cd4ml_tui.core.compare import compare
-from cd4ml_tui.core.compare_report import format_delta
+from cd4ml_tui.core.compare.deltas import compare
+from cd4ml_tui.core.compare.report import format_delta
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.render.delta_text import BETTER, WORSE

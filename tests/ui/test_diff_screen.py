@@ -13,7 +13,7 @@ import pytest
 from nbformat import v4
 from textual.pilot import Pilot
 
-from cd4ml_tui.core.diffs import changed_files
+from cd4ml_tui.core.diff.changes import changed_files
 from cd4ml_tui.demo import RepoShell
 from cd4ml_tui.ui.screens.diff import DiffScreen
 from cd4ml_tui.ui.widgets.diff_pane import DiffPane

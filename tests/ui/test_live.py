@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.git.watch import refs_fingerprint
 from cd4ml_tui.core.model import RevisionValues
-from cd4ml_tui.core.repo import list_revisions, open_repo
-from cd4ml_tui.core.values import read_values
-from cd4ml_tui.core.watch import refs_fingerprint
+from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.demo import RepoShell
 from cd4ml_tui.ui.app import Cd4mlApp
 from cd4ml_tui.ui.screens.main import MainScreen

@@ -8,10 +8,11 @@ import math
 import pytest
 from textual.widgets import Static
 
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import RevisionValues
-from cd4ml_tui.core.repo import list_revisions, open_repo
-from cd4ml_tui.core.table import format_value
-from cd4ml_tui.core.values import read_values
+from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.table.columns import format_value
+from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.ui.screens.main import MainScreen
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar

@@ -10,9 +10,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Select, Static
 
-from cd4ml_tui.core.artifacts import registry_state
+from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import Revision
-from cd4ml_tui.core.repo import open_repo
+from cd4ml_tui.core.promote.registry import registry_state
 from cd4ml_tui.ui.app import Cd4mlApp
 from cd4ml_tui.ui.screens.main import MainScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen, UndoScreen

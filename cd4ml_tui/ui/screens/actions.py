@@ -18,9 +18,8 @@ from cd4ml_tui.core.model import Revision, RevisionValues
 if TYPE_CHECKING:
     from textual.app import App
 
+    from cd4ml_tui.core.api import PromotionResult, Repo
     from cd4ml_tui.core.config import Settings
-    from cd4ml_tui.core.promote_write import PromotionResult
-    from cd4ml_tui.core.repo import Repo
     from cd4ml_tui.ui.widgets.revision_table import RevisionTable
 
 

@@ -20,16 +20,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from cd4ml_tui.core.compare import Comparison, compare, default_baseline
+from cd4ml_tui.core.api import Comparison, Plot, compare, default_baseline, unique_names
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision, RevisionValues
-from cd4ml_tui.core.plots import Plot, unique_names
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
 
 if TYPE_CHECKING:
+    from cd4ml_tui.core.api import Repo
     from cd4ml_tui.core.config import Settings
-    from cd4ml_tui.core.repo import Repo
 
 TABS = ("deltas", "plots", "diff")
 
@@ -121,8 +120,7 @@ class CompareScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="compare-values")
     def _prepare(self) -> None:
         """Pick the baseline, and read any revision the main screen had not loaded."""
-        from cd4ml_tui.core.repo import resolve_revision
-        from cd4ml_tui.core.values import read_values
+        from cd4ml_tui.core.api import read_values, resolve_revision
 
         try:
             loaded = {v.revision.rev: v for v in self.all_rows}
@@ -147,7 +145,7 @@ class CompareScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="compare-plots")
     def _load_plots(self, generation: int, revisions: list[Revision], names: list[str]) -> None:
-        from cd4ml_tui.core.plots import load_plots
+        from cd4ml_tui.core.api import load_plots
 
         try:
             plots = load_plots(self.repo, revisions, names)
@@ -179,7 +177,7 @@ class CompareScreen(Screen[None]):
         return unique_names([self.baseline.revision, *(v.revision for v in self.compared)])
 
     def _refresh(self) -> None:
-        from cd4ml_tui.core.table import labels
+        from cd4ml_tui.core.api import labels
 
         assert self.baseline is not None
         self.comparison = compare(self.baseline, self.compared, self.settings)

@@ -13,8 +13,8 @@ from textual.widgets import Footer, Header
 from cd4ml_tui.ui.widgets.diff_view import DiffView
 
 if TYPE_CHECKING:
+    from cd4ml_tui.core.api import Repo
     from cd4ml_tui.core.model import Revision
-    from cd4ml_tui.core.repo import Repo
 
 
 class DiffScreen(Screen[None]):

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.message import Message
 
+from cd4ml_tui.core.api import Fingerprint, refs_fingerprint
 from cd4ml_tui.core.errors import Cd4mlError
-from cd4ml_tui.core.watch import Fingerprint, refs_fingerprint
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from cd4ml_tui.core.repo import Repo
+    from cd4ml_tui.core.api import Repo
 
     class _ScreenBase(Screen[None]):
         repo: Repo
@@ -114,7 +114,7 @@ class LiveRefresh(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch(self) -> None:
-        from cd4ml_tui.core.remote import fetch_experiments, remotes
+        from cd4ml_tui.core.api import fetch_experiments, remotes
 
         remote = None
         try:

@@ -22,16 +22,16 @@ from textual.message import Message
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
+from cd4ml_tui.core.api import Fingerprint, refs_fingerprint
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision, RevisionValues
-from cd4ml_tui.core.watch import Fingerprint, refs_fingerprint
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from cd4ml_tui.core.repo import Repo
+    from cd4ml_tui.core.api import Repo
     from cd4ml_tui.ui.widgets.revision_table import RevisionTable
 
     class _ScreenBase(Screen[None]):
@@ -178,8 +178,7 @@ class RevisionLoading(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, generation: int, known: dict[str, RevisionValues]) -> None:
-        from cd4ml_tui.core.repo import list_revisions
-        from cd4ml_tui.core.values import read_values
+        from cd4ml_tui.core.api import list_revisions, read_values
 
         worker = get_current_worker()
         fingerprint = refs_fingerprint(self.repo.git_dir)
@@ -232,7 +231,7 @@ class RevisionLoading(_ScreenBase):
     def _load_badges(self, generation: int) -> None:
         """Read the GTO registry (versions and stages by commit) for the refs pane, the table's
         name cells and the details."""
-        from cd4ml_tui.core.artifacts import registry_state
+        from cd4ml_tui.core.api import registry_state
 
         try:
             state = registry_state(self.repo)

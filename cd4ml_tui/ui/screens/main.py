@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from cd4ml_tui.core.query import QueryError, compile_query
+from cd4ml_tui.core.api import QueryError, compile_query
 from cd4ml_tui.ui.screens.actions import RevisionActions
 from cd4ml_tui.ui.screens.live import LiveRefresh
 from cd4ml_tui.ui.screens.loading import LoadOptions, RevisionLoading
@@ -26,8 +26,8 @@ from cd4ml_tui.ui.widgets.refs_pane import RefsPane
 from cd4ml_tui.ui.widgets.revision_table import RevisionTable
 
 if TYPE_CHECKING:
+    from cd4ml_tui.core.api import Repo
     from cd4ml_tui.core.config import Settings
-    from cd4ml_tui.core.repo import Repo
 
 __all__ = ["LoadOptions", "MainScreen"]
 

@@ -20,16 +20,13 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from cd4ml_tui.core.tagmessage import describe_source
+from cd4ml_tui.core.api import describe_source
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.artifacts import Registry
+    from cd4ml_tui.core.api import PromotionPlan, PromotionResult, Registry, Repo
     from cd4ml_tui.core.config import Settings
     from cd4ml_tui.core.model import Revision, RevisionValues
-    from cd4ml_tui.core.promote import PromotionPlan
-    from cd4ml_tui.core.promote_write import PromotionResult
-    from cd4ml_tui.core.repo import Repo
 
 __all__ = ["PromoteScreen", "UndoScreen", "preview_text"]
 
@@ -85,7 +82,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self._seq = 0
 
     def compose(self) -> ComposeResult:
-        from cd4ml_tui.core.promote import default_branch_name
+        from cd4ml_tui.core.api import default_branch_name
 
         with Vertical(id="promote-dialog"):
             yield Static(
@@ -133,11 +130,8 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
     @work(thread=True, exclusive=True, group="promote-load")
     def load(self) -> None:
         """Read the registry, the artifacts, the remotes and the baseline's values."""
-        from cd4ml_tui.core.artifacts import read_registry
+        from cd4ml_tui.core.api import known_artifacts, read_baseline_values, read_registry, run_git
         from cd4ml_tui.core.errors import Cd4mlError
-        from cd4ml_tui.core.gitobjects import run_git
-        from cd4ml_tui.core.promote import known_artifacts
-        from cd4ml_tui.core.tagmessage import read_baseline_values
 
         try:
             registry = read_registry(self.repo)
@@ -177,7 +171,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
     def _suggest_version(self) -> None:
         """Fill in the next patch of the chosen artifact, and label the bump buttons."""
-        from cd4ml_tui.core.artifacts import version_choices
+        from cd4ml_tui.core.api import version_choices
 
         if self.registry is None:
             return
@@ -239,8 +233,8 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
     # `workers.wait_for_complete` raise. `seq` drops every answer but the newest.
     @work(thread=True, group="promote-plan")
     def plan_in_background(self, seq: int, form: dict[str, Any]) -> None:
+        from cd4ml_tui.core.api import plan_promotion
         from cd4ml_tui.core.errors import Cd4mlError
-        from cd4ml_tui.core.promote import plan_promotion
 
         plan: PromotionPlan | None = None
         error: str | None = None
@@ -289,8 +283,8 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
     @work(thread=True, group="promote-write")  # one at a time: `busy` guards it
     def write(self, plan: PromotionPlan) -> None:
+        from cd4ml_tui.core.api import apply
         from cd4ml_tui.core.errors import Cd4mlError
-        from cd4ml_tui.core.promote_write import apply
 
         try:
             result = apply(self.repo, plan)
@@ -305,7 +299,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
     def _push(self, result: PromotionResult) -> None:
         """Push when the plan asks to (in the calling worker); post what was written."""
-        from cd4ml_tui.core.promote_write import PushError, push
+        from cd4ml_tui.core.api import PushError, push
 
         if result.plan.remote is None:
             self.post_message(self.Written(result, None))
@@ -351,7 +345,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
 def preview_text(plan: PromotionPlan) -> Text:
     """What confirming writes: tags, branch, push, any warning, and the git commands."""
-    from cd4ml_tui.core.promote import format_command
+    from cd4ml_tui.core.api import format_command
 
     short = plan.commit[:7]
     text = Text()

@@ -17,8 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.promote_write import PromotionResult, UndoReport
-    from cd4ml_tui.core.repo import Repo
+    from cd4ml_tui.core.api import PromotionResult, Repo, UndoReport
 
 
 class UndoScreen(ModalScreen["UndoReport | None"]):
@@ -39,7 +38,7 @@ class UndoScreen(ModalScreen["UndoReport | None"]):
         self.repo, self.result = repo, result
 
     def compose(self) -> ComposeResult:
-        from cd4ml_tui.core.promote_write import describe_undo
+        from cd4ml_tui.core.api import describe_undo
 
         with Vertical(id="undo-dialog"):
             yield Static(f"Undo the last promotion: {describe_undo(self.result)}?", id="undo-text")
@@ -59,7 +58,7 @@ class UndoScreen(ModalScreen["UndoReport | None"]):
 
     @work(thread=True, exclusive=True, group="promote-undo")
     def run_undo(self, remote_confirmed: bool) -> None:
-        from cd4ml_tui.core.promote_write import undo
+        from cd4ml_tui.core.api import undo
 
         self.post_message(self.Undone(undo(self.repo, self.result, remote_confirmed)))
 

@@ -13,7 +13,7 @@ from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
-from cd4ml_tui.core.compare import Comparison, DeltaRow
+from cd4ml_tui.core.api import Comparison, DeltaRow
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.render.delta_text import base_text, cell_text, direction_text
 

@@ -21,10 +21,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from cd4ml_tui.core.diffs import FileChange, RevisionDiff
+from cd4ml_tui.core.api import NOISE_KINDS, NOISE_TOGGLES, FileChange, RevisionDiff
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision
-from cd4ml_tui.core.notebooks import NOISE_KINDS, NOISE_TOGGLES
 from cd4ml_tui.render.diff import revision_name
 from cd4ml_tui.ui.widgets.diff_pane import DiffPane, render_strips
 from cd4ml_tui.ui.widgets.file_list import FileList
@@ -32,8 +31,7 @@ from cd4ml_tui.ui.widgets.file_list import FileList
 if TYPE_CHECKING:
     from textual.strip import Strip
 
-    from cd4ml_tui.core.filediff import FileDiff
-    from cd4ml_tui.core.repo import Repo
+    from cd4ml_tui.core.api import FileDiff, Repo
     from cd4ml_tui.render.diff import DiffOptions
 
 
@@ -146,7 +144,7 @@ class DiffView(Widget):
     # --- workers (threads: no widget access) -------------------------------------------------
     @work(thread=True, exclusive=True, group="diff")
     def load_files(self) -> None:
-        from cd4ml_tui.core.diffs import changed_files
+        from cd4ml_tui.core.api import changed_files
 
         try:
             diff = changed_files(self.repo, self.base, self.head, self.paths)
@@ -162,7 +160,7 @@ class DiffView(Widget):
         """Load and lay out one file. Not `exclusive`: a thread cannot be stopped anyway, so a
         superseded request (a newer key press) stops between steps and posts nothing, and
         waiting for workers never meets a cancelled one."""
-        from cd4ml_tui.core.filediff import file_diff
+        from cd4ml_tui.core.api import file_diff
         from cd4ml_tui.render.diff import render_file_diff
 
         assert self.diff is not None
@@ -244,7 +242,7 @@ class DiffView(Widget):
         return file_row(change)
 
     def _header(self, loaded: FileDiff) -> RenderableType:
-        from cd4ml_tui.core.nboutputs import human_size
+        from cd4ml_tui.core.api import human_size
 
         row = self._header_for(loaded.change)
         assert isinstance(row, Text)

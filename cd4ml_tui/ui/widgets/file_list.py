@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from cd4ml_tui.core.diffs import FileChange
+from cd4ml_tui.core.api import FileChange
 from cd4ml_tui.render.diff import file_row
 
 

@@ -15,10 +15,15 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from cd4ml_tui.core.compare import metric_bars, metric_direction, param_metric_points
+from cd4ml_tui.core.api import (
+    Plot,
+    metric_bars,
+    metric_direction,
+    param_metric_points,
+    unique_names,
+)
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.core.plots import Plot, unique_names
 from cd4ml_tui.render.plot_draw import draw_metric_bars, draw_plot, draw_scatter
 
 
@@ -65,7 +70,7 @@ class PlotPanel(VerticalScroll):
         labels: dict[ColumnKey, str],
     ) -> None:
         """The baseline then the compared revisions (with their names), and every loaded row."""
-        from cd4ml_tui.core.table import columns
+        from cd4ml_tui.core.api import columns
 
         self.compared, self.names, self.all_rows = list(compared), list(names), list(all_rows)
         self.labels = labels

@@ -13,8 +13,8 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 
+from cd4ml_tui.core.api import format_value
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.core.table import format_value
 
 MEMO_LIMIT = 100_000  # distinct values whose cell is kept for sharing
 

@@ -18,8 +18,8 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
+from cd4ml_tui.core.api import labels
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.core.table import labels
 from cd4ml_tui.ui.table_view import (
     REVISION_COLUMNS,
     Predicate,

@@ -1,0 +1,56 @@
+"""Fetch experiment refs from a git remote, as `dvc exp pull` does, without any DVC data."""
+
+from __future__ import annotations
+
+import subprocess
+
+from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.core.git.objects import git_env, run_git
+from cd4ml_tui.core.git.repo import Repo
+
+EXPERIMENT_REFSPEC = "+refs/exps/*:refs/exps/*"
+
+
+class FetchError(Cd4mlError):
+    """Fetching from the remote failed or timed out; nothing local changed."""
+
+
+def remotes(repo: Repo) -> list[str]:
+    """The names of the repo's git remotes, in git's order."""
+    return run_git(repo.root, "remote").split()
+
+
+def fetch_experiments(repo: Repo, remote: str | None = None, timeout: float = 60.0) -> str:
+    """Fetch `refs/exps/*` (experiment commits only) from `remote`; return git's summary.
+
+    Only experiment refs change: branches, HEAD, the index and the work tree stay untouched.
+    """
+    names = remotes(repo)
+    if not names:
+        raise FetchError(f"{repo.root}: no git remote configured to fetch experiments from")
+    target = remote or ("origin" if "origin" in names else names[0])
+    if target not in names:
+        raise FetchError(f"no git remote named {target!r} (have: {', '.join(names)})")
+    env = git_env()
+    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")  # never prompt over the TUI
+    try:
+        proc = subprocess.run(
+            ["git", "fetch", "--no-tags", "--no-write-fetch-head", target, EXPERIMENT_REFSPEC],
+            cwd=repo.root,
+            env=env,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        raise FetchError(
+            f"fetching experiments from {target!r} timed out after {timeout:.0f} s"
+        ) from None
+    if proc.returncode != 0:
+        lines = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise FetchError(
+            f"fetching experiments from {target!r} failed: {lines[-1] if lines else 'error'}"
+        )
+    summary = proc.stderr.decode(errors="replace").strip()
+    return summary or "experiments already up to date"

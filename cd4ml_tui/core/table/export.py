@@ -1,0 +1,118 @@
+"""The `show` outputs as plain data and text: the JSON document, CSV and Markdown.
+
+The JSON document is the contract the README documents and the tests pin. Floats that are NaN or
+infinite are written as `NaN` / `Infinity` / `-Infinity`, as `dvc exp show --json` writes them
+(Python's `json` and JavaScript's JSON5 read them; strict parsers need a replacement hook).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.table.columns import columns, format_value, labels
+
+
+def revision_document(row: RevisionValues) -> dict[str, Any]:
+    rev = row.revision
+    return {
+        "rev": rev.rev,
+        "kind": rev.kind,
+        "name": rev.name,
+        "refs": list(rev.refs),
+        "baseline": rev.baseline,
+        "timestamp": rev.timestamp,
+        "status": rev.status,
+        "params": row.params,
+        "metrics": row.metrics,
+        "errors": row.errors,
+    }
+
+
+def to_document(root: Path, values: Sequence[RevisionValues]) -> dict[str, Any]:
+    """`{"repo": "/abs/path", "revisions": [...]}`, one entry per revision in order."""
+    return {"repo": str(root), "revisions": [revision_document(row) for row in values]}
+
+
+def to_json(root: Path, values: Sequence[RevisionValues], *, indent: int | None = 2) -> str:
+    """The document as JSON. `indent=None` is compact and several times faster to encode
+    (Python's C encoder only serves unindented output), which matters for pipes and scripts."""
+    return json.dumps(to_document(root, values), indent=indent, ensure_ascii=False)
+
+
+def tree_label(rev: Revision, is_last: bool) -> str:
+    """`dvc exp show`'s Experiment cell: baselines by name, experiments as `├── sha [name]`."""
+    if rev.kind != "experiment":
+        return rev.name or rev.short
+    branch = "└──" if is_last else "├──"
+    return f"{branch} {rev.short} [{rev.name}]" if rev.name else f"{branch} {rev.short}"
+
+
+def tree_labels(values: Sequence[RevisionValues]) -> list[str]:
+    """The tree label of every row; the last experiment under a baseline gets `└──`."""
+    result = []
+    for i, row in enumerate(values):
+        nxt = values[i + 1].revision if i + 1 < len(values) else None
+        last = nxt is None or nxt.kind != "experiment" or nxt.baseline != row.revision.baseline
+        result.append(tree_label(row.revision, last))
+    return result
+
+
+META_HEADERS = ("Experiment", "rev", "kind", "baseline", "Created", "State")
+
+
+def _meta_cells(rev: Revision, label: str) -> list[str]:
+    return [
+        label,
+        rev.rev,
+        rev.kind,
+        rev.baseline or "",
+        rev.timestamp or "",
+        rev.status or "",
+    ]
+
+
+def _error_marked(
+    row: RevisionValues, path: str, value: Any, precision: int, missing: str = "-"
+) -> str:
+    """A cell, `!` when its file could not be read (as `dvc exp show` marks it)."""
+    if value is None:
+        return "!" if path in row.errors else missing
+    return format_value(value, precision)
+
+
+def to_csv(values: Sequence[RevisionValues]) -> str:
+    """CSV with full-precision values; missing cells are empty, cells of unreadable files `!`."""
+    cols = columns(values)
+    names = labels(cols)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*META_HEADERS, *(names[c] for c in cols)])
+    plain = [row.revision.name or row.revision.short for row in values]
+    for row, label in zip(values, plain, strict=True):
+        cells = [_error_marked(row, col.path, row.get(col), 0, "") for col in cols]
+        writer.writerow([*_meta_cells(row.revision, label), *cells])
+    return out.getvalue()
+
+
+def to_markdown(values: Sequence[RevisionValues], precision: int) -> str:
+    """A GitHub Markdown table: Experiment, rev, Created, then each metric and param."""
+    cols = columns(values)
+    names = labels(cols)
+    header = ["Experiment", "rev", "Created", *(names[c] for c in cols)]
+    lines = [_md_row(header), _md_row(["---"] * len(header))]
+    for row, label in zip(values, tree_labels(values), strict=True):
+        rev = row.revision
+        cells = [label, rev.short, rev.timestamp or "-"]
+        cells += [_error_marked(row, c.path, row.get(c), precision) for c in cols]
+        lines.append(_md_row(cells))
+    return "\n".join(lines) + "\n"
+
+
+def _md_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"

@@ -22,6 +22,7 @@ COMMANDS = {
     "diff": "list and diff the files changed between two revisions",
     "promote": "tag a revision as a GTO version (and stage) of an artifact",
     "demo": "build a demo git + DVC repo with real experiments, then open it",
+    "serve": "serve the app to web browsers (each tab its own app on the repo)",
 }
 
 

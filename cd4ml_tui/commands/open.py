@@ -10,11 +10,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rev", action="append", default=[], help="also show this revision")
     parser.add_argument("--all-commits", action="store_true", help="show every commit")
     parser.add_argument("--no-cache", action="store_true", help="ignore the per-commit cache")
+    parser.add_argument(
+        "--read-only", action="store_true", help="hide and refuse every write (promote, undo, ...)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.api import open_repo
     from cd4ml_tui.core.config import load_settings
+    from cd4ml_tui.ui.access import Access
     from cd4ml_tui.ui.app import create_app
 
     repo = open_repo(args.path)  # bad input fails here, before the screen is taken over
@@ -25,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
         revs=tuple(args.rev),
         all_commits=args.all_commits,
         use_cache=not args.no_cache,
+        access=Access(read_only=args.read_only),
     )
     app.run()
     return app.return_code or 0

@@ -67,3 +67,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _stdout_closed() -> int:
+    """The reader went away (`cd4ml-tui plots A B | head`): stop quietly, as `cat` does.
+
+    Python ignores SIGPIPE, so a write raises instead; point stdout at /dev/null so the flush at
+    exit does not raise again, and exit 1 as rich's Console does for `show`, `compare`, `diff`.
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1

@@ -57,6 +57,7 @@ from cd4ml_tui.core.plots.load import Plot, load_plots, plots_json, unique_names
 from cd4ml_tui.core.promote.message import describe_source, message_values, read_baseline_values
 from cd4ml_tui.core.promote.plan import (
     PromotionPlan,
+    check_promotable,
     default_branch_name,
     format_command,
     known_artifacts,
@@ -118,6 +119,7 @@ __all__ = [
     "ValueChange",
     "apply",
     "changed_files",
+    "check_promotable",
     "columns",
     "compare",
     "compile_query",

@@ -19,6 +19,7 @@ COMMANDS = {
     "show": "print every revision with its params and metrics",
     "compare": "compare revisions: metric deltas against a baseline",
     "plots": "print the plots of revisions (or their data with --json)",
+    "insight": "which params move a metric: correlations, best per value, summaries",
     "diff": "list and diff the files changed between two revisions",
     "promote": "tag a revision as a GTO version (and stage) of an artifact",
     "demo": "build a demo git + DVC repo with real experiments, then open it",

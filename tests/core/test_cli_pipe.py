@@ -22,6 +22,8 @@ from tests.promote_support import CLI
         ["show"],
         ["compare", "main", "lr-0.1"],
         ["diff", "main", "lr-0.1"],
+        ["insight", "accuracy", "--json"],
+        ["insight", "accuracy"],
     ],
 )
 def test_closed_stdout_is_quiet(demo_repo: Path, args: list[str]) -> None:

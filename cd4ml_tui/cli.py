@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +59,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("show", "print every revision with its params and metrics", ("cache", "revs"), True),
     Command("compare", "compare revisions: metric deltas against a baseline", ("cache",)),
     Command("plots", "print the plots of revisions (or their data with --json)"),
+    Command(
+        "insight",
+        "which params move a metric: correlations, best per value, summaries",
+        ("cache", "revs"),
+    ),
     Command("diff", "list and diff the files changed between two revisions"),
     Command("promote", "tag a revision as a GTO version (and stage) of an artifact"),
     Command(
@@ -163,3 +169,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _stdout_closed() -> int:
+    """The reader went away (`cd4ml-tui plots A B | head`): stop quietly, as `cat` does.
+
+    Python ignores SIGPIPE, so a write raises instead; point stdout at /dev/null so the flush at
+    exit does not raise again, and exit 1 as rich's Console does for `show`, `compare`, `diff`.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1

@@ -18,6 +18,7 @@ from cd4ml_tui.core.api import (
     PromotionResult,
     PushError,
     apply,
+    check_promotable,
     format_command,
     message_values,
     open_repo,
@@ -62,8 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     with open_repo(args.path) as repo:
         revision = resolve_revision(repo, args.rev)
-        if revision.is_workspace:
-            raise PromotionError("the workspace is not a commit: commit it or pick a revision")
+        check_promotable(revision)
         settings = load_settings(repo.root)
         values, baseline_values = message_values(repo, revision, settings.baseline)
         plan = plan_promotion(

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 from cd4ml_tui.core.api import columns, format_value, labels, tree_labels
 from cd4ml_tui.core.model import RevisionValues
 
+# As the TUI's status column: an unfinished run stands out (its values are only params).
+STATUS_STYLE = {"failed": "red", "queued": "yellow", "running": "yellow"}
+
 if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
@@ -28,6 +31,7 @@ def values_table(values: Sequence[RevisionValues], precision: int) -> Table:
     table = Table(show_edge=False, header_style="bold", pad_edge=False, box=None)
     table.add_column("Experiment", no_wrap=True)
     table.add_column("Created", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
     for col in cols:
         style = "yellow" if col.kind == "metric" else "cyan"
         header = Text(names[col], style=style)
@@ -38,7 +42,11 @@ def values_table(values: Sequence[RevisionValues], precision: int) -> Table:
     for row, label in zip(values, tree_labels(values), strict=True):
         rev = row.revision
         created = (rev.timestamp or "")[:16].replace("T", " ") or "-"
-        cells = [Text(label, style="bold" if rev.kind != "experiment" else ""), Text(created)]
+        cells = [
+            Text(label, style="bold" if rev.kind != "experiment" else ""),
+            Text(created),
+            Text(rev.status or "", style=STATUS_STYLE.get(rev.status or "", "")),
+        ]
         for col in cols:
             value = row.get(col)
             if value is None and col.path in row.errors:

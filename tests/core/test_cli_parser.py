@@ -21,6 +21,7 @@ REQUIRED = {
     "show": [],
     "compare": ["main", "lr-0.1"],
     "plots": ["main"],
+    "insight": ["accuracy"],
     "diff": ["main", "HEAD"],
     "promote": ["main", "--version", "v1.0.0"],
     "demo": [],

@@ -25,10 +25,6 @@ from cd4ml_tui.core.model import FlatValues, ValueKind
 if TYPE_CHECKING:
     pass
 
-# Runs not finished: their commit is a DVC stash holding the params they run with; DVC shows no
-# metrics for them, and they are read fresh (a queued run may become failed).
-PENDING = ("queued", "running")
-
 # Bump when what the reader produces changes: it is part of every persistent cache key.
 READER_VERSION = 2
 

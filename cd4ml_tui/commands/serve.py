@@ -1,5 +1,7 @@
 """`cd4ml-tui serve [PATH]`: the same app in a browser, served by textual-serve.
 
+The repo comes as PATH or `-C PATH` (the shared flag of `cli.py`).
+
 Each browser tab gets its own app process (`python -m cd4ml_tui PATH [--read-only]`), so live
 refresh works in each. We don't write a web server: textual-serve's `Server` does the HTTP and the
 websocket; `_Server` below only adds a one-line banner and a clean shutdown.
@@ -24,6 +26,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from aiohttp import WSCloseCode, web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
+
+from cd4ml_tui.core.api import open_repo
 from cd4ml_tui.core.errors import Cd4mlError
 
 DEFAULT_HOST = "127.0.0.1"
@@ -32,7 +39,6 @@ QUIT_GRACE_SECONDS = 5.0  # how long an app process may take to quit before it i
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="a folder inside a git + DVC repo")
     parser.add_argument(
         "--host",
         default=DEFAULT_HOST,
@@ -108,8 +114,6 @@ def app_command(path: Path, read_only: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import open_repo
-
     with open_repo(args.path) as repo:  # a missing repo fails here, in one line
         name = repo.root.name
     path = Path(args.path).resolve()
@@ -123,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     check_port(args.host, args.port)
-    server = _server_class()(
+    server = _Server(
         app_command(path, read_only),
         host=args.host,
         port=args.port,
@@ -140,52 +144,46 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _server_class() -> type[Any]:
+class _Server(Server):
     """textual-serve's Server with a one-line banner and a shutdown that leaves no process."""
-    from aiohttp import WSCloseCode, web
-    from textual_serve.app_service import AppService
-    from textual_serve.server import Server
 
-    class _Server(Server):
-        banner = ""
+    banner = ""
 
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.sessions: dict[web.WebSocketResponse, AppService] = {}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sessions: dict[web.WebSocketResponse, AppService] = {}
 
-        def initialize_logging(self) -> None:
-            super().initialize_logging()
-            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    def initialize_logging(self) -> None:
+        super().initialize_logging()
+        logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
-        async def on_startup(self, app: web.Application) -> None:
-            print(self.banner, flush=True)
+    async def on_startup(self, app: web.Application) -> None:
+        print(self.banner, flush=True)
 
-        async def _process_messages(
-            self, websocket: web.WebSocketResponse, app_service: AppService
-        ) -> None:
-            """One browser tab's session: remembered, so that shutdown can end it."""
-            self.sessions[websocket] = app_service
-            try:
-                await super()._process_messages(websocket, app_service)
-            finally:
-                self.sessions.pop(websocket, None)
+    async def _process_messages(
+        self, websocket: web.WebSocketResponse, app_service: AppService
+    ) -> None:
+        """One browser tab's session: remembered, so that shutdown can end it."""
+        self.sessions[websocket] = app_service
+        try:
+            await super()._process_messages(websocket, app_service)
+        finally:
+            self.sessions.pop(websocket, None)
 
-        async def on_shutdown(self, app: web.Application) -> None:
-            """Close each tab (its app process gets `quit`); kill what has not quit in time."""
-            services = list(self.sessions.values())
-            await asyncio.gather(
-                *(ws.close(code=WSCloseCode.GOING_AWAY) for ws in list(self.sessions)),
-                return_exceptions=True,
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Close each tab (its app process gets `quit`); kill what has not quit in time."""
+        services = list(self.sessions.values())
+        await asyncio.gather(
+            *(ws.close(code=WSCloseCode.GOING_AWAY) for ws in list(self.sessions)),
+            return_exceptions=True,
+        )
+        processes = [s._process for s in services if s._process is not None]
+        waits = [p.wait() for p in processes if p.returncode is None]
+        if waits:
+            _, pending = await asyncio.wait(
+                [asyncio.ensure_future(w) for w in waits], timeout=QUIT_GRACE_SECONDS
             )
-            processes = [s._process for s in services if s._process is not None]
-            waits = [p.wait() for p in processes if p.returncode is None]
-            if waits:
-                _, pending = await asyncio.wait(
-                    [asyncio.ensure_future(w) for w in waits], timeout=QUIT_GRACE_SECONDS
-                )
-                for process in processes:
-                    if process.returncode is None:
-                        process.kill()
-                await asyncio.gather(*pending, return_exceptions=True)
-
-    return _Server
+            for process in processes:
+                if process.returncode is None:
+                    process.kill()
+            await asyncio.gather(*pending, return_exceptions=True)

@@ -15,7 +15,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from cd4ml_tui.ui.access import READ_ONLY_MESSAGE, Access
+from cd4ml_tui.ui.access import Access
 from cd4ml_tui.ui.commands import ScreenActionsProvider
 from cd4ml_tui.ui.screens.help import HelpScreen, collect_bindings
 from cd4ml_tui.ui.screens.main import LoadOptions, MainScreen
@@ -35,8 +35,6 @@ class Cd4mlApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="app.screenshot"),
-        # Shown in the footer only in a read-only session, to say so.
-        Binding("exclamation_mark", "read_only", "READ ONLY", key_display="!", id="app.read_only"),
     ]
 
     def __init__(
@@ -51,14 +49,6 @@ class Cd4mlApp(App[int]):
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.repo, self.settings, self.options)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "read_only":
-            return self.access.read_only
-        return super().check_action(action, parameters)
-
-    def action_read_only(self) -> None:
-        self.notify(READ_ONLY_MESSAGE)
 
     @on(events.DeliveryComplete)
     def _delivered(self, event: events.DeliveryComplete) -> None:

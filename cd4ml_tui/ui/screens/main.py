@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from cd4ml_tui.core.api import QueryError, compile_query
 from cd4ml_tui.ui.access import GuardsWrites
 from cd4ml_tui.ui.screens.actions import RevisionActions
 from cd4ml_tui.ui.screens.live import LiveRefresh
 from cd4ml_tui.ui.screens.loading import LoadOptions, RevisionLoading
+from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
@@ -73,7 +74,7 @@ class MainScreen(GuardsWrites, RevisionLoading, LiveRefresh, RevisionActions, Sc
                 )
                 yield DetailPane(id="detail")
         yield FilterBar(id="filter")
-        yield Footer()
+        yield AppFooter()
 
     @property
     def table(self) -> RevisionTable:

@@ -21,6 +21,10 @@ COMMANDS = {
     "plots": "print the plots of revisions (or their data with --json)",
     "diff": "list and diff the files changed between two revisions",
     "promote": "tag a revision as a GTO version (and stage) of an artifact",
+    "apply": "bring an experiment into the workspace, as `dvc exp apply` (refuses to lose work)",
+    "branch": "make a branch from an experiment, as `dvc exp branch` (never switches)",
+    "remove": "remove experiment refs (and on a remote), listing what goes",
+    "run-queued": "start DVC's queued experiment runs in the background",
     "demo": "build a demo git + DVC repo with real experiments, then open it",
 }
 
@@ -39,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _command_module(name: str) -> ModuleType:
-    return importlib.import_module(f"cd4ml_tui.commands.{name}")
+    return importlib.import_module(f"cd4ml_tui.commands.{name.replace('-', '_')}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cd4ml_tui.commands.confirm import print_commands
+from cd4ml_tui.commands import print_commands
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import ApplyPlan, ApplyResult
@@ -27,14 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="print what would change")
     parser.add_argument("--json", action="store_true", help="print the plan/result as JSON")
-    parser.add_argument("-C", "--repo", default=".", help="the repo (default: current folder)")
 
 
 def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.api import apply_to_workspace, open_repo, plan_apply, resolve_revision
     from cd4ml_tui.core.errors import ActionError
 
-    with open_repo(args.repo) as repo:
+    with open_repo(args.path) as repo:
         plan = plan_apply(repo, resolve_revision(repo, args.rev), stash=args.stash)
         if args.dry_run:
             _report(plan, None, args.json)

@@ -6,20 +6,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cd4ml_tui.commands.confirm import print_commands
+from cd4ml_tui.commands import print_commands
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rev", help="experiment name (or any commit) to branch from")
     parser.add_argument("name", nargs="?", help="branch name (default: <experiment>-branch)")
     parser.add_argument("--dry-run", action="store_true", help="print the command only")
-    parser.add_argument("-C", "--repo", default=".", help="the repo (default: current folder)")
 
 
 def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.api import create_branch, open_repo, plan_branch, resolve_revision
 
-    with open_repo(args.repo) as repo:
+    with open_repo(args.path) as repo:
         plan = plan_branch(repo, resolve_revision(repo, args.rev), args.name)
         if args.dry_run:
             print(f"would create branch {plan.name} -> {plan.commit[:7]} ({plan.source})")

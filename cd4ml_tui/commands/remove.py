@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cd4ml_tui.commands.confirm import confirm, print_commands
+from cd4ml_tui.commands import confirm, print_commands
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,13 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--remote", help="also delete them on this git remote")
     parser.add_argument("--dry-run", action="store_true", help="print what would go")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
-    parser.add_argument("-C", "--repo", default=".", help="the repo (default: current folder)")
 
 
 def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.api import open_repo, plan_remove, remove_experiments, resolve_revision
 
-    with open_repo(args.repo) as repo:
+    with open_repo(args.path) as repo:
         revisions = [resolve_revision(repo, rev) for rev in args.revs]
         plan = plan_remove(repo, revisions, args.remote)
         stream = sys.stdout if args.dry_run else sys.stderr

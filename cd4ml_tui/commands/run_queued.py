@@ -10,7 +10,7 @@ import argparse
 import sys
 import time
 
-from cd4ml_tui.commands.confirm import print_commands
+from cd4ml_tui.commands import print_commands
 
 POLL_SECONDS = 1.0
 
@@ -18,13 +18,12 @@ POLL_SECONDS = 1.0
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wait", action="store_true", help="follow the runs until they end")
     parser.add_argument("--dry-run", action="store_true", help="list the queued runs only")
-    parser.add_argument("-C", "--repo", default=".", help="the repo (default: current folder)")
 
 
 def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.api import finished, open_repo, plan_run_queued, run_states, start_queued
 
-    with open_repo(args.repo) as repo:
+    with open_repo(args.path) as repo:
         plan = plan_run_queued(repo)
         for entry in plan.entries:
             name = entry.name or entry.stash_rev[:7]

@@ -82,11 +82,25 @@ from cd4ml_tui.core.git.remotes import fetch_experiments, remotes
 from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.git.watch import Fingerprint, refs_fingerprint
 
+# Insight: which params move which metric
+from cd4ml_tui.core.insight.parallel import Axis, Line, ParallelCoordinates, parallel_coordinates
+from cd4ml_tui.core.insight.report import best_group, best_label, insight_json, insight_markdown
+from cd4ml_tui.core.insight.rows import InsightError, insight_rows, metric_columns, resolve_metric
+from cd4ml_tui.core.insight.stats import (
+    Insight,
+    MetricSummary,
+    ParamInsight,
+    ValueGroup,
+    insight,
+    summarize,
+)
+
 # Plots
 from cd4ml_tui.core.plots.load import Plot, load_plots, plots_json, unique_names
 from cd4ml_tui.core.promote.message import describe_source, message_values, read_baseline_values
 from cd4ml_tui.core.promote.plan import (
     PromotionPlan,
+    check_promotable,
     default_branch_name,
     format_command,
     known_artifacts,
@@ -123,6 +137,7 @@ __all__ = [
     "NOISE_TOGGLES",
     "ApplyPlan",
     "ApplyResult",
+    "Axis",
     "Bar",
     "BranchPlan",
     "CellDiff",
@@ -135,9 +150,15 @@ __all__ = [
     "Fingerprint",
     "Fold",
     "Hunk",
+    "Insight",
+    "InsightError",
+    "Line",
+    "MetricSummary",
     "NotebookDiff",
     "OutState",
     "OutputChange",
+    "ParallelCoordinates",
+    "ParamInsight",
     "Plot",
     "PromotionPlan",
     "PromotionResult",
@@ -154,10 +175,14 @@ __all__ = [
     "ScatterPoint",
     "UndoReport",
     "ValueChange",
+    "ValueGroup",
     "WorkspaceChange",
     "apply",
     "apply_to_workspace",
+    "best_group",
+    "best_label",
     "changed_files",
+    "check_promotable",
     "columns",
     "compare",
     "compile_query",
@@ -176,6 +201,10 @@ __all__ = [
     "format_number",
     "format_value",
     "human_size",
+    "insight",
+    "insight_json",
+    "insight_markdown",
+    "insight_rows",
     "known_artifacts",
     "labels",
     "line_hunks",
@@ -185,11 +214,13 @@ __all__ = [
     "markdown",
     "message_values",
     "metric_bars",
+    "metric_columns",
     "metric_direction",
     "normalize_path",
     "nway_json",
     "open_repo",
     "ordered_parts",
+    "parallel_coordinates",
     "param_metric_points",
     "plan_apply",
     "plan_branch",
@@ -206,11 +237,13 @@ __all__ = [
     "remotes",
     "remove_experiments",
     "resolve_commit",
+    "resolve_metric",
     "resolve_revision",
     "run_git",
     "run_states",
     "side_by_side",
     "start_queued",
+    "summarize",
     "to_csv",
     "to_json",
     "to_markdown",

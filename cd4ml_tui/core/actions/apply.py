@@ -149,7 +149,7 @@ def _plan(repo: Repo, commit: str, source: str, stash: bool) -> ApplyPlan:
     changes = _git_changes(repo, commit, status, rev_files, stash)
     cache = DvcCache(repo.project_root)
     blocked = []
-    for path, state in sorted(commit_outs(repo, commit, rev_files).items()):
+    for path, state in sorted(commit_outs(repo, commit).items()):
         if not out_in_cache(cache, state):
             blocked.append(f"{path} of {source} is not in the local DVC cache: `dvc pull` it first")
         elif not out_matches(repo, cache, path, state):

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cd4ml_tui.core.dvc.files import DvcCache
-from cd4ml_tui.core.dvc.outs import OutState, recorded_outs, records_outs
+from cd4ml_tui.core.dvc.outs import OutState
+from cd4ml_tui.core.dvc.view import ProjectFiles, RevisionView
 from cd4ml_tui.core.errors import ActionError
 from cd4ml_tui.core.git.objects import git_env, run_git
 from cd4ml_tui.core.git.refs import run_argv
@@ -128,40 +129,26 @@ def content_in_cache(repo: Repo, cache: DvcCache, path: str) -> bool:
     return md5 is None or cache.object_path(md5) is not None
 
 
-def commit_outs(repo: Repo, commit: str, files: dict[str, str]) -> dict[str, OutState]:
-    """The cached DVC outs `commit` records (git-root-relative path -> state). Outs git tracks
-    itself (`cache: false`) are git's business and left out."""
+def _cached_outs(repo: Repo, view: RevisionView | None) -> dict[str, OutState]:
+    """git-root-relative path -> state of the outs DVC caches (`cache: false` outs are git's)."""
+    if view is None:
+        return {}
     prefix = repo.project_prefix
+    return {
+        (f"{prefix}/{out.path}" if prefix else out.path): out.state
+        for out in view.outs.outs
+        if out.cached
+    }
 
-    def read(path: str) -> str | None:
-        data = repo.objects.blob(commit, path)
-        return data.decode("utf-8", errors="replace") if data is not None else None
 
-    outs: dict[str, OutState] = {}
-    for path in files:
-        if records_outs(path) and (not prefix or path.startswith(prefix + "/")):
-            outs.update(recorded_outs(path, read(path), read))
-    return {p: s for p, s in outs.items() if p not in files}
+def commit_outs(repo: Repo, commit: str) -> dict[str, OutState]:
+    """The cached DVC outs `commit` records, through the one outs index."""
+    return _cached_outs(repo, ProjectFiles(repo).commit(commit))
 
 
 def workspace_outs(repo: Repo) -> dict[str, OutState]:
     """The cached DVC outs the `dvc.lock` / `.dvc` files on disk record."""
-    listed = run_git(
-        repo.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"
-    ).split("\0")
-
-    def read(path: str) -> str | None:
-        try:
-            return (repo.root / path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-
-    outs: dict[str, OutState] = {}
-    for path in listed:
-        if path and records_outs(path):
-            outs.update(recorded_outs(path, read(path), read))
-    tracked = set(listed)
-    return {p: s for p, s in outs.items() if p not in tracked}
+    return _cached_outs(repo, ProjectFiles(repo).workspace())
 
 
 def snapshot(repo: Repo) -> str:

@@ -10,11 +10,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from cd4ml_tui.core.api import format_command
 from cd4ml_tui.core.errors import ActionError
 
 
 def print_commands(commands: Sequence[Sequence[str]], stream: TextIO) -> None:
-    from cd4ml_tui.core.api import format_command
 
     print("commands:", file=stream)
     for argv in commands:

@@ -10,12 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cd4ml_tui.commands import print_commands
-
-if TYPE_CHECKING:
-    from cd4ml_tui.core.api import ApplyPlan, ApplyResult
+from cd4ml_tui.core.api import (
+    ApplyPlan,
+    ApplyResult,
+    apply_to_workspace,
+    open_repo,
+    plan_apply,
+    resolve_revision,
+)
+from cd4ml_tui.core.errors import ActionError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,8 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import apply_to_workspace, open_repo, plan_apply, resolve_revision
-    from cd4ml_tui.core.errors import ActionError
 
     with open_repo(args.path) as repo:
         plan = plan_apply(repo, resolve_revision(repo, args.rev), stash=args.stash)

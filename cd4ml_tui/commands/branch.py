@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from cd4ml_tui.commands import print_commands
+from cd4ml_tui.core.api import create_branch, open_repo, plan_branch, resolve_revision
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import create_branch, open_repo, plan_branch, resolve_revision
 
     with open_repo(args.path) as repo:
         plan = plan_branch(repo, resolve_revision(repo, args.rev), args.name)

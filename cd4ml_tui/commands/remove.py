@@ -10,6 +10,7 @@ import argparse
 import sys
 
 from cd4ml_tui.commands import confirm, print_commands
+from cd4ml_tui.core.api import open_repo, plan_remove, remove_experiments, resolve_revision
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import open_repo, plan_remove, remove_experiments, resolve_revision
 
     with open_repo(args.path) as repo:
         revisions = [resolve_revision(repo, rev) for rev in args.revs]

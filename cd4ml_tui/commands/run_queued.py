@@ -11,6 +11,7 @@ import sys
 import time
 
 from cd4ml_tui.commands import print_commands
+from cd4ml_tui.core.api import finished, open_repo, plan_run_queued, run_states, start_queued
 
 POLL_SECONDS = 1.0
 
@@ -21,7 +22,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import finished, open_repo, plan_run_queued, run_states, start_queued
 
     with open_repo(args.path) as repo:
         plan = plan_run_queued(repo)

@@ -1,5 +1,9 @@
 """The App: global keys and routing between screens; screens own their layout and handlers.
 
+The main screen is the base screen of the app's one mode (`main`), so its `CSS_PATH` is loaded as
+every other screen's is. A worker that fails unexpectedly anywhere ends up here as one
+notification (`ui.work`).
+
 `create_app` is the one factory shared by the CLI (`cd4ml-tui [PATH]`), the screenshot exporter
 and the snapshot tests, so they all build the same app from a repo and its settings.
 """
@@ -7,15 +11,17 @@ and the snapshot tests, so they all build the same app from a repo and its setti
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from cd4ml_tui.ui.commands import ScreenActionsProvider
+from cd4ml_tui.ui.messages import WorkerFailed, one_line
 from cd4ml_tui.ui.screens.help import HelpScreen, collect_bindings
-from cd4ml_tui.ui.screens.main import LoadOptions, MainScreen
+from cd4ml_tui.ui.screens.main import MainScreen
+from cd4ml_tui.ui.widgets.revision_loader import LoadOptions
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import Repo
@@ -25,9 +31,9 @@ if TYPE_CHECKING:
 class Cd4mlApp(App[int]):
     """Review the revisions of one git + DVC repo."""
 
-    CSS_PATH = "app.tcss"
     TITLE = "cd4ml-tui"
     COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    DEFAULT_MODE = "main"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -39,9 +45,11 @@ class Cd4mlApp(App[int]):
         self.settings = settings
         self.options = options
         self.sub_title = str(repo.root)
+        self.add_mode("main", partial(MainScreen, repo, settings, options))
 
-    def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.repo, self.settings, self.options)
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """The one place an unexpected worker failure is shown: a notification; the app stays."""
+        self.notify(one_line(message.error), title="Failed", severity="error", markup=False)
 
     def action_help(self) -> None:
         """Show every key of the current screen (from its BINDINGS)."""

@@ -52,11 +52,25 @@ from cd4ml_tui.core.git.remotes import fetch_experiments, remotes
 from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.git.watch import Fingerprint, refs_fingerprint
 
+# Insight: which params move which metric
+from cd4ml_tui.core.insight.parallel import Axis, Line, ParallelCoordinates, parallel_coordinates
+from cd4ml_tui.core.insight.report import best_group, best_label, insight_json, insight_markdown
+from cd4ml_tui.core.insight.rows import InsightError, insight_rows, metric_columns, resolve_metric
+from cd4ml_tui.core.insight.stats import (
+    Insight,
+    MetricSummary,
+    ParamInsight,
+    ValueGroup,
+    insight,
+    summarize,
+)
+
 # Plots
 from cd4ml_tui.core.plots.load import Plot, load_plots, plots_json, unique_names
 from cd4ml_tui.core.promote.message import describe_source, message_values, read_baseline_values
 from cd4ml_tui.core.promote.plan import (
     PromotionPlan,
+    check_promotable,
     default_branch_name,
     format_command,
     known_artifacts,
@@ -91,6 +105,7 @@ __all__ = [
     "MAX_SOURCE_DIFF_LINES",
     "NOISE_KINDS",
     "NOISE_TOGGLES",
+    "Axis",
     "Bar",
     "CellDiff",
     "Comparison",
@@ -102,9 +117,15 @@ __all__ = [
     "Fingerprint",
     "Fold",
     "Hunk",
+    "Insight",
+    "InsightError",
+    "Line",
+    "MetricSummary",
     "NotebookDiff",
     "OutState",
     "OutputChange",
+    "ParallelCoordinates",
+    "ParamInsight",
     "Plot",
     "PromotionPlan",
     "PromotionResult",
@@ -116,8 +137,12 @@ __all__ = [
     "ScatterPoint",
     "UndoReport",
     "ValueChange",
+    "ValueGroup",
     "apply",
+    "best_group",
+    "best_label",
     "changed_files",
+    "check_promotable",
     "columns",
     "compare",
     "compile_query",
@@ -134,6 +159,10 @@ __all__ = [
     "format_number",
     "format_value",
     "human_size",
+    "insight",
+    "insight_json",
+    "insight_markdown",
+    "insight_rows",
     "known_artifacts",
     "labels",
     "line_hunks",
@@ -143,11 +172,13 @@ __all__ = [
     "markdown",
     "message_values",
     "metric_bars",
+    "metric_columns",
     "metric_direction",
     "normalize_path",
     "nway_json",
     "open_repo",
     "ordered_parts",
+    "parallel_coordinates",
     "param_metric_points",
     "plan_promotion",
     "plots_json",
@@ -159,9 +190,11 @@ __all__ = [
     "registry_state",
     "remotes",
     "resolve_commit",
+    "resolve_metric",
     "resolve_revision",
     "run_git",
     "side_by_side",
+    "summarize",
     "to_csv",
     "to_json",
     "to_markdown",

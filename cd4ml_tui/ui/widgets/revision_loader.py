@@ -35,7 +35,7 @@ from cd4ml_tui.core.api import (
     registry_state,
 )
 from cd4ml_tui.core.errors import Cd4mlError
-from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 BATCH_SECONDS = 0.1  # how often the loader posts rows after the first one, for a second,
 LATER_BATCH_SECONDS = 0.5  # then less often: each batch re-lays the table out on the UI thread
 QUICK_SECONDS = 1.0
-PENDING = ("queued", "running")  # runs whose values may still change under the same sha
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from cd4ml_tui.core.api import (
     PushError,
     apply,
+    check_promotable,
     default_branch_name,
     describe_source,
     format_command,
@@ -34,7 +35,7 @@ from cd4ml_tui.core.api import (
     run_git,
     version_choices,
 )
-from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.core.errors import Cd4mlError, PromotionError
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 
@@ -151,9 +152,6 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        from cd4ml_tui.core.api import check_promotable
-        from cd4ml_tui.core.errors import PromotionError
-
         try:
             check_promotable(self.revision)
         except PromotionError as err:  # whoever opened the dialog: nothing to promote here

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input
 
 from cd4ml_tui.core.api import QueryError, compile_query
 from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.compare import CompareScreen
 from cd4ml_tui.ui.screens.diff import DiffScreen
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["LoadOptions", "MainScreen"]
 
 
-class MainScreen(Screen[None]):
+class MainScreen(GuardsWrites, Screen[None]):
     """Browse every revision; keys are listed by `?` and offered by ctrl+p."""
 
     CSS_PATH = "main.tcss"
@@ -191,6 +192,7 @@ class MainScreen(Screen[None]):
         if not self.loader.reading:
             self._load(refresh=True)
 
+    @writes  # it adds experiment refs to the repo
     def action_fetch(self) -> None:
         """Fetch experiments from the git remote (refs only, no DVC data)."""
         watcher = self.watcher
@@ -346,6 +348,7 @@ class MainScreen(Screen[None]):
             base = self.loader.revisions.get(parent) or Revision(rev=parent, kind="commit")
         self.app.push_screen(DiffScreen(self.repo, base, head))
 
+    @writes
     def action_promote(self) -> None:
         current = self._current()
         if current is None:
@@ -361,6 +364,7 @@ class MainScreen(Screen[None]):
             self.last_promotion = result
             self.action_reload()
 
+    @writes
     def action_undo_promotion(self) -> None:
         """Undo the last promotion of this session (asks first; deletes only the refs it made)."""
         if self.last_promotion is None:

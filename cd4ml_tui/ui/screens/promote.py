@@ -36,6 +36,7 @@ from cd4ml_tui.core.api import (
     version_choices,
 )
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError
+from cd4ml_tui.ui.access import writes
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 
@@ -299,6 +300,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.query_one("#promote-problem", Static).update(text)
 
     @on(Button.Pressed, "#confirm")
+    @writes
     def action_confirm(self) -> None:
         if self.plan is None or self.busy or self.result is not None:
             return

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from cd4ml_tui.core.api import describe_undo, undo
+from cd4ml_tui.ui.access import writes
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class UndoScreen(ModalScreen["UndoReport | None"]):
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed, "#undo-local, #undo-remote")
+    @writes
     def _confirmed(self, event: Button.Pressed) -> None:
         for button in self.query(Button):
             button.disabled = True

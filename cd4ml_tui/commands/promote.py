@@ -61,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.config import load_settings
 
     with open_repo(args.repo) as repo:
-        revision = resolve_revision(repo, args.rev)
+        picked: list[str] = []
+        revision = resolve_revision(repo, args.rev, notes=picked)
+        for line in picked:
+            print(f"cd4ml-tui: note: {line}", file=sys.stderr)
         check_promotable(revision)
         settings = load_settings(repo.root)
         values, baseline_values = message_values(repo, revision, settings.baseline)

@@ -23,7 +23,7 @@ from cd4ml_tui.core.errors import ParseError
 from cd4ml_tui.core.model import FlatValues, ValueKind
 
 # Bump when what the reader produces changes: it is part of every persistent cache key.
-READER_VERSION = 3
+READER_VERSION = 4
 
 
 def parse_document(data: bytes, path: str) -> Any:

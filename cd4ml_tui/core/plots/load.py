@@ -164,8 +164,9 @@ def unique_names(revisions: Sequence[Revision]) -> list[str]:
 def _labels(props: dict[str, Any], x_name: str, y_keys: list[str]) -> tuple[str, str]:
     x_label = props.get("x_label") or x_name
     y = props.get("y")
-    fields = {k.rsplit("::", 1)[-1] for k in y_keys}
-    default_y = y if isinstance(y, str) else next(iter(fields)) if len(fields) == 1 else "y"
+    # Several fields: name them all ("loss, accuracy"), never a bare "y".
+    fields = dict.fromkeys(k.rsplit("::", 1)[-1] for k in y_keys)
+    default_y = y if isinstance(y, str) else ", ".join(fields) or "y"
     return str(x_label), str(props.get("y_label") or default_y)
 
 

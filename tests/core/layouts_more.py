@@ -4,18 +4,20 @@
   plots, params in YAML/TOML/JSON/Python, top-level `params:`/`metrics:`/`plots:`;
 - outs and odd values: directory outs holding metrics (a file and a folder), bare scalars, odd
   YAML types, a confusion plot with string classes, a nested dvc.yaml with a `wdir`, a metrics
-  file renamed between two baselines, an experiment name used under both baselines, a queued
-  run.
+  file renamed between two baselines, an experiment name used under both baselines, a failed
+  and a queued run.
 
 Built once per session with real `dvc exp run`.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
+from cd4ml_tui.demo import RepoShell
 from tests.core.layouts import GEN_PY, _init, _settle
 
 TEMPLATED_DVC_YAML = """\
@@ -107,6 +109,8 @@ def build_templated_layouts(root: Path) -> Path:
 ODD_PY = """\
 import pathlib, sys
 lr = float(sys.argv[1])
+if lr > 1:
+    sys.exit("diverged")
 pathlib.Path("odd.yaml").write_text(
     "list: [1, 2.5, x]\\nflag: true\\n'off': false\\nnothing: null\\n"
     "big: 12345678901234567890\\ntiny: 1.0e-300\\nsci: 1e-4\\nword: yes\\n"
@@ -161,7 +165,7 @@ stages:
 def build_outs_layouts(root: Path) -> Path:
     """Outs and odd values (module doc). Baselines: tag `v1` (top-level metrics file
     `legacy.json`) and `main` (renamed to `current.json`); experiment `same` on both, `lr-4` on
-    main, and a queued run `waiting` on main."""
+    main, a failed run `diverged` and a queued run `waiting` on main."""
     shell, _ = _init(root)
     shell.write(
         {
@@ -185,9 +189,22 @@ def build_outs_layouts(root: Path) -> Path:
     shell.commit_all("rename the top-level metrics file")
     shell.dvc("exp", "run", "-q", "-P", "-n", "same", "-S", "lr=0.3")
     shell.dvc("exp", "run", "-q", "-P", "-n", "lr-4", "-S", "lr=0.4")
+    _failed_run(shell, "diverged", "lr=2")
     shell.dvc("exp", "run", "-q", "--queue", "-n", "waiting", "-S", "lr=0.5")
     _settle(shell, shell)
     return root
+
+
+def _failed_run(shell: RepoShell, name: str, assignment: str) -> None:
+    """Queue a run whose command fails, and let DVC's own queue worker run it to failure."""
+    shell.dvc("exp", "run", "-q", "--queue", "-n", name, "-S", assignment)
+    shell.dvc("queue", "start", "-j", "1")
+    deadline = time.monotonic() + 120
+    while "Failed" not in shell.dvc("queue", "status"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"DVC's queue did not fail {name} in {shell.root}")
+        time.sleep(0.5)
+    shell.dvc("queue", "stop")
 
 
 @pytest.fixture(scope="session")

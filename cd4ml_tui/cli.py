@@ -21,6 +21,8 @@ COMMANDS = {
     "plots": "print the plots of revisions (or their data with --json)",
     "diff": "list and diff the files changed between two revisions",
     "promote": "tag a revision as a GTO version (and stage) of an artifact",
+    "review": "record a verdict on a revision (git notes), or list its verdicts",
+    "gate": "check a revision against the gate rules (exit 1 when a rule fails)",
     "demo": "build a demo git + DVC repo with real experiments, then open it",
 }
 

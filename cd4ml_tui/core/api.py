@@ -46,7 +46,7 @@ from cd4ml_tui.core.dvc.outs import OutState
 from cd4ml_tui.core.git.objects import run_git
 
 # Sharing and watching
-from cd4ml_tui.core.git.remotes import fetch_experiments, remotes
+from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remotes
 
 # Opening a repo
 from cd4ml_tui.core.git.repo import Repo, open_repo
@@ -64,6 +64,15 @@ from cd4ml_tui.core.promote.plan import (
     validate,
 )
 
+# What promotion respects: the gate against a GTO stage, the review
+from cd4ml_tui.core.promote.policy import (
+    PromotionChecks,
+    gate_baseline_name,
+    promotion_checks,
+    resolve_against,
+    run_gate,
+)
+
 # Promotion (GTO tags)
 from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
 from cd4ml_tui.core.promote.write import (
@@ -75,6 +84,21 @@ from cd4ml_tui.core.promote.write import (
     push,
     undo,
 )
+
+# Review: verdicts in git notes, the gate
+from cd4ml_tui.core.review.gate import GateCheck, GateResult, evaluate_gate
+from cd4ml_tui.core.review.notes import (
+    NOTES_REF,
+    ReviewError,
+    check_reviewable,
+    fetch_reviews,
+    push_reviews,
+    read_reviews,
+    record_review,
+    review_summaries,
+)
+from cd4ml_tui.core.review.report import gate_json, gate_markdown, verdicts_json
+from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize
 
 # Which revisions there are
 from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
@@ -91,6 +115,8 @@ __all__ = [
     "MAX_SOURCE_DIFF_LINES",
     "NOISE_KINDS",
     "NOISE_TOGGLES",
+    "NOTES_REF",
+    "VERDICTS",
     "Bar",
     "CellDiff",
     "Comparison",
@@ -101,38 +127,51 @@ __all__ = [
     "FileDiff",
     "Fingerprint",
     "Fold",
+    "GateCheck",
+    "GateResult",
     "Hunk",
     "NotebookDiff",
     "OutState",
     "OutputChange",
     "Plot",
+    "PromotionChecks",
     "PromotionPlan",
     "PromotionResult",
     "PushError",
     "QueryError",
     "Registry",
     "Repo",
+    "ReviewError",
+    "ReviewSummary",
     "RevisionDiff",
     "ScatterPoint",
     "UndoReport",
     "ValueChange",
+    "Verdict",
     "apply",
     "changed_files",
+    "check_reviewable",
     "columns",
     "compare",
     "compile_query",
     "default_baseline",
     "default_branch_name",
+    "default_remote",
     "describe_source",
     "describe_undo",
     "diff_json",
+    "evaluate_gate",
     "fetch_experiments",
+    "fetch_reviews",
     "file_diff",
     "fold_cells",
     "format_command",
     "format_delta",
     "format_number",
     "format_value",
+    "gate_baseline_name",
+    "gate_json",
+    "gate_markdown",
     "human_size",
     "known_artifacts",
     "labels",
@@ -151,17 +190,25 @@ __all__ = [
     "param_metric_points",
     "plan_promotion",
     "plots_json",
+    "promotion_checks",
     "push",
+    "push_reviews",
     "read_baseline_values",
     "read_registry",
+    "read_reviews",
     "read_values",
+    "record_review",
     "refs_fingerprint",
     "registry_state",
     "remotes",
+    "resolve_against",
     "resolve_commit",
     "resolve_revision",
+    "review_summaries",
+    "run_gate",
     "run_git",
     "side_by_side",
+    "summarize",
     "to_csv",
     "to_json",
     "to_markdown",
@@ -170,5 +217,6 @@ __all__ = [
     "undo",
     "unique_names",
     "validate",
+    "verdicts_json",
     "version_choices",
 ]

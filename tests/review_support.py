@@ -5,7 +5,7 @@ from git (no pipeline run, no cache): `metrics.json` (accuracy, loss, val.f1) an
 `eval/stats.yaml` (accuracy again, so a bare `accuracy` is ambiguous; latency_ms; samples, a
 neutral name). Tags, oldest first: `base`, `good` (better everywhere), `bad` (accuracy worse by
 exactly 0.01, loss, f1 and latency worse), `text` (accuracy is a string). GTO, through its own
-API: `classifier@v1.0.0` on `base`, assigned to stage `prod`; `classifier@v1.1.0` on `good`.
+API: `classifier@v1.0.0` on `base`, assigned to stage `prod`.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ def make_gate_repo(path: Path) -> Path:
 
     api.register(str(path), "classifier", "base", version="v1.0.0")
     api.assign(str(path), "classifier", "prod", version="v1.0.0")
-    api.register(str(path), "classifier", "good", version="v1.1.0")
     return path
 
 

@@ -19,6 +19,7 @@ COMMANDS = {
     "show": "print every revision with its params and metrics",
     "compare": "compare revisions: metric deltas against a baseline",
     "plots": "print the plots of revisions (or their data with --json)",
+    "insight": "which params move a metric: correlations, best per value, summaries",
     "diff": "list and diff the files changed between two revisions",
     "promote": "tag a revision as a GTO version (and stage) of an artifact",
     "review": "record a verdict on a revision (git notes), or list its verdicts",
@@ -69,3 +70,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _stdout_closed() -> int:
+    """The reader went away (`cd4ml-tui plots A B | head`): stop quietly, as `cat` does.
+
+    Python ignores SIGPIPE, so a write raises instead; point stdout at /dev/null so the flush at
+    exit does not raise again, and exit 1 as rich's Console does for `show`, `compare`, `diff`.
+    """
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1

@@ -61,6 +61,13 @@ def run(args: argparse.Namespace) -> int:
         print(markdown(comparison, args.base, args.revs, args.all, settings.precision), end="")
     else:
         _print_table(comparison, args, settings.precision)
+    hidden = 0 if args.all else sum(1 for row in comparison.rows if not row.changed)
+    if hidden and hidden < len(comparison.rows):  # as the TUI's status line says it
+        rows = "row" if hidden == 1 else "rows"
+        sys.stdout.flush()
+        print(
+            f"cd4ml-tui: note: {hidden} unchanged {rows} hidden (--all shows them)", file=sys.stderr
+        )
     return 0
 
 

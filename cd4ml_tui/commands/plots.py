@@ -58,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_plots(plots: list[Plot]) -> None:
     from plotext import uncolorize
+    from rich.console import Console
 
-    from cd4ml_tui.render.plot_draw import draw_plot, new_figure
+    from cd4ml_tui.render.plot_draw import draw_plot, legend_text, new_figure
 
     if not plots:
         print("no plots declared in dvc.yaml", file=sys.stderr)
@@ -73,11 +74,14 @@ def _print_plots(plots: list[Plot]) -> None:
                 print(f"  {rev}: {', '.join(paths)} (image; open it in a viewer)")
         else:
             figure = new_figure(width, 20)
-            note = draw_plot(figure, plot)
+            drawn = draw_plot(figure, plot)
             text = figure.build() if plot.series else ""
             if text:
-                print(text if colour else uncolorize(text))
-            if note:
-                print(f"  note: {note}")
+                print((text if colour else uncolorize(text)).rstrip("\n"))
+            if drawn.legend:
+                legend = Console(width=width, no_color=not colour, highlight=False)
+                legend.print(legend_text(drawn.legend))
+            if drawn.note:
+                print(f"  note: {drawn.note}")
         for rev, error in plot.errors.items():
             print(f"  {rev}: {error}", file=sys.stderr)

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.api import (
         PushError,
         apply,
+        check_promotable,
         message_values,
         open_repo,
         plan_promotion,
@@ -65,12 +66,10 @@ def run(args: argparse.Namespace) -> int:
         resolve_revision,
     )
     from cd4ml_tui.core.config import load_settings
-    from cd4ml_tui.core.errors import PromotionError
 
     with open_repo(args.repo) as repo:
         revision = resolve_revision(repo, args.rev)
-        if revision.is_workspace:
-            raise PromotionError("the workspace is not a commit: commit it or pick a revision")
+        check_promotable(revision)
         settings = load_settings(repo.root)
         values, baseline_values = message_values(repo, revision, settings.baseline)
         checks = promotion_checks(repo, revision, settings, values=values)

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         read_values,
         record_review,
         resolve_revision,
-        summarize,
+        summarize_thread,
         verdicts_json,
     )
     from cd4ml_tui.core.errors import Cd4mlError
@@ -94,6 +94,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     console = Console(highlight=False)
     heading = Text.assemble((args.rev, "bold"), f" ({revision.short}): ")
-    console.print(heading + summary_text(summarize(verdicts)))
+    console.print(heading + summary_text(summarize_thread(verdicts)))
     console.print(thread(verdicts))
     return 0

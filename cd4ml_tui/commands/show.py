@@ -13,6 +13,9 @@ from collections.abc import Sequence
 
 from cd4ml_tui.core.model import RevisionValues
 
+# As the TUI's status column: an unfinished run stands out (its values are only params).
+STATUS_STYLE = {"failed": "red", "queued": "yellow", "running": "yellow"}
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="a folder inside a git (+ DVC) repo")
@@ -98,6 +101,7 @@ def print_table(values: Sequence[RevisionValues], precision: int) -> None:
     table = Table(show_edge=False, header_style="bold", pad_edge=False, box=None)
     table.add_column("Experiment", no_wrap=True)
     table.add_column("Created", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
     for col in cols:
         style = "yellow" if col.kind == "metric" else "cyan"
         header = Text(names[col], style=style)
@@ -108,7 +112,11 @@ def print_table(values: Sequence[RevisionValues], precision: int) -> None:
     for row, label in zip(values, tree_labels(values), strict=True):
         rev = row.revision
         created = (rev.timestamp or "")[:16].replace("T", " ") or "-"
-        cells = [Text(label, style="bold" if rev.kind != "experiment" else ""), Text(created)]
+        cells = [
+            Text(label, style="bold" if rev.kind != "experiment" else ""),
+            Text(created),
+            Text(rev.status or "", style=STATUS_STYLE.get(rev.status or "", "")),
+        ]
         for col in cols:
             value = row.get(col)
             if value is None and col.path in row.errors:

@@ -52,11 +52,25 @@ from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remote
 from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.git.watch import Fingerprint, refs_fingerprint
 
+# Insight: which params move which metric
+from cd4ml_tui.core.insight.parallel import Axis, Line, ParallelCoordinates, parallel_coordinates
+from cd4ml_tui.core.insight.report import best_group, best_label, insight_json, insight_markdown
+from cd4ml_tui.core.insight.rows import InsightError, insight_rows, metric_columns, resolve_metric
+from cd4ml_tui.core.insight.stats import (
+    Insight,
+    MetricSummary,
+    ParamInsight,
+    ValueGroup,
+    insight,
+    summarize,
+)
+
 # Plots
 from cd4ml_tui.core.plots.load import Plot, load_plots, plots_json, unique_names
 from cd4ml_tui.core.promote.message import describe_source, message_values, read_baseline_values
 from cd4ml_tui.core.promote.plan import (
     PromotionPlan,
+    check_promotable,
     default_branch_name,
     format_command,
     known_artifacts,
@@ -98,7 +112,7 @@ from cd4ml_tui.core.review.notes import (
     review_summaries,
 )
 from cd4ml_tui.core.review.report import gate_json, gate_markdown, verdicts_json
-from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize
+from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize_thread
 
 # Which revisions there are
 from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
@@ -117,6 +131,7 @@ __all__ = [
     "NOISE_TOGGLES",
     "NOTES_REF",
     "VERDICTS",
+    "Axis",
     "Bar",
     "CellDiff",
     "Comparison",
@@ -130,9 +145,15 @@ __all__ = [
     "GateCheck",
     "GateResult",
     "Hunk",
+    "Insight",
+    "InsightError",
+    "Line",
+    "MetricSummary",
     "NotebookDiff",
     "OutState",
     "OutputChange",
+    "ParallelCoordinates",
+    "ParamInsight",
     "Plot",
     "PromotionChecks",
     "PromotionPlan",
@@ -147,9 +168,13 @@ __all__ = [
     "ScatterPoint",
     "UndoReport",
     "ValueChange",
+    "ValueGroup",
     "Verdict",
     "apply",
+    "best_group",
+    "best_label",
     "changed_files",
+    "check_promotable",
     "check_reviewable",
     "columns",
     "compare",
@@ -173,6 +198,10 @@ __all__ = [
     "gate_json",
     "gate_markdown",
     "human_size",
+    "insight",
+    "insight_json",
+    "insight_markdown",
+    "insight_rows",
     "known_artifacts",
     "labels",
     "line_hunks",
@@ -182,11 +211,13 @@ __all__ = [
     "markdown",
     "message_values",
     "metric_bars",
+    "metric_columns",
     "metric_direction",
     "normalize_path",
     "nway_json",
     "open_repo",
     "ordered_parts",
+    "parallel_coordinates",
     "param_metric_points",
     "plan_promotion",
     "plots_json",
@@ -203,12 +234,14 @@ __all__ = [
     "remotes",
     "resolve_against",
     "resolve_commit",
+    "resolve_metric",
     "resolve_revision",
     "review_summaries",
     "run_gate",
     "run_git",
     "side_by_side",
     "summarize",
+    "summarize_thread",
     "to_csv",
     "to_json",
     "to_markdown",

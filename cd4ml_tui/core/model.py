@@ -11,6 +11,12 @@ ValueKind = Literal["metric", "param"]
 RevisionKind = Literal["workspace", "commit", "experiment"]
 RunStatus = Literal["success", "queued", "running", "failed"]
 
+# Runs not finished: their commit is a DVC stash holding only the params they run with. DVC shows
+# no metrics for them, and they are read fresh (a queued run may become failed).
+PENDING: tuple[RunStatus, ...] = ("queued", "running")
+# Runs that produced no trained result to review or promote: pending ones and failed ones.
+UNFINISHED: tuple[RunStatus, ...] = (*PENDING, "failed")
+
 # A flattened file's values: dotted key -> scalar or list (lists stay lists, as DVC shows them).
 FlatValues = dict[str, Any]
 

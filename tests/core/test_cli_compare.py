@@ -103,3 +103,22 @@ def test_ambiguous_name_lists_candidates(demo_repo: Path, capsys: pytest.Capture
     code, _, err = run(capsys, "compare", "main", "lr-0.01", "--no-cache", "-C", str(demo_repo))
     assert code == 2
     assert err.count("lr-0.01 (") == 2  # both candidates, each with its sha and baseline
+
+
+def test_hidden_unchanged_rows_are_noted_on_stderr(
+    demo_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cd4ml_tui.core.compare.deltas import compare
+    from cd4ml_tui.core.config import load_settings
+
+    values = values_of(demo_repo, ["main", "lr-0.1"])
+    rows = compare(values[0], values[1:], load_settings(demo_repo)).rows
+    hidden = sum(1 for row in rows if not row.changed)
+    assert 0 < hidden < len(rows)
+    for fmt in ([], ["--md"], ["--json"]):
+        code, out, err = run(capsys, "compare", "main", "lr-0.1", *fmt, "-C", str(demo_repo))
+        assert code == 0
+        assert err == f"cd4ml-tui: note: {hidden} unchanged rows hidden (--all shows them)\n"
+        assert "data.seed" not in out
+    code, out, err = run(capsys, "compare", "main", "lr-0.1", "--all", "-C", str(demo_repo))
+    assert code == 0 and err == "" and "data.seed" in out

@@ -201,3 +201,21 @@ def test_push_to_bare_remote_and_push_failure(root: Path, tmp_path: Path) -> Non
     assert "created tag clf@v2.0.0" in proc.stdout and f"not pushed to {missing}" in proc.stdout
     assert f"retry with: git push {missing} refs/tags/clf@v2.0.0" in proc.stderr
     assert "clf@v2.0.0" in tag_names(root)
+
+
+@pytest.mark.parametrize("extra", [["--dry-run"], ["--yes"]])
+def test_refuses_a_queued_experiment_with_one_line_naming_the_status(
+    demo_repo: Path, extra: list[str]
+) -> None:
+    from cd4ml_tui.core.api import list_revisions, open_repo
+
+    with open_repo(demo_repo) as repo:
+        queued = [r for r in list_revisions(repo) if r.status == "queued"]
+    assert queued, "the demo has a queued experiment"
+    before = all_refs(demo_repo)
+    proc = _cli(demo_repo, queued[0].label, "--artifact", "classifier", "--bump", "patch", *extra)
+    assert proc.returncode == 2, proc.stdout
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert f"cannot promote {queued[0].label}: its run is queued" in proc.stderr
+    assert all_refs(demo_repo) == before

@@ -105,6 +105,18 @@ def test_rich_table(demo_repo: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "└── " in out and "main" in out
 
 
+def test_rich_table_has_a_status_column(
+    demo_repo: Path, demo_json: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _show(capsys, "--no-cache", str(demo_repo))
+    lines = out.splitlines()
+    start = lines[0].index("Status")
+    assert code == 0 and lines[0].index("Created") < start < lines[0].index("accuracy")
+    statuses = [line[start:].split(" ", 1)[0] for line in lines[1:]]
+    assert statuses == [row["status"] or "" for row in demo_json["revisions"]]
+    assert "queued" in statuses and "success" in statuses
+
+
 def test_rev_widens_the_set(demo_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = json.loads(_show(capsys, "--json", "--no-cache", str(demo_repo))[1])
     listed = {r["rev"] for r in first["revisions"]}

@@ -43,5 +43,33 @@ def test_reader_modules_import_nothing_heavy() -> None:
         "cd4ml_tui.core.git.repo",
         "cd4ml_tui.core.table.export",
         "cd4ml_tui.commands.show",
+        "cd4ml_tui.core.insight.stats",
+        "cd4ml_tui.core.insight.parallel",
+        "cd4ml_tui.core.insight.report",
+        "cd4ml_tui.commands.insight",
+        "cd4ml_tui.core.api",
     ]
     assert _probe(repr(reader))["loaded"] == []
+
+
+HELP_PROBE = """
+import contextlib, io, json, sys
+from cd4ml_tui.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    try:
+        main(["--help"])
+    except SystemExit:
+        pass
+import cd4ml_tui.ui.app, cd4ml_tui.ui.screens.main  # what the first paint needs
+print(json.dumps({"help": out.getvalue(), "pandas": "pandas" in sys.modules}))
+"""
+
+
+def test_help_and_first_paint_do_not_load_pandas() -> None:
+    """pandas (insight's maths) loads only when an insight is computed."""
+    out = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE], check=True, capture_output=True, text=True
+    ).stdout
+    found = json.loads(out)
+    assert "insight" in found["help"]  # the probe saw the subcommand list
+    assert found["pandas"] is False

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from cd4ml_tui.core.errors import PromotionError, UnknownRevisionError
 from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.model import RunStatus
 from cd4ml_tui.core.promote.plan import (
     DuplicateVersionError,
     InvalidNameError,
     NoIdentityError,
     VersionOnCommitError,
+    check_promotable,
     plan_promotion,
 )
 from cd4ml_tui.core.revisions import list_revisions, resolve_revision
@@ -195,3 +198,17 @@ def test_no_git_identity(repo_root: Path, tmp_path: Path, monkeypatch: pytest.Mo
         repo_root, "main", NoIdentityError, "no git identity", artifact="clf", version="v2.0.0"
     )
     assert 'git config --global user.name "Your Name"' in message
+
+
+@pytest.mark.parametrize("status", ["queued", "running", "failed"])
+def test_unfinished_runs_are_refused_before_anything_is_planned(
+    repo_root: Path, status: RunStatus
+) -> None:
+    with open_repo(repo_root) as repo:
+        head = resolve_revision(repo, "main")
+        unfinished = replace(head, kind="experiment", name="exp-x", status=status)
+        with pytest.raises(PromotionError, match=f"cannot promote exp-x: its run is {status}"):
+            check_promotable(unfinished)
+        with pytest.raises(PromotionError, match=f"its run is {status}"):
+            plan_promotion(repo, unfinished, artifact="clf", version="v9.0.0")
+        check_promotable(replace(unfinished, status="success"))  # a finished run passes

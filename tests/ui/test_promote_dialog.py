@@ -183,3 +183,20 @@ async def test_dialog_dismisses_with_the_result_and_undo_screen_deletes_it(
         [report] = reports
         assert report.deleted == ("classifier@v0.0.1",)
     assert tag_names(demo_copy) == ["v0.1"]
+
+
+async def test_p_on_a_queued_experiment_refuses_and_the_dialog_does_not_stay(
+    demo_repo: Path,
+) -> None:
+    before = tag_names(demo_repo)
+    async with running(demo_repo) as (app, pilot):
+        rows = table(app).shown_values
+        index = next(i for i, v in enumerate(rows) if v.revision.status == "queued")
+        table(app).move_cursor(index)
+        await pilot.pause()
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("its run is queued" in m for m in messages), messages
+    assert tag_names(demo_repo) == before

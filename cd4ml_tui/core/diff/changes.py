@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from cd4ml_tui.core.dvc.outs import OutState, recorded_outs, records_outs
+from cd4ml_tui.core.dvc.outs import OutState, records_outs
+from cd4ml_tui.core.dvc.view import ProjectFiles, RevisionView
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.git.objects import run_git
 from cd4ml_tui.core.git.repo import Repo
@@ -142,21 +143,49 @@ def _git_changes(repo: Repo, base: Revision, head: Revision) -> list[FileChange]
     return changes
 
 
-def _text_at(repo: Repo, revision: Revision, path: str) -> str | None:
-    data = read_at(repo, revision, path)
-    return data.decode(errors="replace") if data is not None else None
+def _in_project(repo: Repo, path: str) -> str | None:
+    """A git-root path made relative to the DVC project, None when outside it."""
+    prefix = repo.project_prefix
+    if not prefix:
+        return path
+    return path[len(prefix) + 1 :] if path.startswith(prefix + "/") else None
 
 
-def _outs_at(repo: Repo, revision: Revision, path: str | None) -> dict[str, OutState]:
-    if path is None:
-        return {}
-    return recorded_outs(
-        path, _text_at(repo, revision, path), lambda p: _text_at(repo, revision, p)
-    )
+def _in_repo(repo: Repo, path: str) -> str:
+    """A project-relative path made relative to the git root again."""
+    return f"{repo.project_prefix}/{path}" if repo.project_prefix else path
+
+
+class _Outs:
+    """The outs index of each side of a diff, opened once (paths relative to the git root)."""
+
+    def __init__(self, repo: Repo) -> None:
+        self.repo = repo
+        self.project = ProjectFiles(repo)
+        self._views: dict[str, RevisionView | None] = {}
+
+    def _view(self, revision: Revision) -> RevisionView | None:
+        if revision.rev not in self._views:
+            self._views[revision.rev] = (
+                self.project.revision(revision) if self.repo.has_dvc else None
+            )
+        return self._views[revision.rev]
+
+    def recorded(self, revision: Revision, record: str) -> dict[str, OutState]:
+        """The outs the dvc.lock / .dvc file `record` (git-root path) holds in `revision`."""
+        view, inner = self._view(revision), _in_project(self.repo, record)
+        if view is None or inner is None:
+            return {}
+        return {_in_repo(self.repo, o.path): o.state for o in view.outs.recorded(inner)}
+
+    def declared(self, revision: Revision) -> set[str]:
+        """Every out path that `revision` records (git-root paths)."""
+        view = self._view(revision)
+        return {_in_repo(self.repo, o.path) for o in view.outs.outs} if view else set()
 
 
 def _dvc_changes(
-    repo: Repo, base: Revision, head: Revision, git: list[FileChange]
+    outs: _Outs, base: Revision, head: Revision, git: list[FileChange]
 ) -> list[FileChange]:
     """Outs whose recorded hash differs, from the `dvc.lock` / `.dvc` files that changed."""
     base_outs: dict[str, OutState] = {}
@@ -165,9 +194,9 @@ def _dvc_changes(
         if not (records_outs(change.path) or records_outs(change.old_path or "")):
             continue
         if change.status != "added":
-            base_outs.update(_outs_at(repo, base, change.old_path or change.path))
+            base_outs.update(outs.recorded(base, change.old_path or change.path))
         if change.status != "deleted":
-            head_outs.update(_outs_at(repo, head, change.path))
+            head_outs.update(outs.recorded(head, change.path))
     # An out git tracks too (`cache: false`) already shows as a git change: skip it there.
     in_base = {c.old_path or c.path for c in git if c.status != "added"}
     in_head = {c.path for c in git if c.status != "deleted"}
@@ -219,26 +248,15 @@ def _exists(repo: Repo, revision: Revision, path: str) -> bool:
     return repo.objects.read(f"{revision.rev}:{path}") is not None
 
 
-def _declared_outs(repo: Repo, revision: Revision) -> set[str]:
-    """Every out path that `revision`'s dvc.lock and .dvc files record (only on the error path)."""
-    if revision.is_workspace:
-        listing = run_git(repo.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    else:
-        listing = run_git(repo.root, "ls-tree", "-r", "-z", "--name-only", revision.rev)
-    outs: set[str] = set()
-    for path in listing.split("\0"):
-        if path and records_outs(path):
-            outs |= set(_outs_at(repo, revision, path))
-    return outs
-
-
-def _check_paths(repo: Repo, base: Revision, head: Revision, paths: Sequence[str]) -> None:
+def _check_paths(
+    repo: Repo, outs: _Outs, base: Revision, head: Revision, paths: Sequence[str]
+) -> None:
     declared: set[str] | None = None
     for path in paths:
         if _exists(repo, base, path) or _exists(repo, head, path):
             continue
         if declared is None:
-            declared = _declared_outs(repo, base) | _declared_outs(repo, head)
+            declared = outs.declared(base) | outs.declared(head)
         if any(_under(path, out) for out in declared):
             continue
         raise PathNotFoundError(
@@ -255,9 +273,10 @@ def changed_files(
     `paths` are repo-relative (see `normalize_path`) and narrow the list to those files or
     folders; one that exists in neither revision raises PathNotFoundError.
     """
-    _check_paths(repo, base, head, paths)
+    outs = _Outs(repo)
+    _check_paths(repo, outs, base, head, paths)
     git = _git_changes(repo, base, head)
-    files = git + _dvc_changes(repo, base, head, git)
+    files = git + _dvc_changes(outs, base, head, git)
     if paths:
         files = [f for f in files if any(_matches(f, p) for p in paths)]
     files.sort(key=lambda f: f.path)

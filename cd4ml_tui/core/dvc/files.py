@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from cd4ml_tui.core.dvc import fastyaml
+from cd4ml_tui.core.errors import ParseError
 
 PROJECT_FILE = "dvc.yaml"
 LOCK_FILE = "dvc.lock"
@@ -45,20 +46,23 @@ class Pipeline:
     uncached: tuple[str, ...] = ()  # outs with `cache: false`: DVC never reads them from cache
     stage_wdirs: dict[str, str] = field(default_factory=dict)  # stage name -> repo-relative wdir
     templated: bool = False  # uses vars / ${...} / foreach / matrix
+    # top-level `plots:` entries (id, props or None) as written, ids not joined with the folder
+    top_plots: tuple[tuple[str, dict[str, Any] | None], ...] = ()
+    # stage `plots:` outs (project-relative path, the entry's options or None), stage order
+    stage_plots: tuple[tuple[str, dict[str, Any] | None], ...] = ()
     # vars files' values the templated stages used: [(file, {dotted key: value})], stage order
     tracked_vars: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
-@dataclass(frozen=True)
-class OutHash:
-    """The hash DVC recorded for one out: `md5` ends in `.dir` for a directory out."""
-
-    path: str
-    md5: str
-
-    @property
-    def is_dir(self) -> bool:
-        return self.md5.endswith(".dir")
+def decode_text(data: bytes, path: str) -> str:
+    """Decode like DVC opens files: utf-8 text mode with universal newlines."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ParseError(f"unable to read: '{path}', is not valid utf-8") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def join(folder: str, path: str) -> str:
@@ -121,6 +125,18 @@ def _entry_path(entry: Any, what: str, path: str) -> str:
         if isinstance(name, str):
             return name
     raise DvcFileError(f"'{path}': invalid {what} entry {entry!r}")
+
+
+def plot_entries(value: Any) -> list[tuple[str, dict[str, Any] | None]]:
+    """`plots:` list entries: `id` or `{id: props}` (props None when not a mapping)."""
+    found: list[tuple[str, dict[str, Any] | None]] = []
+    for entry in value if isinstance(value, list) else []:
+        if isinstance(entry, str):
+            found.append((entry, None))
+        elif isinstance(entry, dict) and len(entry) == 1:
+            ((plot_id, props),) = entry.items()
+            found.append((str(plot_id), props if isinstance(props, dict) else None))
+    return found
 
 
 def _uncached(entry: Any) -> bool:
@@ -206,6 +222,7 @@ def build_pipeline(
     outs: list[str] = []
     uncached: list[str] = []
     wdirs: dict[str, str] = {}
+    stage_plots: list[tuple[str, dict[str, Any] | None]] = []
     for name, stage in stages.items():
         if not isinstance(stage, dict):
             raise DvcFileError(f"'{path}': stage '{name}' must be a mapping")
@@ -226,6 +243,7 @@ def build_pipeline(
                     uncached.append(out)
                 if kind == "metrics":
                     stage_metrics.append(out)
+        stage_plots += [(join(stage_dir, p), o) for p, o in plot_entries(stage.get("plots"))]
     top_params = [join(folder, str(p)) for p in _as_list(data.get("params"), "params", path)]
     top_metrics = [join(folder, str(m)) for m in _as_list(data.get("metrics"), "metrics", path)]
     return Pipeline(
@@ -239,6 +257,8 @@ def build_pipeline(
         stage_wdirs=wdirs,
         templated=templated,
         tracked_vars=tuple(tracked_vars),
+        top_plots=tuple(plot_entries(data.get("plots"))),
+        stage_plots=tuple(stage_plots),
     )
 
 
@@ -246,53 +266,6 @@ def _yaml_error(err: Exception, path: str) -> str:
     cause = err.__cause__
     detail = f": {' '.join(str(cause).split())}" if cause else ""
     return f"{err}{detail}" if str(err) else f"'{path}': {type(err).__name__}{detail}"
-
-
-def _out_hash(entry: Any, folder: str) -> OutHash | None:
-    if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
-        return None
-    md5 = entry.get("md5")
-    if not isinstance(md5, str) or not md5:
-        return None
-    return OutHash(join(folder, entry["path"]), md5)
-
-
-def parse_lock(text: str, path: str, stage_wdirs: dict[str, str]) -> list[OutHash]:
-    """The out hashes recorded in one dvc.lock. Paths are relative to each stage's wdir."""
-    try:
-        data = parse_yaml_text(text, path)
-    except Exception as err:
-        raise DvcFileError(_yaml_error(err, path)) from None
-    folder = posixpath.dirname(path)
-    stages = data.get("stages") if isinstance(data, dict) else None
-    if not isinstance(stages, dict):
-        return []
-    hashes: list[OutHash] = []
-    for name, stage in stages.items():
-        if not isinstance(stage, dict):
-            continue
-        base = str(name).split("@", 1)[0]
-        wdir = stage_wdirs.get(str(name), stage_wdirs.get(base, folder))
-        for entry in stage.get("outs") or []:
-            found = _out_hash(entry, wdir)
-            if found:
-                hashes.append(found)
-    return hashes
-
-
-def parse_dvc_file(text: str, path: str) -> list[OutHash]:
-    """The outs of one `.dvc` file (from `dvc add`), with their hashes."""
-    try:
-        data = parse_yaml_text(text, path)
-    except Exception as err:
-        raise DvcFileError(_yaml_error(err, path)) from None
-    if not isinstance(data, dict):
-        return []
-    wdir = data.get("wdir")
-    if not isinstance(wdir, str):
-        wdir = "."
-    folder = join(posixpath.dirname(path), wdir)
-    return [h for e in data.get("outs") or [] if (h := _out_hash(e, folder))]
 
 
 class DvcCache:

@@ -81,6 +81,7 @@ def resolve(data: dict[str, Any], path: str, source: Source) -> tuple[dict[str, 
         "stages": stages,
         "params": resolver.resolve_params(),
         "metrics": resolver.resolve_metrics(),
+        "plots": resolver.resolve_plots(),
     }
     tracked = [
         (file, dict(values))

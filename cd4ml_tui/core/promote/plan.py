@@ -20,7 +20,7 @@ from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.git.identity import git_identity
 from cd4ml_tui.core.git.objects import git_env, run_git
 from cd4ml_tui.core.git.repo import Repo
-from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.promote.message import tag_message
 from cd4ml_tui.core.promote.policy import PromotionChecks, override_note
 from cd4ml_tui.core.promote.registry import (
@@ -188,6 +188,19 @@ def _default_remote(repo: Repo) -> str:
     return remotes[0]
 
 
+def check_promotable(revision: Revision) -> None:
+    """Refuse (PromotionError) a revision with nothing trained to promote: the workspace (not a
+    commit) or an unfinished run (queued, running or failed: DVC's queue entry holds only the
+    params it runs with). The one rule for the CLI, the dialog and the main screen's `p`."""
+    if revision.is_workspace:
+        raise PromotionError("the workspace is not a commit: commit it or pick a revision")
+    if revision.status in UNFINISHED:
+        raise PromotionError(
+            f"cannot promote {revision.label}: its run is {revision.status}, so it has no "
+            "trained result; promote a finished run"
+        )
+
+
 def default_branch_name(revision: Revision) -> str:
     """As `dvc exp branch EXP` names it: `<experiment name>-branch` (any revision's label here)."""
     return f"{revision.label}-branch"
@@ -217,8 +230,7 @@ def plan_promotion(
     reason, which then goes into the tag message. Raises a `PromotionError` subclass (one line,
     nothing written) on any refusal.
     """
-    if revision.is_workspace:
-        raise PromotionError("the workspace is not a commit: commit it or pick a revision")
+    check_promotable(revision)
     overridden = override_note(checks, override)
     if (version is None) == (bump is None):
         raise PromotionError("give exactly one of a version (like v1.2.3) or a bump")

@@ -15,7 +15,7 @@ from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.git.identity import git_identity
 from cd4ml_tui.core.git.notes import append_line, fetch_notes, push_notes, read_notes
 from cd4ml_tui.core.git.repo import Repo
-from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.review.verdicts import (
     VERDICTS,
     ReviewSummary,
@@ -24,13 +24,11 @@ from cd4ml_tui.core.review.verdicts import (
     now_iso,
     parse_line,
     parse_note,
-    summarize,
+    summarize_thread,
     verdict_line,
 )
-from cd4ml_tui.core.values.parse import PENDING
 
 NOTES_REF = "refs/notes/cd4ml-review"
-UNREVIEWABLE = (*PENDING, "failed")  # runs without a result of their own to review
 
 
 class ReviewError(Cd4mlError):
@@ -54,7 +52,7 @@ def review_summaries(repo: Repo, commits: Iterable[str] | None = None) -> dict[s
     """Commit sha -> the summary of its thread, for every reviewed commit among `commits`."""
     found = {}
     for commit, verdicts in read_reviews(repo, commits).items():
-        summary = summarize(verdicts)
+        summary = summarize_thread(verdicts)
         if summary is not None:
             found[commit] = summary
     return found
@@ -64,7 +62,7 @@ def check_reviewable(revision: Revision) -> None:
     """Refuse (ReviewError) a revision that has no commit of its own to review."""
     if revision.is_workspace:
         raise ReviewError("the workspace is not a commit: commit it, or review a revision")
-    if revision.status in UNREVIEWABLE:
+    if revision.status in UNFINISHED:
         raise ReviewError(
             f"{revision.label} is a {revision.status} run: review it once it has finished"
         )

@@ -106,7 +106,7 @@ def verdict_line(
     return json.dumps(record, ensure_ascii=False, default=str)
 
 
-def summarize(verdicts: Sequence[Verdict]) -> ReviewSummary | None:
+def summarize_thread(verdicts: Sequence[Verdict]) -> ReviewSummary | None:
     """The summary of a thread (oldest first), or None when there is no verdict."""
     if not verdicts:
         return None

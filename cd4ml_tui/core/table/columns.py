@@ -73,12 +73,18 @@ def _round(value: Any, precision: int) -> Any:
 def to_frame(values: Sequence[RevisionValues]) -> pandas.DataFrame:
     """A DataFrame indexed by revision (`rev`), one column per `ColumnKey` in `columns` order.
 
-    Absent values are None (pandas shows NaN in numeric columns); lists stay lists.
+    Every column holds the Python values as read (dtype object): ints stay ints, bools stay
+    bools, lists stay lists, and an absent value is None (never 0), so nothing is coerced before
+    a caller decides how to read a column. The one frame builder: insight computes on it.
     """
     import pandas as pd
 
     cols = columns(values)
     records = [[row.get(col) for col in cols] for row in values]
-    index = pd.Index([row.revision.rev for row in values], name="rev")
-    frame = pd.DataFrame(records, columns=pd.Index(cols, tupleize_cols=False), index=index)
-    return frame
+    index = pd.Index([row.revision.rev for row in values], name="rev", dtype=object)
+    return pd.DataFrame(
+        records,
+        columns=pd.Index(cols, tupleize_cols=False, dtype=object),
+        index=index,
+        dtype=object,
+    )

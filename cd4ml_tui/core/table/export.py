@@ -121,14 +121,14 @@ def to_markdown(values: Sequence[RevisionValues], precision: int) -> str:
     cols = columns(values)
     names = labels(cols)
     header = ["Experiment", "rev", "Created", *(names[c] for c in cols)]
-    lines = [_md_row(header), _md_row(["---"] * len(header))]
+    lines = [md_row(header), md_row(["---"] * len(header))]
     for row, label in zip(values, tree_labels(values), strict=True):
         rev = row.revision
         cells = [label, rev.short, rev.timestamp or "-"]
         cells += [_error_marked(row, c.path, row.get(c), precision) for c in cols]
-        lines.append(_md_row(cells))
+        lines.append(md_row(cells))
     return "\n".join(lines) + "\n"
 
 
-def _md_row(cells: Sequence[str]) -> str:
+def md_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"

@@ -15,33 +15,15 @@ import math
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cd4ml_tui.core.dvc import fastyaml
-from cd4ml_tui.core.dvc.files import dvc_serialize
+from cd4ml_tui.core.dvc.files import decode_text, dvc_serialize
 from cd4ml_tui.core.errors import ParseError
 from cd4ml_tui.core.model import FlatValues, ValueKind
 
-if TYPE_CHECKING:
-    pass
-
-# Runs not finished: their commit is a DVC stash holding the params they run with; DVC shows no
-# metrics for them, and they are read fresh (a queued run may become failed).
-PENDING = ("queued", "running")
-
 # Bump when what the reader produces changes: it is part of every persistent cache key.
 READER_VERSION = 2
-
-
-def decode_text(data: bytes, path: str) -> str:
-    """Decode like DVC opens files: utf-8 text mode with universal newlines."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ParseError(f"unable to read: '{path}', is not valid utf-8") from None
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 def parse_document(data: bytes, path: str) -> Any:

@@ -7,10 +7,9 @@ from pathlib import Path
 
 from cd4ml_tui.core.dvc.queue import running_entries
 from cd4ml_tui.core.git.repo import Repo, open_repo
-from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.values.cache import ResultCache
-from cd4ml_tui.core.values.parse import PENDING
 from cd4ml_tui.core.values.reader import RevisionReader
 
 

@@ -125,6 +125,15 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
+        from cd4ml_tui.core.api import check_promotable
+        from cd4ml_tui.core.errors import PromotionError
+
+        try:
+            check_promotable(self.revision)
+        except PromotionError as err:  # whoever opened the dialog: nothing to promote here
+            self.app.notify(str(err), severity="error", title="Not promoted", markup=False)
+            self.dismiss(None)
+            return
         self.load()
 
     @work(thread=True, exclusive=True, group="promote-load")

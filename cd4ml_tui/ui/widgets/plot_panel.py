@@ -24,7 +24,7 @@ from cd4ml_tui.core.api import (
 )
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
-from cd4ml_tui.render.plot_draw import draw_metric_bars, draw_plot, draw_scatter
+from cd4ml_tui.render.plot_draw import draw_metric_bars, draw_plot, draw_scatter, legend_text
 
 
 class PlotPanel(VerticalScroll):
@@ -107,10 +107,14 @@ class PlotPanel(VerticalScroll):
                 widgets.append(Static(text + "\n(image: open it in a viewer)", classes="dvc-plot"))
             else:
                 chart = PlotextPlot(classes="dvc-plot")
-                note = draw_plot(chart.plt, plot)
+                drawn = draw_plot(chart.plt, plot)
                 widgets.append(chart)
-                if note:
-                    widgets.append(Static(note, classes="plot-note dvc-plot"))
+                if drawn.legend:
+                    widgets.append(
+                        Static(legend_text(drawn.legend), classes="plot-legend dvc-plot")
+                    )
+                if drawn.note:
+                    widgets.append(Static(drawn.note, classes="plot-note dvc-plot"))
             for rev, error_text in plot.errors.items():
                 widgets.append(Static(f"{rev}: {error_text}", classes="plot-note dvc-plot"))
         self.mount_all(widgets, after=status)

@@ -4,7 +4,8 @@ The rules live in `[tool.cd4ml-tui.gate.rules]` (pyproject.toml) or `[gate.rules
 (.cd4ml-tui.toml). The baseline is `--against`, else the settings' `gate.against`, else the
 compare baseline. `REF` may be a GTO stage (`artifact#stage`: the commit in that stage now).
 Exit 0 when every rule passes, 1 when any fails, 2 on an error (bad rules, unknown revision,
-baseline not found). Reads without the result cache: it writes nothing.
+baseline not found). Reads without the result cache: it writes nothing. The repo is the shared
+`-C PATH` of `cli.py`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+from cd4ml_tui.core.api import (
+    gate_json,
+    gate_markdown,
+    list_revisions,
+    open_repo,
+    resolve_revision,
+    run_gate,
+)
+from cd4ml_tui.core.config import load_settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,21 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the result as JSON")
     output.add_argument("--md", action="store_true", help="print a Markdown table for CI")
-    parser.add_argument("-C", "--repo", default=".", help="the repo (default: current folder)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import (
-        gate_json,
-        gate_markdown,
-        list_revisions,
-        open_repo,
-        resolve_revision,
-        run_gate,
-    )
-    from cd4ml_tui.core.config import load_settings
-
-    with open_repo(args.repo) as repo:
+    with open_repo(args.path) as repo:
         settings = load_settings(repo.root)
         revisions = list_revisions(repo)
         revision = resolve_revision(repo, args.rev, revisions)
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.md:
         sys.stdout.write(gate_markdown(result, settings.precision))
     else:
-        from rich.console import Console
+        from rich.console import Console  # not loaded by --json and --md
 
         from cd4ml_tui.render.review_text import gate_table
 

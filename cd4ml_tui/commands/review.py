@@ -4,7 +4,7 @@ Records a verdict on the revision's commit as a line of a git note under
 `refs/notes/cd4ml-review`; without a verdict, lists the revision's verdicts (`--json`: a list of the
 recorded objects, oldest first). `--push` also pushes the notes ref (merging the remote's verdicts
 first when it has some we lack). Exit 2, nothing written: no git identity, the workspace, a queued,
-running or failed run, an unknown revision.
+running or failed run, an unknown revision. The repo is the shared `-C PATH` of `cli.py`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+from cd4ml_tui.core.api import (
+    check_reviewable,
+    open_repo,
+    push_reviews,
+    read_reviews,
+    read_values,
+    record_review,
+    resolve_revision,
+    summarize_thread,
+    verdicts_json,
+)
+from cd4ml_tui.core.errors import Cd4mlError
 
 _DEFAULT = "\0default"  # `--push` given without a remote
 
@@ -41,32 +54,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also push the verdicts (refs/notes/cd4ml-review) to REMOTE (default: origin)",
     )
     parser.add_argument("--json", action="store_true", help="print the verdicts as JSON")
-    parser.add_argument("-C", "--repo", default=".", help="the repo (default: current folder)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.text import Text
-
-    from cd4ml_tui.core.api import (
-        check_reviewable,
-        open_repo,
-        push_reviews,
-        read_reviews,
-        read_values,
-        record_review,
-        resolve_revision,
-        summarize_thread,
-        verdicts_json,
-    )
-    from cd4ml_tui.core.errors import Cd4mlError
-    from cd4ml_tui.render.review_text import summary_text, thread
-
     if args.message and not args.verdict:
         raise Cd4mlError(
             "-m gives the message of a verdict: add --approve, --request-changes or --comment"
         )
-    with open_repo(args.repo) as repo:
+    with open_repo(args.path) as repo:
         revision = resolve_revision(repo, args.rev)
         if args.verdict:
             check_reviewable(revision)  # before reading anything
@@ -84,14 +79,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"pushed verdicts to {remote}", file=sys.stderr if args.json else sys.stdout)
         if args.verdict:
             return 0
-        verdicts = (
-            ()
-            if revision.is_workspace
-            else read_reviews(repo, [revision.rev]).get(revision.rev, ())
-        )
+        threads = {} if revision.is_workspace else read_reviews(repo, [revision.rev])
+        verdicts = threads.get(revision.rev, ())
     if args.json:
         print(json.dumps(verdicts_json(verdicts), ensure_ascii=False, indent=2))
         return 0
+    from rich.console import Console  # not loaded by --json
+    from rich.text import Text
+
+    from cd4ml_tui.render.review_text import summary_text, thread
+
     console = Console(highlight=False)
     heading = Text.assemble((args.rev, "bold"), f" ({revision.short}): ")
     console.print(heading + summary_text(summarize_thread(verdicts)))

@@ -14,6 +14,8 @@ import argparse
 import json
 import sys
 
+from rich.console import Console
+
 from cd4ml_tui.core.api import (
     gate_json,
     gate_markdown,
@@ -23,6 +25,7 @@ from cd4ml_tui.core.api import (
     run_gate,
 )
 from cd4ml_tui.core.config import load_settings
+from cd4ml_tui.render.review_text import gate_table
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,9 +51,5 @@ def run(args: argparse.Namespace) -> int:
     elif args.md:
         sys.stdout.write(gate_markdown(result, settings.precision))
     else:
-        from rich.console import Console  # not loaded by --json and --md
-
-        from cd4ml_tui.render.review_text import gate_table
-
         Console(highlight=False).print(gate_table(result, settings.precision))
     return 0 if result.passed else 1

@@ -13,6 +13,9 @@ import argparse
 import json
 import sys
 
+from rich.console import Console
+from rich.text import Text
+
 from cd4ml_tui.core.api import (
     check_reviewable,
     open_repo,
@@ -25,6 +28,7 @@ from cd4ml_tui.core.api import (
     verdicts_json,
 )
 from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.render.review_text import summary_text, thread
 
 _DEFAULT = "\0default"  # `--push` given without a remote
 
@@ -84,11 +88,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(verdicts_json(verdicts), ensure_ascii=False, indent=2))
         return 0
-    from rich.console import Console  # not loaded by --json
-    from rich.text import Text
-
-    from cd4ml_tui.render.review_text import summary_text, thread
-
     console = Console(highlight=False)
     heading = Text.assemble((args.rev, "bold"), f" ({revision.short}): ")
     console.print(heading + summary_text(summarize_thread(verdicts)))

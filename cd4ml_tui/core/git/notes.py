@@ -12,17 +12,26 @@ the ref without checking what it held.) Nothing here touches HEAD, the index or 
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import threading
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: the compare-and-swap alone keeps every line
+    fcntl = None  # type: ignore[assignment]
 
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.git.objects import git_env, run_git
 from cd4ml_tui.core.git.remotes import TIMED_OUT, default_remote, last_line, run_remote_git
 from cd4ml_tui.core.git.repo import Repo
 
-CAS_ATTEMPTS = 8
+CAS_ATTEMPTS = 40
+LOCK_FILE = "cd4ml-tui-notes.lock"
 
 
 class NotesError(Cd4mlError):
@@ -64,13 +73,35 @@ def append_line(repo: Repo, ref: str, commit: str, line: str) -> str:
     """Append `line` to the note of `commit` under `ref`; return the new notes commit."""
     if "\n" in line or "\r" in line:
         raise NotesError("a note line must not contain a line break")
-    for _ in range(CAS_ATTEMPTS):
-        old = ref_oid(repo, ref)
-        new = _build_on(repo, ref, old, commit, line)
-        status, _ = _git(repo, "update-ref", "-m", "cd4ml-tui: append note", ref, new, old or "")
-        if status == 0:
-            return new
+    with _writers_lock(repo):
+        for attempt in range(CAS_ATTEMPTS):
+            old = ref_oid(repo, ref)
+            new = _build_on(repo, ref, old, commit, line)
+            args = ("update-ref", "-m", "cd4ml-tui: append note", ref, new, old or "")
+            if _git(repo, *args)[0] == 0:
+                return new
+            time.sleep(random.uniform(0, 0.02 * (attempt + 1)))  # let the other writer finish
     raise NotesError(f"{ref} kept changing while a note was added; nothing was written")
+
+
+_thread_lock = threading.Lock()
+
+
+@contextmanager
+def _writers_lock(repo: Repo) -> Iterator[None]:
+    """One writer at a time among our processes and threads in this clone (an advisory lock
+    file in the git dir), so the compare-and-swap rarely has to retry; writers that do not take
+    it (`git notes` by hand) are still caught by the swap."""
+    with _thread_lock:
+        if fcntl is None:
+            yield
+            return
+        with open(repo.git_dir / LOCK_FILE, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _build_on(repo: Repo, ref: str, old: str | None, commit: str, line: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
 import threading
 import time
 import uuid
@@ -26,21 +25,18 @@ except ImportError:  # not on Windows: the compare-and-swap alone keeps every li
     fcntl = None  # type: ignore[assignment]
 
 from cd4ml_tui.core.errors import Cd4mlError
-from cd4ml_tui.core.git.objects import git_env, run_git
-from cd4ml_tui.core.git.remotes import TIMED_OUT, default_remote, last_line, run_remote_git
+from cd4ml_tui.core.git.objects import run_git
+from cd4ml_tui.core.git.refs import ref_oid, run_argv
+from cd4ml_tui.core.git.remotes import check_remote, default_remote
 from cd4ml_tui.core.git.repo import Repo
 
+TIMED_OUT = 124  # `run_argv`'s status when git took too long
 CAS_ATTEMPTS = 40
 LOCK_FILE = "cd4ml-tui-notes.lock"
 
 
 class NotesError(Cd4mlError):
     """Reading, writing, fetching or pushing a notes ref failed (the message says which)."""
-
-
-def ref_oid(repo: Repo, ref: str) -> str | None:
-    """The commit `ref` points at, or None when it does not exist."""
-    return run_git(repo.root, "rev-parse", "-q", "--verify", ref, check=False).strip() or None
 
 
 def note_blobs(repo: Repo, ref: str) -> dict[str, str]:
@@ -124,12 +120,9 @@ def _build_on(repo: Repo, ref: str, old: str | None, commit: str, line: str) -> 
         run_git(repo.root, "update-ref", "-d", temp, check=False)
 
 
-def _git(repo: Repo, *args: str) -> tuple[int, str]:
-    """Run a local git command; (exit status, last line of stderr)."""
-    proc = subprocess.run(
-        ["git", *args], cwd=repo.root, env=git_env(), capture_output=True, check=False
-    )
-    return proc.returncode, last_line(proc.stderr.decode(errors="replace"))
+def _git(repo: Repo, *args: str, timeout: float | None = None) -> tuple[int, str]:
+    """Run git; (exit status, last line of stderr). Never a prompt, never a shell."""
+    return run_argv(repo, ["git", *args], timeout=timeout)
 
 
 def tracking_ref(ref: str, remote: str) -> str:
@@ -138,46 +131,46 @@ def tracking_ref(ref: str, remote: str) -> str:
     return f"refs/notes/remotes/{remote}/{ref.removeprefix('refs/notes/')}"
 
 
+def _remote(repo: Repo, remote: str | None) -> str:
+    return check_remote(repo, remote) if remote else default_remote(repo)
+
+
 def fetch_notes(repo: Repo, ref: str, remote: str | None = None, timeout: float = 60.0) -> bool:
     """Fetch `ref` from `remote` and merge it into ours with `cat_sort_uniq` (lines of both
     sides, sorted, duplicates once); True when ours changed. A remote without the ref is fine.
     The merge commit needs a git identity, as any notes write does."""
-    target = default_remote(repo, remote)
+    target = _remote(repo, remote)
     tracking = tracking_ref(ref, target)
-    status, stderr = run_remote_git(
-        repo.root,
-        ["fetch", "--no-tags", "--no-write-fetch-head", target, f"+{ref}:{tracking}"],
-        timeout,
-    )
-    if status != 0 and "couldn't find remote ref" in stderr:
+    fetch = ("fetch", "--no-tags", "--no-write-fetch-head", target, f"+{ref}:{tracking}")
+    status, detail = _git(repo, *fetch, timeout=timeout)
+    if status != 0 and "couldn't find remote ref" in detail:
         return False
     if status == TIMED_OUT:
         raise NotesError(f"fetching {ref} from {target!r} timed out after {timeout:.0f} s")
     if status != 0:
-        raise NotesError(f"fetching {ref} from {target!r} failed: {last_line(stderr)}")
+        raise NotesError(f"fetching {ref} from {target!r} failed: {detail}")
     before = ref_oid(repo, ref)
-    status, detail = _git(
-        repo, "notes", f"--ref={ref}", "merge", "-q", "--strategy=cat_sort_uniq", tracking
-    )
+    with _writers_lock(repo):
+        merge = ("notes", f"--ref={ref}", "merge", "-q", "--strategy=cat_sort_uniq", tracking)
+        status, detail = _git(repo, *merge)
     if status != 0:
         raise NotesError(f"merging {ref} fetched from {target!r} failed: {detail}")
     return ref_oid(repo, ref) != before
 
 
 def push_notes(repo: Repo, ref: str, remote: str | None = None, timeout: float = 60.0) -> str:
-    """Push `ref` to `remote`. When the remote has notes we lack, fetch and merge them first
-    and push once more. Returns the remote pushed to."""
-    target = default_remote(repo, remote)
+    """Push `ref` to `remote`. When the remote refuses (it has notes we lack), fetch and merge
+    them, then push once more. Returns the remote pushed to."""
+    target = _remote(repo, remote)
     if ref_oid(repo, ref) is None:
         raise NotesError(f"nothing to push: {ref} does not exist yet")
-    for attempt in range(2):
-        status, stderr = run_remote_git(repo.root, ["push", target, f"{ref}:{ref}"], timeout)
-        if status == 0:
-            return target
-        if status == TIMED_OUT:
-            raise NotesError(f"pushing {ref} to {target!r} timed out after {timeout:.0f} s")
-        rejected = "rejected" in stderr or "non-fast-forward" in stderr or "fetch first" in stderr
-        if not rejected or attempt:
-            raise NotesError(f"pushing {ref} to {target!r} failed: {last_line(stderr)}")
+    push = ("-c", "advice.pushUpdateRejected=false", "push", target, f"{ref}:{ref}")
+    status, detail = _git(repo, *push, timeout=timeout)
+    if status != 0 and status != TIMED_OUT:
         fetch_notes(repo, ref, target, timeout)
-    raise NotesError(f"pushing {ref} to {target!r} failed")
+        status, detail = _git(repo, *push, timeout=timeout)
+    if status == TIMED_OUT:
+        raise NotesError(f"pushing {ref} to {target!r} timed out after {timeout:.0f} s")
+    if status != 0:
+        raise NotesError(f"pushing {ref} to {target!r} failed: {detail}")
+    return target

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from cd4ml_tui.core.errors import Cd4mlError
-from cd4ml_tui.core.git.identity import git_identity
 from cd4ml_tui.core.git.notes import append_line, fetch_notes, push_notes, read_notes
+from cd4ml_tui.core.git.refs import identity
 from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.review.verdicts import (
@@ -70,13 +70,13 @@ def check_reviewable(revision: Revision) -> None:
 
 def reviewer(repo: Repo) -> str:
     """'Name <email>' the verdict is recorded under, or a refusal that says how to set it."""
-    identity = git_identity(repo.root)
-    if identity is None:
+    found = identity(repo)
+    if found is None:
         raise ReviewError(
             "no git identity to record the review with: run "
             '`git config user.email you@example.com` and `git config user.name "Your Name"`'
         )
-    return f"{identity[0]} <{identity[1]}>"
+    return found
 
 
 def record_review(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -176,3 +177,24 @@ def test_outs_and_odd_values_equal_dvc(outs_layouts_repo: Path) -> None:
     confusion = plots["plots"]["confusion.json"]
     assert confusion["template"] == "confusion"
     assert "cat" in confusion["series"]["main"]["x"]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "revs"),
+    [
+        ("dvc2_cache_repo", ["dvc2", "dvc3", "workspace"]),  # DVC 2 lock and cache layout
+        ("varied_repo", ["v1", "lr-high", "workspace"]),  # a plot inside a directory out
+    ],
+)
+def test_cache_layouts_plots_and_compare_equal_dvc(
+    fixture: str, revs: list[str], request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Plot data read through a DVC 2 `.dvc/cache/<h[:2]>/<h[2:]>` object and through a `.dir`
+    manifest agree with DVC; so does the comparison of the two revisions."""
+    copy = tmp_path / "repo"
+    shutil.copytree(request.getfixturevalue(fixture), copy, symlinks=True)
+    plots = hold_plots(copy, revs)
+    assert plots["plots"]
+    for plot in plots["plots"].values():  # every revision has data (or an image) for each plot
+        assert set(plot.get("series") or plot.get("images") or {}) == set(revs)
+    hold_compare(copy, revs[0], revs[1])

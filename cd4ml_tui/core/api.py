@@ -76,7 +76,12 @@ from cd4ml_tui.core.dvc.outs import OutState
 from cd4ml_tui.core.git.objects import run_git
 
 # Sharing and watching
-from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remotes
+from cd4ml_tui.core.git.remotes import (
+    commit_web_url,
+    default_remote,
+    fetch_experiments,
+    remotes,
+)
 
 # Opening a repo
 from cd4ml_tui.core.git.repo import Repo, open_repo
@@ -217,6 +222,7 @@ __all__ = [
     "check_promotable",
     "check_reviewable",
     "columns",
+    "commit_web_url",
     "compare",
     "compile_query",
     "create_branch",

@@ -79,7 +79,13 @@ from cd4ml_tui.core.promote.plan import (
 )
 
 # Promotion (GTO tags)
-from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
+from cd4ml_tui.core.promote.registry import (
+    Registry,
+    VersionChoices,
+    read_registry,
+    registry_state,
+    version_choices,
+)
 from cd4ml_tui.core.promote.write import (
     PromotionResult,
     PushError,
@@ -138,6 +144,7 @@ __all__ = [
     "UndoReport",
     "ValueChange",
     "ValueGroup",
+    "VersionChoices",
     "apply",
     "best_group",
     "best_label",

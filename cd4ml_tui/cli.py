@@ -71,6 +71,11 @@ COMMANDS: tuple[Command, ...] = (
         "build a demo git + DVC repo with real experiments, then open it",
         path_help="the folder to build the demo repo in, as DIR",
     ),
+    Command(
+        "serve",
+        "serve the app to web browsers (each tab its own app on the repo)",
+        positional_path=True,
+    ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 

@@ -1,7 +1,7 @@
 """The command line's shape: one static list of commands, shared flags spelled one way.
 
-Every command takes the repo as `-C PATH`; `show`, `open` (the default command) and `demo` also as
-a positional; the older `--repo` / `--path` still work; `--help` loads no command.
+Every command takes the repo as `-C PATH`; `show`, `open` (the default command), `serve` and `demo`
+also as a positional; the older `--repo` / `--path` still work; `--help` loads no command.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ REQUIRED = {
     "diff": ["main", "HEAD"],
     "promote": ["main", "--version", "v1.0.0"],
     "demo": [],
+    "serve": [],
 }
 
 
@@ -43,7 +44,7 @@ def test_every_command_takes_the_repo_as_dash_c(name: str) -> None:
     assert args.command == name and args.path == "some/where"
 
 
-@pytest.mark.parametrize("name", ["show", "open", "demo"])
+@pytest.mark.parametrize("name", ["show", "open", "demo", "serve"])
 def test_positional_path_is_the_same_as_dash_c(name: str) -> None:
     assert parse([name, "some/where"]).path == parse([name, "-C", "some/where"]).path
     assert parse([name, "some/where", "-C", "some/where"]).path == "some/where"

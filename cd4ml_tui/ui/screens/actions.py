@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.ui.access import writes
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -114,6 +115,7 @@ class RevisionActions:
         if screen is not None:
             self.app.push_screen(screen(self.repo, base, head))
 
+    @writes
     def action_promote(self) -> None:
         current = self._current()
         if current is None:
@@ -131,6 +133,7 @@ class RevisionActions:
             self.last_promotion = result
             self.action_reload()
 
+    @writes
     def action_undo_promotion(self) -> None:
         """Undo the last promotion of this session (asks first; deletes only the refs it made)."""
         if self.last_promotion is None:

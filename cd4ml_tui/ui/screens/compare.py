@@ -3,7 +3,8 @@
 Opened by the main screen with every loaded row (`values`), the revisions to compare and maybe a
 baseline. Without a baseline: the configured one, else (one revision) its experiment baseline or
 HEAD, else (several) the first of them. Values not loaded yet and the plot data are read in
-workers; only the message handlers touch widgets.
+workers; only the message handlers touch widgets. `m` delivers the comparison as the Markdown
+report of `cd4ml-tui compare --md` (saved to the downloads folder; a download in a browser).
 """
 
 from __future__ import annotations
@@ -20,9 +21,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from cd4ml_tui.core.api import Comparison, Plot, compare, default_baseline, unique_names
+from cd4ml_tui.core.api import (
+    Comparison,
+    Plot,
+    compare,
+    default_baseline,
+    markdown,
+    unique_names,
+)
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.ui.delivery import deliver_report
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
 
@@ -58,6 +67,7 @@ class CompareScreen(Screen[None]):
             id="compare.next_param",
         ),
         Binding("a", "bar_scope", "Bars: all rows", show=False, id="compare.scope"),
+        Binding("m", "export_markdown", "Markdown", id="compare.markdown"),
         Binding("escape", "back", "Back", id="compare.back"),
     ]
 
@@ -240,6 +250,18 @@ class CompareScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_export_markdown(self) -> None:
+        """The `compare --md` report of what is shown (all rows when `o` shows them all)."""
+        if self.comparison is None:
+            self.notify("Still reading the values to compare…")
+            return
+        names = self.names
+        report = markdown(
+            self.comparison, names[0], names[1:], not self.only_changed, self.settings.precision
+        )
+        filename = f"compare-{'-'.join(names)}"[:100].replace("/", "_") + ".md"
+        deliver_report(self.app, report, filename, "compare report", "text/markdown")
 
     def on_delta_table_baseline_chosen(self, message: DeltaTable.BaselineChosen) -> None:
         """Swap: the chosen revision becomes the baseline, the old baseline takes its column."""

@@ -20,6 +20,7 @@ from textual.message import Message
 
 from cd4ml_tui.core.api import Fingerprint, refs_fingerprint
 from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.ui.access import writes
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -103,6 +104,7 @@ class LiveRefresh(_ScreenBase):
             self.start_load(refresh=True)
 
     # --- fetch ---------------------------------------------------------------------------------
+    @writes  # it adds experiment refs to the repo
     def action_fetch(self) -> None:
         """Fetch experiments from the git remote (refs only, no DVC data)."""
         if self.fetching is not None:

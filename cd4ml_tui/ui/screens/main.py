@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from cd4ml_tui.core.api import QueryError, compile_query
+from cd4ml_tui.ui.access import GuardsWrites
 from cd4ml_tui.ui.screens.actions import RevisionActions
 from cd4ml_tui.ui.screens.live import LiveRefresh
 from cd4ml_tui.ui.screens.loading import LoadOptions, RevisionLoading
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["LoadOptions", "MainScreen"]
 
 
-class MainScreen(RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
+class MainScreen(GuardsWrites, RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
     """Browse every revision; keys are listed by `?` and offered by ctrl+p."""
 
     AUTO_FOCUS = "#revisions"

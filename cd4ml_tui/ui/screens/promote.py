@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from cd4ml_tui.core.api import describe_source
+from cd4ml_tui.ui.access import writes
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 
 if TYPE_CHECKING:
@@ -283,6 +284,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.query_one("#promote-problem", Static).update(text)
 
     @on(Button.Pressed, "#confirm")
+    @writes
     def action_confirm(self) -> None:
         if self.plan is None or self.busy or self.result is not None:
             return

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from cd4ml_tui.ui.access import writes
+
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import PromotionResult, Repo, UndoReport
 
@@ -51,6 +53,7 @@ class UndoScreen(ModalScreen["UndoReport | None"]):
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed, "#undo-local, #undo-remote")
+    @writes
     def _confirmed(self, event: Button.Pressed) -> None:
         for button in self.query(Button):
             button.disabled = True

@@ -3,22 +3,28 @@
 `create_app` is the one factory shared by the CLI (`cd4ml-tui [PATH]`, and each browser tab of
 `cd4ml-tui serve`), the screenshot exporter and the snapshot tests, so they all build the same app
 from a repo, its settings and the session's `Access` (read only or not, see `ui.access`).
+
+The main screen is the base screen of the app's one mode (`main`), so its `CSS_PATH` is loaded as
+every other screen's is. A worker that fails unexpectedly anywhere ends up here as one
+notification (`ui.messages`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from cd4ml_tui.ui.access import READ_ONLY_MESSAGE, Access
 from cd4ml_tui.ui.commands import ScreenActionsProvider
+from cd4ml_tui.ui.messages import WorkerFailed, one_line
 from cd4ml_tui.ui.screens.help import HelpScreen, collect_bindings
-from cd4ml_tui.ui.screens.main import LoadOptions, MainScreen
+from cd4ml_tui.ui.screens.main import MainScreen
+from cd4ml_tui.ui.widgets.revision_loader import LoadOptions
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import Repo
@@ -28,9 +34,9 @@ if TYPE_CHECKING:
 class Cd4mlApp(App[int]):
     """Review the revisions of one git + DVC repo."""
 
-    CSS_PATH = "app.tcss"
     TITLE = "cd4ml-tui"
     COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    DEFAULT_MODE = "main"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -48,9 +54,11 @@ class Cd4mlApp(App[int]):
         self.options = options
         self.access = access or Access()
         self.sub_title = str(repo.root) + (" (read only)" if self.access.read_only else "")
+        self.add_mode("main", partial(MainScreen, repo, settings, options))
 
-    def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.repo, self.settings, self.options)
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """The one place an unexpected worker failure is shown: a notification; the app stays."""
+        self.notify(one_line(message.error), title="Failed", severity="error", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "read_only":

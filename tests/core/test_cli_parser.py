@@ -26,13 +26,18 @@ REQUIRED = {
     "promote": ["main", "--version", "v1.0.0"],
     "demo": [],
     "serve": [],
+    "apply": ["lr-0.1"],
+    "branch": ["lr-0.1"],
+    "remove": ["lr-0.1"],
+    "run-queued": [],
 }
 
 
 def test_the_list_is_every_command_module() -> None:
-    listed = {command.name for command in COMMANDS}
+    listed = {command.module.rsplit(".", 1)[-1] for command in COMMANDS}
     modules = {p.stem for p in (Path(load(COMMANDS[0]).__file__).parent).glob("*.py")}
-    assert listed == modules - {"__init__"} == set(REQUIRED)
+    assert listed == modules - {"__init__"}
+    assert {command.name for command in COMMANDS} == set(REQUIRED)
     for command in COMMANDS:
         module = load(command)
         assert callable(module.add_arguments) and callable(module.run)

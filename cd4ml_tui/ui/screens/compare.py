@@ -10,14 +10,12 @@ report of `cd4ml-tui compare --md` (saved to the downloads folder; a download in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
@@ -26,13 +24,19 @@ from cd4ml_tui.core.api import (
     Plot,
     compare,
     default_baseline,
+    labels,
+    load_plots,
     markdown,
+    read_values,
+    resolve_revision,
     unique_names,
 )
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.delivery import deliver_report
+from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
+from cd4ml_tui.ui.widgets.diff_view import DiffView
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
 
 if TYPE_CHECKING:
@@ -45,7 +49,7 @@ TABS = ("deltas", "plots", "diff")
 class CompareScreen(Screen[None]):
     """Compare revisions: `tab` cycles deltas → plots → diff."""
 
-    CSS_PATH = str(Path(__file__).with_suffix(".tcss"))
+    CSS_PATH = "compare.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_tab", "Next tab", id="compare.next_tab", priority=True),
@@ -71,23 +75,31 @@ class CompareScreen(Screen[None]):
         Binding("escape", "back", "Back", id="compare.back"),
     ]
 
-    class Prepared(Message):
+    class Prepared(WidgetMessage):
         """The baseline and compared revisions' values, read in the worker."""
 
         def __init__(
-            self, baseline: RevisionValues | None, compared: list[RevisionValues], error: str = ""
+            self,
+            screen: CompareScreen,
+            baseline: RevisionValues | None,
+            compared: list[RevisionValues],
+            error: str = "",
         ) -> None:
-            super().__init__()
+            super().__init__(screen)
             self.baseline = baseline
             self.compared = compared
             self.error = error
 
-    class PlotsLoaded(Message):
-        def __init__(self, generation: int, plots: list[Plot] | None, error: str = "") -> None:
-            super().__init__()
+    class PlotsLoaded(WidgetMessage):
+        def __init__(
+            self, screen: CompareScreen, generation: int, plots: list[Plot] | None, error: str = ""
+        ) -> None:
+            super().__init__(screen)
             self.generation = generation
             self.plots = plots
             self.error = error
+
+    on_worker_state_changed = report_failure
 
     def __init__(
         self,
@@ -127,11 +139,9 @@ class CompareScreen(Screen[None]):
         self._prepare()
 
     # --- reading ------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="compare-values")
+    @work(thread=True, exclusive=True, group="compare-values", exit_on_error=False)
     def _prepare(self) -> None:
         """Pick the baseline, and read any revision the main screen had not loaded."""
-        from cd4ml_tui.core.api import read_values, resolve_revision
-
         try:
             loaded = {v.revision.rev: v for v in self.all_rows}
             baseline = self.requested_baseline
@@ -149,21 +159,17 @@ class CompareScreen(Screen[None]):
             for values in read_values(self.repo, missing):
                 loaded[values.revision.rev] = values
             rows = [loaded[r.rev] for r in wanted]
-            self.post_message(self.Prepared(rows[0], rows[1:]))
+            self.post_message(self.Prepared(self, rows[0], rows[1:]))
         except Cd4mlError as err:
-            self.post_message(self.Prepared(None, [], str(err)))
+            self.post_message(self.Prepared(self, None, [], str(err)))
 
-    @work(thread=True, exclusive=True, group="compare-plots")
+    @work(thread=True, exclusive=True, group="compare-plots", exit_on_error=False)
     def _load_plots(self, generation: int, revisions: list[Revision], names: list[str]) -> None:
-        from cd4ml_tui.core.api import load_plots
-
         try:
             plots = load_plots(self.repo, revisions, names)
-            self.post_message(self.PlotsLoaded(generation, plots))
-        except Cd4mlError as err:
-            self.post_message(self.PlotsLoaded(generation, None, str(err)))
-        except Exception as err:  # a plot file we cannot make sense of must not kill the app
-            self.post_message(self.PlotsLoaded(generation, None, f"{type(err).__name__}: {err}"))
+            self.post_message(self.PlotsLoaded(self, generation, plots))
+        except Exception as err:  # a plot file we cannot make sense of: say so in the panel
+            self.post_message(self.PlotsLoaded(self, generation, None, one_line(err)))
 
     def on_compare_screen_prepared(self, message: Prepared) -> None:
         if message.baseline is None:
@@ -187,8 +193,6 @@ class CompareScreen(Screen[None]):
         return unique_names([self.baseline.revision, *(v.revision for v in self.compared)])
 
     def _refresh(self) -> None:
-        from cd4ml_tui.core.api import labels
-
         assert self.baseline is not None
         self.comparison = compare(self.baseline, self.compared, self.settings)
         names = self.names
@@ -288,11 +292,6 @@ class CompareScreen(Screen[None]):
         for old in pane.query(".compare-diff"):
             old.remove()
         placeholder = self.query_one("#diff-placeholder", Static)
-        try:
-            from cd4ml_tui.ui.widgets.diff_view import DiffView
-        except ImportError:
-            placeholder.update("The diff view is not available in this build.")
-            return
         placeholder.update(f"{self.baseline.revision.label} → {head.label}")
         view = DiffView(self.repo, self.baseline.revision, head)
         view.add_class("compare-diff")

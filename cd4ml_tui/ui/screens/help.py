@@ -81,6 +81,7 @@ def collect_bindings(screen: Screen[Any]) -> list[KeyEntry]:
 class HelpScreen(ModalScreen[None]):
     """Lists `entries` grouped by where they apply; any of escape, q or ? closes it."""
 
+    CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
     ]

@@ -10,7 +10,6 @@ highlighted param to the chart or takes it out. The widgets compute in their own
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,7 +32,7 @@ CHART_PARAMS = 4  # the strongest params a chart starts with
 class InsightScreen(Screen[None]):
     """Which params move which metric: `[`/`]` metric, `space` chart param, `tab` chart."""
 
-    CSS_PATH = str(Path(__file__).with_suffix(".tcss"))
+    CSS_PATH = "insight.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_tab", "Chart/tables", id="insight.next_tab", priority=True),

@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey as DataTableColumnKey
 
@@ -31,6 +30,7 @@ from cd4ml_tui.render.insight_text import (
     param_cells,
     summary_cells,
 )
+from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 
 MARKED_STYLE = "bold magenta"
 GROUP_HEADERS = ("value", "count", "mean", "best", "revision", "marked")
@@ -58,18 +58,16 @@ class InsightTables(Vertical):
     InsightTables > #insight-summary { height: auto; max-height: 9; }
     """
 
-    class Computed(Message):
+    class Computed(WidgetMessage):
         """An insight was computed (or `error` says why not)."""
 
         def __init__(self, tables: InsightTables, result: Insight | None, error: str) -> None:
-            super().__init__()
+            super().__init__(tables)
             self.tables = tables
             self.result = result
             self.error = error
 
-        @property
-        def control(self) -> InsightTables:
-            return self.tables
+    on_worker_state_changed = report_failure
 
     def __init__(self, settings: Settings, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -107,7 +105,7 @@ class InsightTables(Vertical):
         self._generation += 1
         self._compute(list(values), metric, self._generation)
 
-    @work(thread=True, exclusive=True, group="insight")
+    @work(thread=True, exclusive=True, group="insight", exit_on_error=False)
     def _compute(self, values: list[RevisionValues], metric: ColumnKey, generation: int) -> None:
         try:
             result = insight(values, metric, self.settings)

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
@@ -27,6 +26,7 @@ from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.render.parallel_draw import draw_parallel
+from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.widgets.insight_tables import KeyedTable
 
 MARKED_STYLE = "bold magenta"
@@ -42,18 +42,16 @@ class ParallelView(Vertical):
     ParallelView > DataTable { height: 1fr; min-height: 4; }
     """
 
-    class Computed(Message):
+    class Computed(WidgetMessage):
         def __init__(
             self, view: ParallelView, chart: ParallelCoordinates | None, error: str
         ) -> None:
-            super().__init__()
+            super().__init__(view)
             self.view = view
             self.chart = chart
             self.error = error
 
-        @property
-        def control(self) -> ParallelView:
-            return self.view
+    on_worker_state_changed = report_failure
 
     def __init__(self, settings: Settings, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -85,7 +83,7 @@ class ParallelView(Vertical):
         self._generation += 1
         self._compute(list(values), list(params), metric, self._generation)
 
-    @work(thread=True, exclusive=True, group="parallel")
+    @work(thread=True, exclusive=True, group="parallel", exit_on_error=False)
     def _compute(
         self,
         values: list[RevisionValues],

@@ -76,7 +76,7 @@ from cd4ml_tui.core.dvc.outs import OutState
 from cd4ml_tui.core.git.objects import run_git
 
 # Sharing and watching
-from cd4ml_tui.core.git.remotes import fetch_experiments, remotes
+from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remotes
 
 # Opening a repo
 from cd4ml_tui.core.git.repo import Repo, open_repo
@@ -189,6 +189,7 @@ __all__ = [
     "create_branch",
     "default_baseline",
     "default_branch_name",
+    "default_remote",
     "describe_source",
     "describe_undo",
     "diff_json",

@@ -6,8 +6,10 @@ The screen lays the widgets out and routes their messages; the work belongs to w
 Its own keys open the other screens with the revisions they need:
 - compare: the marked rows; with none marked, the selected row against its baseline.
 - diff: two marked rows (older as base); with none marked, the selected row against its baseline.
-- promote: the selected row (a commit or an experiment); `u` undoes the last promotion of the
-  session (the undo dialog deletes the refs it created).
+- promote: the selected row (a commit or an experiment).
+- apply `a`, branch `B` (the selected row), remove `D` (the marked rows, else the selected one),
+  run the queue `x`: the `ActionRunner` widget plans, asks, writes and follows them.
+- `u` undoes the last promotion or action of the session.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from cd4ml_tui.ui.screens.diff import DiffScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.table_view import baseline_rev, diff_pair
+from cd4ml_tui.ui.widgets.action_runner import ActionRunner
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
@@ -59,7 +62,11 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("c", "compare", "Compare", id="main.compare"),
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("p", "promote", "Promote", id="main.promote"),
-        Binding("u", "undo_promotion", "Undo promote", show=False, id="main.undo"),
+        Binding("a", "apply", "Apply", show=False, id="main.apply"),
+        Binding("B", "branch", "Branch", show=False, id="main.branch"),
+        Binding("D", "remove", "Remove", show=False, id="main.remove"),
+        Binding("x", "run_queued", "Run queue", show=False, id="main.run_queued"),
+        Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
         Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
@@ -72,6 +79,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.options = options
         self.filter_text = ""
         self.last_promotion: PromotionResult | None = None  # what `u` undoes
+        self.last_write: str | None = None  # "promote" or "action": which one `u` undoes first
         self._shown_before: set[str] = set()  # revs on screen when a refresh started
 
     def compose(self) -> ComposeResult:
@@ -87,6 +95,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         yield Footer()
         yield RevisionLoader(self.repo, self.options, id="loader")
         yield RefWatcher(self.repo, id="watcher")
+        yield ActionRunner(self.repo, id="actions")
 
     @property
     def table(self) -> RevisionTable:
@@ -99,6 +108,10 @@ class MainScreen(GuardsWrites, Screen[None]):
     @property
     def watcher(self) -> RefWatcher:
         return self.query_one("#watcher", RefWatcher)
+
+    @property
+    def actions(self) -> ActionRunner:
+        return self.query_one("#actions", ActionRunner)
 
     @property
     def status(self) -> StatusBar:
@@ -361,18 +374,51 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     def _promoted(self, result: PromotionResult | None) -> None:
         if result:
-            self.last_promotion = result
+            self.last_promotion, self.last_write = result, "promote"
             self.action_reload()
 
     @writes
-    def action_undo_promotion(self) -> None:
-        """Undo the last promotion of this session (asks first; deletes only the refs it made)."""
-        if self.last_promotion is None:
-            self.notify("Nothing to undo: no promotion in this session.")
+    def action_undo(self) -> None:
+        """Undo the last promotion or action of this session (asks first)."""
+        if self.last_write == "action" and self.actions.undo():
             return
-        self.app.push_screen(UndoScreen(self.repo, self.last_promotion), self._undone)
+        if self.last_promotion is not None:
+            self.app.push_screen(UndoScreen(self.repo, self.last_promotion), self._undone)
+        elif not self.actions.undo():
+            self.notify("Nothing to undo in this session.")
 
     def _undone(self, report: UndoReport | None) -> None:
         if report is not None:  # the refs are gone (or reported as kept)
             self.last_promotion = None
             self.action_reload()
+
+    # --- actions on experiments: the ActionRunner plans, asks, writes and follows ---------------
+    @writes
+    def action_apply(self) -> None:
+        if current := self._current():
+            self.actions.ask_apply(current.revision)
+
+    @writes
+    def action_branch(self) -> None:
+        if current := self._current():
+            self.actions.ask_branch(current.revision)
+
+    @writes
+    def action_remove(self) -> None:
+        marked = [v.revision for v in self.table.marked_values()]
+        current = None if marked else self._current()
+        if marked or current:
+            self.actions.ask_remove(marked or [current.revision])  # type: ignore[union-attr]
+
+    @writes
+    def action_run_queued(self) -> None:
+        self.actions.ask_run_queued()
+
+    @on(ActionRunner.Changed, "#actions")
+    def _action_changed(self) -> None:
+        self.last_write = "action" if self.actions.last is not None else self.last_write
+        self.action_reload()
+
+    @on(ActionRunner.QueueProgress, "#actions")
+    def _queue_progress(self, message: ActionRunner.QueueProgress) -> None:
+        self.status.queue = message.summary

@@ -30,6 +30,7 @@ def commands_text(commands: Sequence[Sequence[str]]) -> Text:
     for argv in commands:
         text.append("$ ", style="dim")
         text.append(format_command(tuple(argv)) + "\n")
+    text.rstrip()
     return text
 
 
@@ -51,7 +52,8 @@ class ActionDialog(ModalScreen["str | None"]):
         value: str | None = None,
     ) -> None:
         super().__init__()
-        self.title_text, self.body, self.commands = title, body, commands
+        self.title_text, self.body, self.commands = title, body.copy(), commands
+        self.body.rstrip()
         self.choices, self.refusal, self.value = list(choices), refusal, value
         self._initial = value
 
@@ -62,7 +64,8 @@ class ActionDialog(ModalScreen["str | None"]):
                 yield Input(self.value, id="action-value", compact=True)
             with VerticalScroll(id="action-body"):
                 yield Static(self.body, id="action-preview")
-                yield Static(commands_text(self.commands), id="action-commands")
+                if self.commands:
+                    yield Static(commands_text(self.commands), id="action-commands")
             if self.refusal:
                 yield Static(self.refusal, id="action-refusal", markup=False)
             with Horizontal(id="action-buttons"):

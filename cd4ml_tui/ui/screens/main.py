@@ -405,10 +405,12 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     @writes
     def action_remove(self) -> None:
+        """Remove the marked experiments (marked branches or tags stay), else the selected one."""
         marked = [v.revision for v in self.table.marked_values()]
-        current = None if marked else self._current()
-        if marked or current:
-            self.actions.ask_remove(marked or [current.revision])  # type: ignore[union-attr]
+        if marked:
+            self.actions.ask_remove([r for r in marked if r.kind == "experiment"] or marked)
+        elif current := self._current():
+            self.actions.ask_remove([current.revision])
 
     @writes
     def action_run_queued(self) -> None:

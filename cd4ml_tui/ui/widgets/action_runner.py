@@ -193,10 +193,13 @@ class ActionRunner(Widget):
 
     def _ask_apply(self, plan: ApplyPlan, stash: ApplyPlan | None) -> None:
         choices: list[Choice] = []
-        if plan.refusal is None:
+        refusal = plan.refusal
+        if refusal is None:
             choices.append(("apply", "Apply", "warning"))
+        elif stash is not None and stash.refusal is None:
+            refusal = refusal.replace("apply with --stash", "use Stash and apply")
         if stash is not None and stash.refusal is None:
-            choices.append(("stash", "Stash my changes and apply", "warning"))
+            choices.append(("stash", "Stash and apply", "warning"))
         shown = stash if plan.refusal and stash is not None else plan
 
         def chosen(answer: str | None) -> None:
@@ -206,7 +209,7 @@ class ActionRunner(Widget):
                 self._write("apply", partial(apply_to_workspace, self.repo, chosen_plan))
 
         title = f"Apply {plan.source} ({plan.commit[:7]}) to the workspace, as dvc exp apply"
-        dialog = ActionDialog(title, apply_preview(shown), shown.commands, choices, plan.refusal)
+        dialog = ActionDialog(title, apply_preview(shown), shown.commands, choices, refusal)
         self.app.push_screen(dialog, chosen)
 
     def _ask_branch(self, plan: BranchPlan) -> None:

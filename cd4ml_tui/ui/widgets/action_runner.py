@@ -332,6 +332,8 @@ class ActionRunner(Widget):
 
     @on(QueueProgress)
     def _progress(self, message: QueueProgress) -> None:
+        if finished(message.states):
+            self.post_message(self.Changed(self))  # the new experiments: the screen reloads
         for state in message.states:
             if state.status in ("success", "failed"):
                 text = f"{state.label}: {state.status}"

@@ -108,6 +108,15 @@ from cd4ml_tui.core.promote.plan import (
     validate,
 )
 
+# What promotion respects: the gate against a GTO stage, the review
+from cd4ml_tui.core.promote.policy import (
+    PromotionChecks,
+    gate_baseline_name,
+    promotion_checks,
+    resolve_against,
+    run_gate,
+)
+
 # Promotion (GTO tags)
 from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
 from cd4ml_tui.core.promote.write import (
@@ -119,6 +128,21 @@ from cd4ml_tui.core.promote.write import (
     push,
     undo,
 )
+
+# Review: verdicts in git notes, the gate
+from cd4ml_tui.core.review.gate import GateCheck, GateResult, evaluate_gate
+from cd4ml_tui.core.review.notes import (
+    NOTES_REF,
+    ReviewError,
+    check_reviewable,
+    fetch_reviews,
+    push_reviews,
+    read_reviews,
+    record_review,
+    review_summaries,
+)
+from cd4ml_tui.core.review.report import gate_json, gate_markdown, verdicts_json
+from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize_thread
 
 # Which revisions there are
 from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
@@ -135,6 +159,8 @@ __all__ = [
     "MAX_SOURCE_DIFF_LINES",
     "NOISE_KINDS",
     "NOISE_TOGGLES",
+    "NOTES_REF",
+    "VERDICTS",
     "ApplyPlan",
     "ApplyResult",
     "Axis",
@@ -149,6 +175,8 @@ __all__ = [
     "FileDiff",
     "Fingerprint",
     "Fold",
+    "GateCheck",
+    "GateResult",
     "Hunk",
     "Insight",
     "InsightError",
@@ -160,6 +188,7 @@ __all__ = [
     "ParallelCoordinates",
     "ParamInsight",
     "Plot",
+    "PromotionChecks",
     "PromotionPlan",
     "PromotionResult",
     "PushError",
@@ -170,12 +199,15 @@ __all__ = [
     "RemovePlan",
     "RemoveResult",
     "Repo",
+    "ReviewError",
+    "ReviewSummary",
     "RevisionDiff",
     "RunState",
     "ScatterPoint",
     "UndoReport",
     "ValueChange",
     "ValueGroup",
+    "Verdict",
     "WorkspaceChange",
     "apply",
     "apply_to_workspace",
@@ -183,6 +215,7 @@ __all__ = [
     "best_label",
     "changed_files",
     "check_promotable",
+    "check_reviewable",
     "columns",
     "compare",
     "compile_query",
@@ -193,7 +226,9 @@ __all__ = [
     "describe_source",
     "describe_undo",
     "diff_json",
+    "evaluate_gate",
     "fetch_experiments",
+    "fetch_reviews",
     "file_diff",
     "finished",
     "fold_cells",
@@ -201,6 +236,9 @@ __all__ = [
     "format_delta",
     "format_number",
     "format_value",
+    "gate_baseline_name",
+    "gate_json",
+    "gate_markdown",
     "human_size",
     "insight",
     "insight_json",
@@ -229,22 +267,30 @@ __all__ = [
     "plan_remove",
     "plan_run_queued",
     "plots_json",
+    "promotion_checks",
     "push",
+    "push_reviews",
     "read_baseline_values",
     "read_registry",
+    "read_reviews",
     "read_values",
+    "record_review",
     "refs_fingerprint",
     "registry_state",
     "remotes",
     "remove_experiments",
+    "resolve_against",
     "resolve_commit",
     "resolve_metric",
     "resolve_revision",
+    "review_summaries",
+    "run_gate",
     "run_git",
     "run_states",
     "side_by_side",
     "start_queued",
     "summarize",
+    "summarize_thread",
     "to_csv",
     "to_json",
     "to_markdown",
@@ -256,5 +302,6 @@ __all__ = [
     "undo_remove",
     "unique_names",
     "validate",
+    "verdicts_json",
     "version_choices",
 ]

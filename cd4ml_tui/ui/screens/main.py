@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from cd4ml_tui.core.api import QueryError, compile_query
 from cd4ml_tui.core.model import Revision, RevisionValues
@@ -33,6 +33,7 @@ from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.table_view import baseline_rev, diff_pair
 from cd4ml_tui.ui.widgets.action_runner import ActionRunner
+from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
@@ -92,7 +93,7 @@ class MainScreen(GuardsWrites, Screen[None]):
                 )
                 yield DetailPane(id="detail")
         yield FilterBar(id="filter")
-        yield Footer()
+        yield AppFooter()
         yield RevisionLoader(self.repo, self.options, id="loader")
         yield RefWatcher(self.repo, id="watcher")
         yield ActionRunner(self.repo, id="actions")

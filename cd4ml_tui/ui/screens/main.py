@@ -5,6 +5,7 @@ The screen lays the widgets out and routes their messages; the work belongs to w
 `RevisionTable` holds the rows, marks, sort and filter, `StatusBar` shows the state it is given.
 Its own keys open the other screens with the revisions they need:
 - compare: the marked rows; with none marked, the selected row against its baseline.
+- insight: the rows shown (filter and narrow to choose them), the marked ones highlighted.
 - diff: two marked rows (older as base); with none marked, the selected row against its baseline.
 - promote: the selected row (a commit or an experiment).
 - apply `a`, branch `B` (the selected row), remove `D` (the marked rows, else the selected one),
@@ -29,6 +30,7 @@ from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.compare import CompareScreen
 from cd4ml_tui.ui.screens.diff import DiffScreen
+from cd4ml_tui.ui.screens.insight import InsightScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.table_view import baseline_rev, diff_pair
@@ -61,6 +63,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("o", "only_changed", "Only changed", id="main.only_changed"),
         Binding("v", "choose_columns", "Columns", id="main.columns"),
         Binding("c", "compare", "Compare", id="main.compare"),
+        Binding("i", "insight", "Insight", id="main.insight"),
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("p", "promote", "Promote", id="main.promote"),
         Binding("a", "apply", "Apply", show=False, id="main.apply"),
@@ -340,6 +343,18 @@ class MainScreen(GuardsWrites, Screen[None]):
             revisions, baseline = [base, current.revision], base
         loaded = list(self.table.rows_loaded)
         self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, baseline))
+
+    def action_insight(self) -> None:
+        """Which params move a metric, over the rows shown (the metric under the cursor first);
+        the marked rows are highlighted there."""
+        shown = self.table.shown_values
+        if not shown:
+            self.notify("No rows to analyse: clear the filter or wait for the rows to load.")
+            return
+        column = self.table.cursor_value_column
+        metric = column if column is not None and column.kind == "metric" else None
+        marked = {v.revision.rev for v in self.table.marked_values()}
+        self.app.push_screen(InsightScreen(self.settings, shown, marked, metric))
 
     def action_diff(self) -> None:
         marked = [v.revision for v in self.table.marked_values()]

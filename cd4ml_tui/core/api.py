@@ -7,6 +7,7 @@ Modelled on `gto/api.py`: one name per thing the product does, grouped by capabi
 from __future__ import annotations
 
 # Compare against a baseline
+from cd4ml_tui.core.compare.baseline import choose_baseline, own_baseline
 from cd4ml_tui.core.compare.deltas import (
     Bar,
     Comparison,
@@ -14,7 +15,6 @@ from cd4ml_tui.core.compare.deltas import (
     DeltaRow,
     ScatterPoint,
     compare,
-    default_baseline,
     metric_bars,
     metric_direction,
     param_metric_points,
@@ -43,10 +43,9 @@ from cd4ml_tui.core.diff.notebooks import (
 from cd4ml_tui.core.diff.outputs import OutputChange, ValueChange, human_size
 from cd4ml_tui.core.diff.text import DiffLine, Hunk, line_hunks, side_by_side, truncate_hunks
 from cd4ml_tui.core.dvc.outs import OutState
-from cd4ml_tui.core.git.objects import run_git
 
 # Sharing and watching
-from cd4ml_tui.core.git.remotes import fetch_experiments, remotes
+from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remotes
 
 # Opening a repo
 from cd4ml_tui.core.git.repo import Repo, open_repo
@@ -143,11 +142,12 @@ __all__ = [
     "best_label",
     "changed_files",
     "check_promotable",
+    "choose_baseline",
     "columns",
     "compare",
     "compile_query",
-    "default_baseline",
     "default_branch_name",
+    "default_remote",
     "describe_source",
     "describe_undo",
     "diff_json",
@@ -178,6 +178,7 @@ __all__ = [
     "nway_json",
     "open_repo",
     "ordered_parts",
+    "own_baseline",
     "parallel_coordinates",
     "param_metric_points",
     "plan_promotion",
@@ -192,7 +193,6 @@ __all__ = [
     "resolve_commit",
     "resolve_metric",
     "resolve_revision",
-    "run_git",
     "side_by_side",
     "summarize",
     "to_csv",

@@ -18,6 +18,7 @@ from typing import Literal
 
 from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.git.objects import git_env, run_git
+from cd4ml_tui.core.git.remotes import default_remote, remotes
 from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.promote.message import tag_message
@@ -187,12 +188,10 @@ def _check_names(artifact: str | None, version: str, stage: str | None, registry
 
 
 def _default_remote(repo: Repo) -> str:
-    remotes = run_git(repo.root, "remote", check=False).split()
-    if "origin" in remotes or len(remotes) != 1:
-        if "origin" not in remotes:
-            raise PromotionError("no remote named 'origin': name the remote to push to")
-        return "origin"
-    return remotes[0]
+    remote = default_remote(repo)
+    if remote is None:
+        raise PromotionError("no git remote to push to: add one with `git remote add`")
+    return remote
 
 
 def check_promotable(revision: Revision) -> None:
@@ -350,9 +349,9 @@ def validate(repo: Repo, plan: PromotionPlan, registry: Registry | None = None) 
         if git_ok(repo, "rev-parse", "-q", "--verify", f"refs/heads/{plan.branch}"):
             raise PromotionError(f"branch {plan.branch!r} already exists: name another one")
     if plan.remote:
-        remotes = run_git(repo.root, "remote", check=False).split()
-        if plan.remote not in remotes and not any(c in plan.remote for c in ":/"):
-            listed = ", ".join(remotes) or "none"
+        names = remotes(repo)
+        if plan.remote not in names and not any(c in plan.remote for c in ":/"):
+            listed = ", ".join(names) or "none"
             raise PromotionError(f"unknown remote {plan.remote!r} (remotes: {listed})")
 
 

@@ -46,7 +46,7 @@ def labels(all_cols: Sequence[ColumnKey]) -> dict[ColumnKey, str]:
 
 def _label(col: ColumnKey, counts: Mapping[str, int]) -> str:
     if counts.get(col.key, 0) > 1 or col.key in RESERVED_HEADERS:
-        return f"{col.path}:{col.key}"
+        return col.qualified_name
     return col.key
 
 

@@ -2,17 +2,19 @@
 
 The other screens are imported inside each action, so a missing one shows a notification instead
 of breaking the app. Which revisions:
-- compare: the marked rows; with none marked, the selected row against its baseline.
-- diff: two marked rows (older as base); with none marked, the selected row against its baseline.
+- compare: the marked rows; with none marked, the selected row. The compare screen picks the
+  baseline by the core's one rule (`choose_baseline`: the configured one first).
+- diff: two marked rows (older as base); with none marked, the selected row against its own
+  baseline (`own_baseline`).
 - promote: the selected row (a commit or an experiment); `u` undoes the last promotion of the
   session (the undo dialog deletes the refs it created).
-A row's baseline: an experiment's baseline commit, a commit's first parent, the workspace's HEAD.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cd4ml_tui.core.api import own_baseline
 from cd4ml_tui.core.model import Revision, RevisionValues
 
 if TYPE_CHECKING:
@@ -21,12 +23,6 @@ if TYPE_CHECKING:
     from cd4ml_tui.core.api import PromotionResult, Repo
     from cd4ml_tui.core.config import Settings
     from cd4ml_tui.ui.widgets.revision_table import RevisionTable
-
-
-def baseline_rev(revision: Revision) -> str | None:
-    if revision.kind == "experiment":
-        return revision.baseline
-    return revision.parents[0] if revision.parents else None
 
 
 def diff_pair(marked: list[Revision]) -> tuple[Revision, Revision]:
@@ -76,20 +72,16 @@ class RevisionActions:
     def action_compare(self) -> None:
         marked = self.table.marked_values()
         if marked:
-            revisions, baseline = [v.revision for v in marked], None
+            revisions = [v.revision for v in marked]
         else:
             current = self._current()
             if current is None:
                 return
-            base = self.revisions.get(baseline_rev(current.revision) or "")
-            if base is None:
-                self.app.notify("Its baseline is not listed: mark the rows to compare with space.")
-                return
-            revisions, baseline = [base, current.revision], base
+            revisions = [current.revision]
         screen = self._screen_class("compare", "CompareScreen")
         if screen is not None:
             loaded = list(self.table.rows_loaded)
-            self.app.push_screen(screen(self.repo, self.settings, loaded, revisions, baseline))
+            self.app.push_screen(screen(self.repo, self.settings, loaded, revisions, None))
 
     def action_diff(self) -> None:
         marked = [v.revision for v in self.table.marked_values()]
@@ -103,7 +95,7 @@ class RevisionActions:
             if current is None:
                 return
             head = current.revision
-            parent = baseline_rev(head)
+            parent = own_baseline(head)
             if parent is None:
                 self.app.notify(
                     f"{head.label} has no parent to diff against.", severity="warning", markup=False

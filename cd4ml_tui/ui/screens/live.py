@@ -7,7 +7,7 @@ times (exec and temp refs, then the experiment ref), so waiting for them to sett
 burst instead of reading half-finished states. The refresh reuses what is on screen for known
 commits, so only the new experiment and the workspace are read.
 
-`F` fetches `refs/exps/*` from the git remote (origin, else the first remote) in a worker with a
+`F` fetches `refs/exps/*` from the default git remote (core `default_remote`) in a worker with a
 timeout; the screen then refreshes, and a failure is a notification.
 """
 
@@ -114,12 +114,11 @@ class LiveRefresh(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch(self) -> None:
-        from cd4ml_tui.core.api import fetch_experiments, remotes
+        from cd4ml_tui.core.api import default_remote, fetch_experiments
 
         remote = None
         try:
-            names = remotes(self.repo)
-            remote = "origin" if "origin" in names else (names[0] if names else None)
+            remote = default_remote(self.repo)
             self.post_message(self.FetchStarted(remote))
             summary = fetch_experiments(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
         except Cd4mlError as err:

@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from cd4ml_tui.core.api import Fingerprint, refs_fingerprint
 from cd4ml_tui.core.errors import Cd4mlError
-from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
 
@@ -51,7 +51,6 @@ else:
 BATCH_SECONDS = 0.1  # how often the loader posts rows after the first one, for a second,
 LATER_BATCH_SECONDS = 0.5  # then less often: each batch re-lays the table out on the UI thread
 QUICK_SECONDS = 1.0
-PENDING = ("queued", "running")  # runs whose values may still change under the same sha
 
 
 @dataclass(frozen=True)

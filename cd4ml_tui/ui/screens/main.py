@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from cd4ml_tui.core.api import QueryError, compile_query
+from cd4ml_tui.core.model import ColumnKey
 from cd4ml_tui.ui.screens.actions import RevisionActions
 from cd4ml_tui.ui.screens.live import LiveRefresh
 from cd4ml_tui.ui.screens.loading import LoadOptions, RevisionLoading
@@ -163,7 +164,9 @@ class MainScreen(RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
 
         table = self.table
         choices = [(c, c, "revision") for c in ("sha", "created", "status")]
-        choices += [(cid, table.label_of(cid), cid.split(":", 1)[0]) for cid in table.column_ids()]
+        choices += [
+            (cid, table.label_of(cid), ColumnKey.from_id(cid).kind) for cid in table.column_ids()
+        ]
         self.app.push_screen(ColumnChooser(choices, table.hidden), self._columns_chosen)
 
     def _columns_chosen(self, hidden: set[str] | None) -> None:

@@ -52,10 +52,12 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             remotes: list[str],
             baseline: RevisionValues | None,
             error: str | None = None,
+            default_remote: str | None = None,
         ) -> None:
             super().__init__()
             self.registry, self.artifacts, self.remotes = registry, artifacts, remotes
             self.baseline, self.error = baseline, error
+            self.default_remote = default_remote
 
     class Planned(Message):
         def __init__(
@@ -139,18 +141,25 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
     @work(thread=True, exclusive=True, group="promote-load")
     def load(self) -> None:
         """Read the registry, the artifacts, the remotes and the baseline's values."""
-        from cd4ml_tui.core.api import known_artifacts, read_baseline_values, read_registry, run_git
+        from cd4ml_tui.core.api import (
+            default_remote,
+            known_artifacts,
+            read_baseline_values,
+            read_registry,
+            remotes,
+        )
         from cd4ml_tui.core.errors import Cd4mlError
 
         try:
             registry = read_registry(self.repo)
             artifacts = known_artifacts(self.repo, self.revision.rev, registry)
-            remotes = run_git(self.repo.root, "remote", check=False).split()
+            names = remotes(self.repo)
+            default = default_remote(self.repo)
             baseline = read_baseline_values(self.repo, self.revision, self.settings.baseline)
         except Cd4mlError as err:
             self.post_message(self.Loaded(None, [], [], None, str(err)))
             return
-        self.post_message(self.Loaded(registry, artifacts, remotes, baseline))
+        self.post_message(self.Loaded(registry, artifacts, names, baseline, None, default))
 
     def on_promote_screen_loaded(self, message: Loaded) -> None:
         if message.error is not None or message.registry is None:
@@ -168,7 +177,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         if message.remotes:
             remote = self.query_one("#remote", Select)
             remote.set_options([(name, name) for name in message.remotes])
-            remote.value = "origin" if "origin" in message.remotes else message.remotes[0]
+            remote.value = message.default_remote or message.remotes[0]
             self.query_one("#push-on", Checkbox).disabled = False
         stages = message.registry.stages
         self._hint("#stages", f"allowed by .gto: {', '.join(stages)}" if stages is not None else "")

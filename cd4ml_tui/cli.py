@@ -51,7 +51,7 @@ class Command:
 
     @property
     def module(self) -> str:
-        return f"cd4ml_tui.commands.{self.name}"
+        return f"cd4ml_tui.commands.{self.name.replace('-', '_')}"
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -66,10 +66,19 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("diff", "list and diff the files changed between two revisions"),
     Command("promote", "tag a revision as a GTO version (and stage) of an artifact"),
+    Command("apply", "bring an experiment into the workspace as `dvc exp apply`, losing nothing"),
+    Command("branch", "make a branch from an experiment, as `dvc exp branch` (never switches)"),
+    Command("remove", "remove experiment refs (also on a remote), listing what goes"),
+    Command("run-queued", "start DVC's queued experiment runs in the background"),
     Command(
         "demo",
         "build a demo git + DVC repo with real experiments, then open it",
         path_help="the folder to build the demo repo in, as DIR",
+    ),
+    Command(
+        "serve",
+        "serve the app to web browsers (each tab its own app on the repo)",
+        positional_path=True,
     ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}

@@ -10,11 +10,15 @@ import argparse
 
 from cd4ml_tui.core.api import open_repo
 from cd4ml_tui.core.config import load_settings
+from cd4ml_tui.ui.access import Access
 from cd4ml_tui.ui.app import create_app
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No arguments of its own: the repo, the revisions and `--no-cache` are shared flags."""
+    """Only `--read-only`: the repo, the revisions and `--no-cache` are shared flags."""
+    parser.add_argument(
+        "--read-only", action="store_true", help="hide and refuse every write (promote, undo, ...)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         revs=tuple(args.rev),
         all_commits=args.all_commits,
         use_cache=not args.no_cache,
+        access=Access(read_only=args.read_only),
     )
     app.run()
     return app.return_code or 0

@@ -1,7 +1,7 @@
 """The command line's shape: one static list of commands, shared flags spelled one way.
 
-Every command takes the repo as `-C PATH`; `show`, `open` (the default command) and `demo` also as
-a positional; the older `--repo` / `--path` still work; `--help` loads no command.
+Every command takes the repo as `-C PATH`; `show`, `open` (the default command), `serve` and `demo`
+also as a positional; the older `--repo` / `--path` still work; `--help` loads no command.
 """
 
 from __future__ import annotations
@@ -25,13 +25,19 @@ REQUIRED = {
     "diff": ["main", "HEAD"],
     "promote": ["main", "--version", "v1.0.0"],
     "demo": [],
+    "serve": [],
+    "apply": ["lr-0.1"],
+    "branch": ["lr-0.1"],
+    "remove": ["lr-0.1"],
+    "run-queued": [],
 }
 
 
 def test_the_list_is_every_command_module() -> None:
-    listed = {command.name for command in COMMANDS}
+    listed = {command.module.rsplit(".", 1)[-1] for command in COMMANDS}
     modules = {p.stem for p in (Path(load(COMMANDS[0]).__file__).parent).glob("*.py")}
-    assert listed == modules - {"__init__"} == set(REQUIRED)
+    assert listed == modules - {"__init__"}
+    assert {command.name for command in COMMANDS} == set(REQUIRED)
     for command in COMMANDS:
         module = load(command)
         assert callable(module.add_arguments) and callable(module.run)
@@ -43,7 +49,7 @@ def test_every_command_takes_the_repo_as_dash_c(name: str) -> None:
     assert args.command == name and args.path == "some/where"
 
 
-@pytest.mark.parametrize("name", ["show", "open", "demo"])
+@pytest.mark.parametrize("name", ["show", "open", "demo", "serve"])
 def test_positional_path_is_the_same_as_dash_c(name: str) -> None:
     assert parse([name, "some/where"]).path == parse([name, "-C", "some/where"]).path
     assert parse([name, "some/where", "-C", "some/where"]).path == "some/where"

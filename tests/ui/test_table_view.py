@@ -7,10 +7,10 @@ import math
 
 from cd4ml_tui.core.api import own_baseline
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
-from cd4ml_tui.ui.screens.actions import diff_pair
 from cd4ml_tui.ui.table_view import (
     ViewState,
     column_value,
+    diff_pair,
     differing_columns,
     groups,
     sort_indices,

@@ -21,6 +21,10 @@ class FetchError(Cd4mlError):
     """Fetching from the remote failed or timed out; nothing local changed."""
 
 
+class RemoteError(Cd4mlError):
+    """No remote to write to could be chosen, or the one named does not exist."""
+
+
 def remotes(repo: Repo) -> list[str]:
     """The names of the repo's git remotes, in git's order."""
     return run_git(repo.root, "remote").split()
@@ -38,6 +42,22 @@ def default_remote(repo: Repo) -> str | None:
     if "origin" in names:
         return "origin"
     return names[0] if names else None
+
+
+def write_remote(repo: Repo) -> str:
+    """`default_remote` for a write that needs one: a RemoteError when there is none."""
+    remote = default_remote(repo)
+    if remote is None:
+        raise RemoteError("no git remote configured: add one with `git remote add`")
+    return remote
+
+
+def check_remote(repo: Repo, remote: str) -> str:
+    """`remote` if it names a configured remote or is a URL/path, else a one-line refusal."""
+    names = remotes(repo)
+    if remote not in names and not any(c in remote for c in ":/"):
+        raise RemoteError(f"unknown remote {remote!r} (remotes: {', '.join(names) or 'none'})")
+    return remote
 
 
 def fetch_experiments(repo: Repo, remote: str | None = None, timeout: float = 60.0) -> str:

@@ -12,13 +12,12 @@ When no artifact is declared anywhere, a promotion is a plain release tag `vX.Y.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from typing import Literal
 
 from cd4ml_tui.core.errors import PromotionError
-from cd4ml_tui.core.git.objects import git_env, run_git
-from cd4ml_tui.core.git.remotes import default_remote, remotes
+from cd4ml_tui.core.git.refs import IDENTITY_HINT, git_ok, identity
+from cd4ml_tui.core.git.remotes import RemoteError, check_remote, write_remote
 from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.promote.message import tag_message
@@ -121,31 +120,10 @@ def known_artifacts(repo: Repo, commit: str, registry: Registry) -> list[str]:
 
 def check_identity(repo: Repo) -> str:
     """'Name <email>' git will sign tags with, or a refusal that says how to set it."""
-    import os
-
-    out = run_git(repo.root, "config", "-z", "--get-regexp", r"^user\.(name|email)$", check=False)
-    found = dict(item.split("\n", 1) for item in out.split("\0") if "\n" in item)
-    name = os.environ.get("GIT_COMMITTER_NAME") or found.get("user.name", "").strip()
-    email = (
-        os.environ.get("GIT_COMMITTER_EMAIL")
-        or os.environ.get("EMAIL")
-        or found.get("user.email", "").strip()
-    )
-    if not name or not email:
-        raise NoIdentityError(
-            "no git identity to sign the tags with: run "
-            '`git config --global user.name "Your Name"` and '
-            "`git config --global user.email you@example.com`"
-        )
-    return f"{name} <{email}>"
-
-
-def git_ok(repo: Repo, *args: str) -> bool:
-    """Whether a read-only git command succeeds (its exit status is the answer)."""
-    proc = subprocess.run(
-        ["git", *args], cwd=repo.root, env=git_env(), capture_output=True, check=False
-    )
-    return proc.returncode == 0
+    found = identity(repo)
+    if found is None:
+        raise NoIdentityError(f"no git identity to sign the tags with: run {IDENTITY_HINT}")
+    return found
 
 
 def _check_ref_format(repo: Repo, ref: str, what: str, field: str) -> None:
@@ -188,10 +166,10 @@ def _check_names(artifact: str | None, version: str, stage: str | None, registry
 
 
 def _default_remote(repo: Repo) -> str:
-    remote = default_remote(repo)
-    if remote is None:
-        raise PromotionError("no git remote to push to: add one with `git remote add`")
-    return remote
+    try:
+        return write_remote(repo)
+    except RemoteError as err:
+        raise PromotionError(str(err)) from None
 
 
 def check_promotable(revision: Revision) -> None:
@@ -349,10 +327,10 @@ def validate(repo: Repo, plan: PromotionPlan, registry: Registry | None = None) 
         if git_ok(repo, "rev-parse", "-q", "--verify", f"refs/heads/{plan.branch}"):
             raise PromotionError(f"branch {plan.branch!r} already exists: name another one")
     if plan.remote:
-        names = remotes(repo)
-        if plan.remote not in names and not any(c in plan.remote for c in ":/"):
-            listed = ", ".join(names) or "none"
-            raise PromotionError(f"unknown remote {plan.remote!r} (remotes: {listed})")
+        try:
+            check_remote(repo, plan.remote)
+        except RemoteError as err:
+            raise PromotionError(str(err)) from None
 
 
 def _exists(plan: PromotionPlan, tag: PlannedTag) -> str:

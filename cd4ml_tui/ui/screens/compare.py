@@ -3,27 +3,40 @@
 Opened by the main screen with every loaded row (`values`), the revisions to compare and maybe a
 baseline. Without a baseline, the core's one rule picks it (`choose_baseline`: the configured one,
 else one revision's own baseline, else the first of several). Values not loaded yet and the plot
-data are read in workers; only the message handlers touch widgets.
+data are read in workers; only the message handlers touch widgets. `m` delivers the comparison as
+the Markdown report of `cd4ml-tui compare --md` (saved to the downloads folder; a download in a
+browser).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from cd4ml_tui.core.api import Comparison, Plot, choose_baseline, compare, unique_names
+from cd4ml_tui.core.api import (
+    Comparison,
+    Plot,
+    choose_baseline,
+    compare,
+    labels,
+    load_plots,
+    markdown,
+    read_values,
+    unique_names,
+)
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.ui.delivery import deliver_report
+from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
+from cd4ml_tui.ui.widgets.diff_view import DiffView
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
 
 if TYPE_CHECKING:
@@ -36,7 +49,7 @@ TABS = ("deltas", "plots", "diff")
 class CompareScreen(Screen[None]):
     """Compare revisions: `tab` cycles deltas → plots → diff."""
 
-    CSS_PATH = str(Path(__file__).with_suffix(".tcss"))
+    CSS_PATH = "compare.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_tab", "Next tab", id="compare.next_tab", priority=True),
@@ -58,26 +71,35 @@ class CompareScreen(Screen[None]):
             id="compare.next_param",
         ),
         Binding("a", "bar_scope", "Bars: all rows", show=False, id="compare.scope"),
+        Binding("m", "export_markdown", "Markdown", id="compare.markdown"),
         Binding("escape", "back", "Back", id="compare.back"),
     ]
 
-    class Prepared(Message):
+    class Prepared(WidgetMessage):
         """The baseline and compared revisions' values, read in the worker."""
 
         def __init__(
-            self, baseline: RevisionValues | None, compared: list[RevisionValues], error: str = ""
+            self,
+            screen: CompareScreen,
+            baseline: RevisionValues | None,
+            compared: list[RevisionValues],
+            error: str = "",
         ) -> None:
-            super().__init__()
+            super().__init__(screen)
             self.baseline = baseline
             self.compared = compared
             self.error = error
 
-    class PlotsLoaded(Message):
-        def __init__(self, generation: int, plots: list[Plot] | None, error: str = "") -> None:
-            super().__init__()
+    class PlotsLoaded(WidgetMessage):
+        def __init__(
+            self, screen: CompareScreen, generation: int, plots: list[Plot] | None, error: str = ""
+        ) -> None:
+            super().__init__(screen)
             self.generation = generation
             self.plots = plots
             self.error = error
+
+    on_worker_state_changed = report_failure
 
     def __init__(
         self,
@@ -117,11 +139,9 @@ class CompareScreen(Screen[None]):
         self._prepare()
 
     # --- reading ------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="compare-values")
+    @work(thread=True, exclusive=True, group="compare-values", exit_on_error=False)
     def _prepare(self) -> None:
         """Pick the baseline, and read any revision the main screen had not loaded."""
-        from cd4ml_tui.core.api import read_values
-
         try:
             loaded = {v.revision.rev: v for v in self.all_rows}
             baseline = self.requested_baseline
@@ -133,21 +153,17 @@ class CompareScreen(Screen[None]):
             for values in read_values(self.repo, missing):
                 loaded[values.revision.rev] = values
             rows = [loaded[r.rev] for r in wanted]
-            self.post_message(self.Prepared(rows[0], rows[1:]))
+            self.post_message(self.Prepared(self, rows[0], rows[1:]))
         except Cd4mlError as err:
-            self.post_message(self.Prepared(None, [], str(err)))
+            self.post_message(self.Prepared(self, None, [], str(err)))
 
-    @work(thread=True, exclusive=True, group="compare-plots")
+    @work(thread=True, exclusive=True, group="compare-plots", exit_on_error=False)
     def _load_plots(self, generation: int, revisions: list[Revision], names: list[str]) -> None:
-        from cd4ml_tui.core.api import load_plots
-
         try:
             plots = load_plots(self.repo, revisions, names)
-            self.post_message(self.PlotsLoaded(generation, plots))
-        except Cd4mlError as err:
-            self.post_message(self.PlotsLoaded(generation, None, str(err)))
-        except Exception as err:  # a plot file we cannot make sense of must not kill the app
-            self.post_message(self.PlotsLoaded(generation, None, f"{type(err).__name__}: {err}"))
+            self.post_message(self.PlotsLoaded(self, generation, plots))
+        except Exception as err:  # a plot file we cannot make sense of: say so in the panel
+            self.post_message(self.PlotsLoaded(self, generation, None, one_line(err)))
 
     def on_compare_screen_prepared(self, message: Prepared) -> None:
         if message.baseline is None:
@@ -171,8 +187,6 @@ class CompareScreen(Screen[None]):
         return unique_names([self.baseline.revision, *(v.revision for v in self.compared)])
 
     def _refresh(self) -> None:
-        from cd4ml_tui.core.api import labels
-
         assert self.baseline is not None
         self.comparison = compare(self.baseline, self.compared, self.settings)
         names = self.names
@@ -235,6 +249,18 @@ class CompareScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def action_export_markdown(self) -> None:
+        """The `compare --md` report of what is shown (all rows when `o` shows them all)."""
+        if self.comparison is None:
+            self.notify("Still reading the values to compare…")
+            return
+        names = self.names
+        report = markdown(
+            self.comparison, names[0], names[1:], not self.only_changed, self.settings.precision
+        )
+        filename = f"compare-{'-'.join(names)}"[:100].replace("/", "_") + ".md"
+        deliver_report(self.app, report, filename, "compare report", "text/markdown")
+
     def on_delta_table_baseline_chosen(self, message: DeltaTable.BaselineChosen) -> None:
         """Swap: the chosen revision becomes the baseline, the old baseline takes its column."""
         if self.baseline is None:
@@ -260,11 +286,6 @@ class CompareScreen(Screen[None]):
         for old in pane.query(".compare-diff"):
             old.remove()
         placeholder = self.query_one("#diff-placeholder", Static)
-        try:
-            from cd4ml_tui.ui.widgets.diff_view import DiffView
-        except ImportError:
-            placeholder.update("The diff view is not available in this build.")
-            return
         placeholder.update(f"{self.baseline.revision.label} → {head.label}")
         view = DiffView(self.repo, self.baseline.revision, head)
         view.add_class("compare-diff")

@@ -66,6 +66,8 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("diff", "list and diff the files changed between two revisions"),
     Command("promote", "tag a revision as a GTO version (and stage) of an artifact"),
+    Command("review", "record a verdict on a revision (git notes), or list its verdicts"),
+    Command("gate", "check a revision against the gate rules (exit 1 when a rule fails)"),
     Command("apply", "bring an experiment into the workspace as `dvc exp apply`, losing nothing"),
     Command("branch", "make a branch from an experiment, as `dvc exp branch` (never switches)"),
     Command("remove", "remove experiment refs (also on a remote), listing what goes"),

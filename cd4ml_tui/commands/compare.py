@@ -58,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
     with open_repo(args.path) as repo:
         settings = load_settings(repo.root)
         listed = list_revisions(repo)
-        revisions = [resolve_revision(repo, name, listed) for name in names]
+        notes: list[str] = []
+        revisions = [resolve_revision(repo, name, listed, notes) for name in names]
+        for note in notes:
+            print(f"cd4ml-tui: note: {note}", file=sys.stderr)
         if not args.revs:  # one revision: the baseline by the one rule
             base, compared = choose_baseline(repo, revisions, settings.baseline, listed)
             revisions = [base, *compared]

@@ -23,6 +23,7 @@ from cd4ml_tui.core.api import (
     message_values,
     open_repo,
     plan_promotion,
+    promotion_checks,
     push,
     resolve_revision,
 )
@@ -59,6 +60,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="REMOTE",
         help="push to REMOTE (default: the branch's upstream remote, else origin, else the first)",
     )
+    parser.add_argument(
+        "--override",
+        metavar="REASON",
+        help="promote although the settings' require_approval / require_gate refuse; the reason "
+        "and what it overrode go into the tag message",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print what would be created")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -66,10 +73,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with open_repo(args.path) as repo:
-        revision = resolve_revision(repo, args.rev)
+        picked: list[str] = []
+        revision = resolve_revision(repo, args.rev, notes=picked)
+        for line in picked:
+            print(f"cd4ml-tui: note: {line}", file=sys.stderr)
         check_promotable(revision)
         settings = load_settings(repo.root)
         values, baseline_values = message_values(repo, revision, settings.baseline)
+        checks = promotion_checks(repo, revision, settings, values=values)
         plan = plan_promotion(
             repo,
             revision,
@@ -82,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
             remote=True if args.push == _DEFAULT else args.push,
             values=values,
             baseline_values=baseline_values,
+            checks=checks,
+            override=args.override,
         )
         for warning in plan.warnings:
             print(f"cd4ml-tui: warning: {warning}", file=sys.stderr)
@@ -99,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"cd4ml-tui: {err}", file=sys.stderr)
                 return 1
         _report(plan, result, args.json, dry_run=False)
+        if result.notes_error:
+            print(f"cd4ml-tui: warning: {result.notes_error}", file=sys.stderr)
     return 0
 
 

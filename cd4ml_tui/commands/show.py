@@ -16,6 +16,7 @@ from cd4ml_tui.core.api import (
     list_revisions,
     open_repo,
     read_values,
+    review_summaries,
     to_csv,
     to_json,
     to_markdown,
@@ -57,10 +58,13 @@ def run(args: argparse.Namespace) -> int:
         revisions = list_revisions(repo, args.rev, all_commits=args.all_commits)
         values = list(read_values(repo, revisions, use_cache=not args.no_cache))
         root = repo.project_root
+        if args.json:
+            commits = [r.rev for r in revisions if not r.is_workspace]
+            reviews = {sha: s.document() for sha, s in review_summaries(repo, commits).items()}
     precision = args.precision or load_settings(root).precision
     if args.json:
         indent = 2 if sys.stdout.isatty() else None  # pretty for people, compact for pipes
-        sys.stdout.write(to_json(root, values, indent=indent) + "\n")
+        sys.stdout.write(to_json(root, values, indent=indent, reviews=reviews) + "\n")
     elif args.csv:
         sys.stdout.write(to_csv(values))
     elif args.md:

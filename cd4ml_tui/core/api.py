@@ -37,7 +37,7 @@ from cd4ml_tui.core.actions.refs import (
 )
 
 # Compare against a baseline
-from cd4ml_tui.core.compare.baseline import choose_baseline, own_baseline
+from cd4ml_tui.core.compare.baseline import choose_baseline, default_baseline, own_baseline
 from cd4ml_tui.core.compare.deltas import (
     Bar,
     Comparison,
@@ -107,6 +107,15 @@ from cd4ml_tui.core.promote.plan import (
     validate,
 )
 
+# What promotion respects: the gate against a GTO stage, the review
+from cd4ml_tui.core.promote.policy import (
+    PromotionChecks,
+    gate_baseline_name,
+    promotion_checks,
+    resolve_against,
+    run_gate,
+)
+
 # Promotion (GTO tags)
 from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
 from cd4ml_tui.core.promote.write import (
@@ -118,6 +127,21 @@ from cd4ml_tui.core.promote.write import (
     push,
     undo,
 )
+
+# Review: verdicts in git notes, the gate
+from cd4ml_tui.core.review.gate import GateCheck, GateResult, evaluate_gate
+from cd4ml_tui.core.review.notes import (
+    NOTES_REF,
+    ReviewError,
+    check_reviewable,
+    fetch_reviews,
+    push_reviews,
+    read_reviews,
+    record_review,
+    review_summaries,
+)
+from cd4ml_tui.core.review.report import gate_json, gate_markdown, verdicts_json
+from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize_thread
 
 # Which revisions there are
 from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
@@ -134,6 +158,8 @@ __all__ = [
     "MAX_SOURCE_DIFF_LINES",
     "NOISE_KINDS",
     "NOISE_TOGGLES",
+    "NOTES_REF",
+    "VERDICTS",
     "ApplyPlan",
     "ApplyResult",
     "Axis",
@@ -148,6 +174,8 @@ __all__ = [
     "FileDiff",
     "Fingerprint",
     "Fold",
+    "GateCheck",
+    "GateResult",
     "Hunk",
     "Insight",
     "InsightError",
@@ -159,6 +187,7 @@ __all__ = [
     "ParallelCoordinates",
     "ParamInsight",
     "Plot",
+    "PromotionChecks",
     "PromotionPlan",
     "PromotionResult",
     "PushError",
@@ -169,12 +198,15 @@ __all__ = [
     "RemovePlan",
     "RemoveResult",
     "Repo",
+    "ReviewError",
+    "ReviewSummary",
     "RevisionDiff",
     "RunState",
     "ScatterPoint",
     "UndoReport",
     "ValueChange",
     "ValueGroup",
+    "Verdict",
     "WorkspaceChange",
     "apply",
     "apply_to_workspace",
@@ -182,17 +214,21 @@ __all__ = [
     "best_label",
     "changed_files",
     "check_promotable",
+    "check_reviewable",
     "choose_baseline",
     "columns",
     "compare",
     "compile_query",
     "create_branch",
+    "default_baseline",
     "default_branch_name",
     "default_remote",
     "describe_source",
     "describe_undo",
     "diff_json",
+    "evaluate_gate",
     "fetch_experiments",
+    "fetch_reviews",
     "file_diff",
     "finished",
     "fold_cells",
@@ -200,6 +236,9 @@ __all__ = [
     "format_delta",
     "format_number",
     "format_value",
+    "gate_baseline_name",
+    "gate_json",
+    "gate_markdown",
     "human_size",
     "insight",
     "insight_json",
@@ -229,21 +268,29 @@ __all__ = [
     "plan_remove",
     "plan_run_queued",
     "plots_json",
+    "promotion_checks",
     "push",
+    "push_reviews",
     "read_baseline_values",
     "read_registry",
+    "read_reviews",
     "read_values",
+    "record_review",
     "refs_fingerprint",
     "registry_state",
     "remotes",
     "remove_experiments",
+    "resolve_against",
     "resolve_commit",
     "resolve_metric",
     "resolve_revision",
+    "review_summaries",
+    "run_gate",
     "run_states",
     "side_by_side",
     "start_queued",
     "summarize",
+    "summarize_thread",
     "to_csv",
     "to_json",
     "to_markdown",
@@ -255,5 +302,6 @@ __all__ = [
     "undo_remove",
     "unique_names",
     "validate",
+    "verdicts_json",
     "version_choices",
 ]

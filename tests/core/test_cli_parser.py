@@ -24,6 +24,8 @@ REQUIRED = {
     "insight": ["accuracy"],
     "diff": ["main", "HEAD"],
     "promote": ["main", "--version", "v1.0.0"],
+    "review": ["main"],
+    "gate": ["main"],
     "demo": [],
     "serve": [],
     "apply": ["lr-0.1"],

@@ -29,6 +29,12 @@ def own_baseline(revision: Revision) -> str | None:
     return revision.parents[0] if revision.parents else None
 
 
+def default_baseline(revision: Revision, configured: str | None = None) -> str | None:
+    """The name (or sha) of the baseline one revision is compared with: the configured baseline,
+    else its own (`own_baseline`); None for a root commit with nothing configured."""
+    return configured or own_baseline(revision)
+
+
 def choose_baseline(
     repo: Repo,
     revisions: Sequence[Revision],
@@ -54,7 +60,7 @@ def choose_baseline(
             return base, [r for r in revisions if r.rev != base.rev]
     if len(revisions) == 1:
         revision = revisions[0]
-        own = own_baseline(revision)
+        own = default_baseline(revision)  # the configured one was this revision itself
         if own is None:
             raise Cd4mlError(
                 f"{revision.label} has no baseline (a first commit): name or mark one to compare"

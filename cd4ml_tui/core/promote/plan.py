@@ -21,6 +21,7 @@ from cd4ml_tui.core.git.remotes import RemoteError, check_remote, write_remote
 from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.promote.message import tag_message
+from cd4ml_tui.core.promote.policy import PromotionChecks, override_note
 from cd4ml_tui.core.promote.registry import (
     Registry,
     latest_version,
@@ -204,13 +205,18 @@ def plan_promotion(
     values: RevisionValues | None = None,
     baseline_values: RevisionValues | None = None,
     registry: Registry | None = None,
+    checks: PromotionChecks | None = None,
+    override: str | None = None,
 ) -> PromotionPlan:
     """Plan the tags that promote `revision` to `artifact` `version` (or the `bump` of the latest).
 
     `branch=True` names the branch like `dvc exp branch`; `remote=True` pushes to the default
-    remote. Raises a `PromotionError` subclass (one line, nothing written) on any refusal.
+    remote. `checks` (the review and gate the settings require) refuse unless `override` gives a
+    reason, which then goes into the tag message. Raises a `PromotionError` subclass (one line,
+    nothing written) on any refusal.
     """
     check_promotable(revision)
+    overridden = override_note(checks, override)
     if (version is None) == (bump is None):
         raise PromotionError("give exactly one of a version (like v1.2.3) or a bump")
     registry = registry if registry is not None else read_registry(repo)
@@ -233,7 +239,8 @@ def plan_promotion(
     branch_name = default_branch_name(revision) if branch is True else (branch or None)
     remote_name = _default_remote(repo) if remote is True else (remote or None)
     latest = latest_version(registry, artifact)
-    tags = _plan_tags(revision, artifact, version, stage, note, values, baseline_values, registry)
+    message = _MessageParts(note, values, baseline_values, overridden)
+    tags = _plan_tags(revision, artifact, version, stage, message, registry)
     plan = PromotionPlan(
         commit=revision.rev,
         source=revision.label,
@@ -244,7 +251,12 @@ def plan_promotion(
         branch=branch_name,
         remote=remote_name,
         latest=latest,
-        warnings=_warnings(artifact, version, latest),
+        warnings=_warnings(artifact, version, latest)
+        + (
+            ("nothing to override: the review and the gate allow this promotion",)
+            if override and override.strip() and not overridden
+            else ()
+        ),
     )
     validate(repo, plan, registry)
     return plan
@@ -259,35 +271,41 @@ def _warnings(artifact: str | None, version: str, latest: str | None) -> tuple[s
     return ()
 
 
+@dataclass(frozen=True)
+class _MessageParts:
+    """What every tag message of a promotion carries besides its headline."""
+
+    note: str
+    values: RevisionValues | None
+    baseline_values: RevisionValues | None
+    override: str
+
+    def message(self, revision: Revision, headline: str) -> str:
+        return tag_message(
+            revision, headline, self.note, self.values, self.baseline_values, self.override
+        )
+
+
 def _plan_tags(
     revision: Revision,
     artifact: str | None,
     version: str,
     stage: str | None,
-    note: str,
-    values: RevisionValues | None,
-    baseline_values: RevisionValues | None,
+    parts: _MessageParts,
     registry: Registry,
 ) -> tuple[PlannedTag, ...]:
     from gto.constants import Action
     from gto.tag import name_tag
 
     if artifact is None:
-        message = tag_message(revision, f"Release {version}", note, values, baseline_values)
-        return (PlannedTag(version, "release", message),)
+        return (PlannedTag(version, "release", parts.message(revision, f"Release {version}")),)
     register = name_tag(Action.REGISTER, artifact, version=version, simple=True)
-    message = tag_message(revision, f"Register {artifact} {version}", note, values, baseline_values)
+    message = parts.message(revision, f"Register {artifact} {version}")
     tags = [PlannedTag(register, "register", message)]
     if stage is not None:
         # gto's own counter: 1 + the highest `#N` on any tag of this artifact.
         assign = name_tag(Action.ASSIGN, artifact, stage=stage, scm=_TagList(registry))  # type: ignore[arg-type]
-        message = tag_message(
-            revision,
-            f"Assign stage {stage} to {artifact} {version}",
-            note,
-            values,
-            baseline_values,
-        )
+        message = parts.message(revision, f"Assign stage {stage} to {artifact} {version}")
         tags.append(PlannedTag(assign, "assign", message))
     return tuple(tags)
 

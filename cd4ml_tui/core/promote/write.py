@@ -24,6 +24,7 @@ from cd4ml_tui.core.promote.plan import (
     validate,
 )
 from cd4ml_tui.core.promote.registry import read_tags
+from cd4ml_tui.core.review.notes import NOTES_REF, push_reviews
 
 PUSH_TIMEOUT_SECONDS = 120
 
@@ -45,6 +46,7 @@ class PromotionResult:
     plan: PromotionPlan
     created: tuple[CreatedRef, ...]
     pushed: bool = False
+    notes_error: str | None = None  # pushing the verdicts after the tags failed (tags are out)
 
     def __bool__(self) -> bool:
         return bool(self.created)
@@ -137,7 +139,19 @@ def push(repo: Repo, result: PromotionResult) -> PromotionResult:
             f"the local tags stay, retry with: {format_command(argv)}",
             result,
         )
-    return replace(result, pushed=True)
+    return replace(result, pushed=True, notes_error=_push_verdicts(repo, result.plan.remote))
+
+
+def _push_verdicts(repo: Repo, remote: str | None) -> str | None:
+    """Push the review notes along with the tags, so the remote sees why they were promoted.
+    A failure here does not undo the promotion: it is reported, and `review --push` retries."""
+    if remote is None or ref_oid(repo, NOTES_REF) is None:
+        return None
+    try:
+        push_reviews(repo, remote, PUSH_TIMEOUT_SECONDS)
+    except Cd4mlError as err:
+        return f"the tags are pushed, but the verdicts are not: {err}"
+    return None
 
 
 def undo(repo: Repo, result: PromotionResult, remote_confirmed: bool = False) -> UndoReport:

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from cd4ml_tui.core.api import QueryError, compile_query, own_baseline
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
@@ -32,6 +32,7 @@ from cd4ml_tui.ui.screens.diff import DiffScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.table_view import diff_pair
+from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
@@ -86,7 +87,7 @@ class MainScreen(GuardsWrites, Screen[None]):
                 )
                 yield DetailPane(id="detail")
         yield FilterBar(id="filter")
-        yield Footer()
+        yield AppFooter()
         yield RevisionLoader(self.repo, self.options, id="loader")
         yield RefWatcher(self.repo, id="watcher")
 

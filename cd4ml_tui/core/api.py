@@ -117,7 +117,13 @@ from cd4ml_tui.core.promote.policy import (
 )
 
 # Promotion (GTO tags)
-from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
+from cd4ml_tui.core.promote.registry import (
+    Registry,
+    VersionChoices,
+    read_registry,
+    registry_state,
+    version_choices,
+)
 from cd4ml_tui.core.promote.write import (
     PromotionResult,
     PushError,
@@ -207,6 +213,7 @@ __all__ = [
     "ValueChange",
     "ValueGroup",
     "Verdict",
+    "VersionChoices",
     "WorkspaceChange",
     "apply",
     "apply_to_workspace",

@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 
 from cd4ml_tui.ui.access import Access
 from cd4ml_tui.ui.commands import ScreenActionsProvider
+from cd4ml_tui.ui.delivery import deliver_screenshot
 from cd4ml_tui.ui.messages import WorkerFailed, one_line
 from cd4ml_tui.ui.screens.help import HelpScreen, collect_bindings
 from cd4ml_tui.ui.screens.main import MainScreen
@@ -57,6 +58,13 @@ class Cd4mlApp(App[int]):
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """The one place an unexpected worker failure is shown: a notification; the app stays."""
         self.notify(one_line(message.error), title="Failed", severity="error", markup=False)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """`ctrl+s`: an SVG of the screen, downloaded in a browser, else in the downloads folder."""
+        if filename or path:
+            super().action_screenshot(filename, path)
+        else:
+            deliver_screenshot(self)
 
     @on(events.DeliveryComplete)
     def _delivered(self, event: events.DeliveryComplete) -> None:

@@ -6,8 +6,9 @@ its screen is the page's text. Keys are typed into the page as a user types them
 numbers come from the core (`compare`, `markdown`), computed apart from the browser.
 
 Skipped only when there is no `chromium` on PATH (`apt-get install chromium`; `.ci/run` installs
-it). Set CD4ML_BROWSER_PNG to a path (as `make screenshots` does) to keep the page's screenshot
-of the demo repo's compare screen; otherwise it goes to the test's tmp folder.
+it). `make screenshots` sets CD4ML_BROWSER_REPO (a demo repo to serve instead of the `demo_repo`
+fixture, only read) and CD4ML_BROWSER_PNG (where to keep the page's screenshot of its compare
+screen, README's screenshots/browser.png); otherwise the PNG goes to the test's tmp folder.
 """
 
 from __future__ import annotations
@@ -159,14 +160,21 @@ def expected_comparison(repo_path: Path, label: str) -> tuple[Any, str, str]:
         return compare(base_values, [head_values], settings), base.label, head.label
 
 
+@pytest.fixture
+def shown_repo(request: pytest.FixtureRequest) -> Path:
+    """CD4ML_BROWSER_REPO when set (`make screenshots`), else the `demo_repo` fixture."""
+    chosen = os.environ.get("CD4ML_BROWSER_REPO")
+    return Path(chosen) if chosen else Path(request.getfixturevalue("demo_repo"))
+
+
 def test_j_space_c_shows_the_deltas_and_m_downloads_the_report(
-    demo_repo: Path, tmp_path: Path
+    shown_repo: Path, tmp_path: Path
 ) -> None:
-    with serving(demo_repo) as served, chromium(tmp_path) as context:
+    with serving(shown_repo) as served, chromium(tmp_path) as context:
         terminal = open_tab(context, served.url)
         terminal.press("j", "Space", "c")
         text = terminal.wait_for(lambda text: "against ◆" in text, "the compare screen")
-        comparison, base_label, head_label = expected_comparison(demo_repo, "main")
+        comparison, base_label, head_label = expected_comparison(shown_repo, "main")
         assert head_label == "main"
         assert f"1 revision(s) against ◆ {base_label}" in text
         changed = [row for row in comparison.metrics if row.changed]
@@ -185,6 +193,13 @@ def test_j_space_c_shows_the_deltas_and_m_downloads_the_report(
         assert download.suggested_filename.endswith(".md")
         assert report == markdown(comparison, base_label, ["main"], False, 4)
         assert any(message[0] == "deliver_file_start" for message in terminal.texts)
+
+        with terminal.page.expect_download() as download_info:
+            terminal.press("Control+s")
+        screenshot = download_info.value
+        assert screenshot.suggested_filename.endswith(".svg")
+        svg = Path(screenshot.path()).read_text(encoding="utf-8")
+        assert svg.lstrip().startswith("<svg") and "Markdown" in svg  # the compare footer
 
 
 def test_each_tab_is_its_own_app_and_refreshes_live(demo_copy: Path, tmp_path: Path) -> None:

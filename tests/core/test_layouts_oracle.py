@@ -80,6 +80,29 @@ def hold_plots(path: Path, revs: list[str]) -> dict[str, Any]:
     return ours
 
 
+def hold_data_diff(path: Path, base: str, head: str, prefix: str = "") -> set[tuple[str, str]]:
+    """The DVC outs our diff lists between two commits are `dvc diff`'s (our paths are relative
+    to the git root: `prefix` is the project's folder). DVC also lists each file inside a
+    changed directory out; we list the out once, with its recorded states."""
+    from dvc.repo import Repo
+
+    with quiet_dvc(), Repo(str(path)) as dvc_repo:
+        theirs = dvc_repo.diff(base, head)
+    entries = [(kind, e["path"]) for kind in ("added", "deleted", "modified") for e in theirs[kind]]
+    folders = [p for _, p in entries if p.endswith("/")]
+    expected = {
+        (kind, prefix + p.rstrip("/"))
+        for kind, p in entries
+        if not any(p != f and p.startswith(f) for f in folders)
+    }
+    with open_repo(path) as repo:
+        listed = list_revisions(repo)
+        base_rev, head_rev = (resolve_revision(repo, name, listed) for name in (base, head))
+        changes = changed_files(repo, base_rev, head_rev).files
+    assert {(c.status, c.path) for c in changes if c.kind == "dvc"} == expected
+    return expected
+
+
 def test_sub_folder_project_equals_dvc(subdir_plots_repo: Path) -> None:
     """`dvc init --subdir`: values, comparisons, plots (a DVC-cached stage plot, a `wdir`
     stage's plot, a top-level plot of both) and data diffs, relative to the project."""
@@ -91,19 +114,8 @@ def test_sub_folder_project_equals_dvc(subdir_plots_repo: Path) -> None:
     assert set(plots["plots"]) == {"logs/train.csv", "eval/curve.json", "Both losses"}
     assert all(set(p["series"]) == set(revs) for p in plots["plots"].values())
 
-    with quiet_dvc():
-        from dvc.repo import Repo
-
-        with Repo(str(subdir_plots_repo)) as dvc_repo:
-            theirs = dvc_repo.diff("v1", "lr-3")
-    expected = {(kind, f"ml/{e['path']}") for kind in ("added", "deleted", "modified")
-                for e in theirs[kind]}  # fmt: skip
-    with open_repo(subdir_plots_repo) as repo:
-        listed = list_revisions(repo)
-        base, head = (resolve_revision(repo, name, listed) for name in ("v1", "lr-3"))
-        changes = changed_files(repo, base, head).files
     # data diffs go through the project's own dvc.lock; paths stay relative to the git root
-    assert {(c.status, c.path) for c in changes if c.kind == "dvc"} == expected
+    expected = hold_data_diff(subdir_plots_repo, "v1", "lr-3", prefix="ml/")
     assert ("modified", "ml/logs/train.csv") in expected
 
 
@@ -112,6 +124,7 @@ def test_wdir_stages_equal_dvc(wdir_plots_repo: Path) -> None:
     two fields of one file."""
     hold_show(wdir_plots_repo)
     hold_compare(wdir_plots_repo, "v1", "scale-2")
+    assert hold_data_diff(wdir_plots_repo, "v1", "scale-2") == {("modified", "work/out/steps.csv")}
     plots = hold_plots(wdir_plots_repo, ["workspace", "main", "scale-2", "v1"])
     assert {"work/out/steps.csv", "sub/inner/curve.json"} <= set(plots["plots"])
     assert set(plots["plots"]["Steps"]["series"]["main"]["y"]) == {"loss", "acc"}
@@ -131,6 +144,7 @@ def test_templated_layouts_equal_dvc(templated_layouts_repo: Path) -> None:
     for rev in ("lr-up", "batch-up"):
         hold_compare(repo, "v1", rev)
     hold_compare(repo, "main", "workspace")
+    assert ("modified", "out/big/curve.json") in hold_data_diff(repo, "v1", "lr-up")  # foreach
     plots = hold_plots(repo, ["workspace", "main", "lr-up", "batch-up"])
     assert set(plots["plots"]) == {
         "out/small/curve.json",  # foreach-generated stage plots
@@ -162,6 +176,7 @@ def test_outs_and_odd_values_equal_dvc(outs_layouts_repo: Path) -> None:
     failed = next(rev for rev, v in ours.items() if v["status"] == "failed")
     for base, rev in [("v1", "main"), ("main", "lr-4"), ("main", "workspace"), ("main", failed)]:
         hold_compare(repo, base, rev)
+    assert ("modified", "results") in hold_data_diff(repo, "v1", "lr-4")  # a directory out
     scalar = hold_compare(repo, "main", "lr-4")["metrics"]["scalar.yaml"]
     assert list(scalar) == [""]  # `dvc exp diff`'s row for a bare scalar
 
@@ -198,3 +213,4 @@ def test_cache_layouts_plots_and_compare_equal_dvc(
     for plot in plots["plots"].values():  # every revision has data (or an image) for each plot
         assert set(plot.get("series") or plot.get("images") or {}) == set(revs)
     hold_compare(copy, revs[0], revs[1])
+    hold_data_diff(copy, revs[0], revs[1])

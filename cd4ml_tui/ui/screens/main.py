@@ -8,6 +8,7 @@ Its own keys open the other screens with the revisions they need:
   baseline by the core's one rule (`choose_baseline`: the configured one first).
 - diff: two marked rows (older as base); with none marked, the selected row against its own
   baseline (`own_baseline`: an experiment's baseline, a commit's parent, the workspace's HEAD).
+- insight: the rows shown (filter and narrow to choose them), the marked ones highlighted.
 - promote: the selected row (a commit or an experiment); `u` undoes the last promotion of the
   session (the undo dialog deletes the refs it created).
 """
@@ -29,6 +30,7 @@ from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.compare import CompareScreen
 from cd4ml_tui.ui.screens.diff import DiffScreen
+from cd4ml_tui.ui.screens.insight import InsightScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.table_view import diff_pair
@@ -60,6 +62,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("o", "only_changed", "Only changed", id="main.only_changed"),
         Binding("v", "choose_columns", "Columns", id="main.columns"),
         Binding("c", "compare", "Compare", id="main.compare"),
+        Binding("i", "insight", "Insight", id="main.insight"),
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("p", "promote", "Promote", id="main.promote"),
         Binding("u", "undo_promotion", "Undo promote", show=False, id="main.undo"),
@@ -327,6 +330,18 @@ class MainScreen(GuardsWrites, Screen[None]):
             revisions = [current.revision]
         loaded = list(self.table.rows_loaded)
         self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, None))
+
+    def action_insight(self) -> None:
+        """Which params move a metric, over the rows shown (the metric under the cursor first);
+        the marked rows are highlighted there."""
+        shown = self.table.shown_values
+        if not shown:
+            self.notify("No rows to analyse: clear the filter or wait for the rows to load.")
+            return
+        column = self.table.cursor_value_column
+        metric = column if column is not None and column.kind == "metric" else None
+        marked = {v.revision.rev for v in self.table.marked_values()}
+        self.app.push_screen(InsightScreen(self.settings, shown, marked, metric))
 
     def action_diff(self) -> None:
         marked = [v.revision for v in self.table.marked_values()]

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from cd4ml_tui.core.api import (
         compare,
         diff_json,
+        error_notes,
         list_revisions,
         markdown,
         nway_json,
@@ -47,9 +48,8 @@ def run(args: argparse.Namespace) -> int:
         listed = list_revisions(repo)
         revisions = [resolve_revision(repo, name, listed) for name in names]
         values = list(read_values(repo, revisions, use_cache=not args.no_cache))
-    for name, revision_values in zip(names, values, strict=True):
-        for path, error in revision_values.errors.items():
-            print(f"cd4ml-tui: {name}: {path or 'revision'}: {error}", file=sys.stderr)
+    for note in error_notes(values):  # the values compare leaves out, and why
+        print(f"cd4ml-tui: {note}", file=sys.stderr)
     comparison = compare(values[0], values[1:], settings)
     if args.json:
         if len(args.revs) == 1:

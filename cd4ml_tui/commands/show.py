@@ -92,7 +92,7 @@ def print_table(values: Sequence[RevisionValues], precision: int) -> None:
 
     from cd4ml_tui.core.api import columns, format_value, labels, tree_labels
 
-    cols = columns(values)
+    cols = columns(values, unread=True)  # a file no revision could read keeps a column: `!`
     names = labels(cols)
     table = Table(show_edge=False, header_style="bold", pad_edge=False, box=None)
     table.add_column("Experiment", no_wrap=True)
@@ -122,10 +122,18 @@ def print_table(values: Sequence[RevisionValues], precision: int) -> None:
         table.add_row(*cells)
     console = Console(width=None if sys.stdout.isatty() else 100_000)
     console.print(table, crop=False, soft_wrap=True)
-    errors = [(row, path, msg) for row in values for path, msg in row.errors.items()]
-    if errors:
+    _print_errors(values)
+
+
+def _print_errors(values: Sequence[RevisionValues]) -> None:
+    """What the `!` cells stand for: one line per file and reason, on stderr."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from cd4ml_tui.core.api import error_notes
+
+    notes = error_notes(values)
+    if notes:
         err = Console(stderr=True, width=None if sys.stderr.isatty() else 100_000)
-        for row, path, msg in errors:
-            err.print(
-                Text(f"! {row.revision.label} ({row.revision.short}) {path}: {msg}", style="red")
-            )
+        for note in notes:
+            err.print(Text(f"! {note}", style="red"))

@@ -94,7 +94,14 @@ from cd4ml_tui.core.promote.write import (
 from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
 
 # The table: columns, filter, exports
-from cd4ml_tui.core.table.columns import columns, format_value, labels
+from cd4ml_tui.core.table.columns import (
+    UNREAD_KEY,
+    ColumnOrder,
+    columns,
+    error_notes,
+    format_value,
+    labels,
+)
 from cd4ml_tui.core.table.export import to_csv, to_json, to_markdown, tree_labels
 from cd4ml_tui.core.table.query import QueryError, compile_query
 
@@ -105,9 +112,11 @@ __all__ = [
     "MAX_SOURCE_DIFF_LINES",
     "NOISE_KINDS",
     "NOISE_TOGGLES",
+    "UNREAD_KEY",
     "Axis",
     "Bar",
     "CellDiff",
+    "ColumnOrder",
     "Comparison",
     "DeltaCell",
     "DeltaRow",
@@ -151,6 +160,7 @@ __all__ = [
     "describe_source",
     "describe_undo",
     "diff_json",
+    "error_notes",
     "fetch_experiments",
     "file_diff",
     "fold_cells",

@@ -20,7 +20,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from cd4ml_tui.core.api import Comparison, Plot, compare, default_baseline, unique_names
+from cd4ml_tui.core.api import (
+    Comparison,
+    Plot,
+    compare,
+    default_baseline,
+    error_notes,
+    unique_names,
+)
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
@@ -107,6 +114,7 @@ class CompareScreen(Screen[None]):
             with TabPane("Deltas", id="deltas"):
                 yield DeltaTable(self.settings.precision, id="delta-table")
                 yield Static(id="delta-status")
+                yield Static(id="delta-notes")
             with TabPane("Plots", id="plots"):
                 yield PlotPanel(self.settings, id="plot-panel")
             with TabPane("Diff", id="diff"):
@@ -176,6 +184,11 @@ class CompareScreen(Screen[None]):
         assert self.baseline is not None
         return unique_names([self.baseline.revision, *(v.revision for v in self.compared)])
 
+    @property
+    def comparison_rows(self) -> list[RevisionValues]:
+        """The baseline, then the compared revisions."""
+        return [self.baseline, *self.compared] if self.baseline is not None else []
+
     def _refresh(self) -> None:
         from cd4ml_tui.core.api import labels
 
@@ -198,6 +211,10 @@ class CompareScreen(Screen[None]):
         status = f"{hidden} unchanged params hidden (o shows them) · " if hidden else ""
         legend = "↑ higher / ↓ lower is better · * guessed · underline: best · b: baseline"
         self.query_one("#delta-status", Static).update(status + legend)
+        notes = self.query_one("#delta-notes", Static)
+        lines = [f"! {note}" for note in error_notes(self.comparison_rows)]
+        notes.update(Text("\n".join(lines)))
+        notes.display = bool(lines)
         panel = self.query_one(PlotPanel)
         panel.set_values([self.baseline, *self.compared], names, self.all_rows, column_labels)
         revisions = [self.baseline.revision, *(v.revision for v in self.compared)]

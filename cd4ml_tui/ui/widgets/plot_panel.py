@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
@@ -105,6 +106,8 @@ class PlotPanel(VerticalScroll):
                 lines = [f"{rev}: {', '.join(paths)}" for rev, paths in plot.images.items()]
                 text = "\n".join(lines) or "no image in these revisions"
                 widgets.append(Static(text + "\n(image: open it in a viewer)", classes="dvc-plot"))
+            elif not plot.series:  # nothing to draw: one line, not an empty frame
+                widgets.append(Static("no data in these revisions", classes="plot-note dvc-plot"))
             else:
                 chart = PlotextPlot(classes="dvc-plot")
                 drawn = draw_plot(chart.plt, plot)
@@ -116,7 +119,7 @@ class PlotPanel(VerticalScroll):
                 if drawn.note:
                     widgets.append(Static(drawn.note, classes="plot-note dvc-plot"))
             for rev, error_text in plot.errors.items():
-                widgets.append(Static(f"{rev}: {error_text}", classes="plot-note dvc-plot"))
+                widgets.append(Static(Text(f"{rev}: {error_text}"), classes="plot-note dvc-plot"))
         self.mount_all(widgets, after=status)
 
     # --- state ------------------------------------------------------------------------------

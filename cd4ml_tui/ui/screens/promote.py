@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["PromoteScreen", "UndoScreen", "preview_text"]
 
 RELEASE = "\0release"  # the artifact choice for a plain release tag (repo without artifacts)
+LOADING = "\0loading"  # the artifact select's only option until the registry is read
 _FIELDS = ("artifact", "version", "stage", "branch")  # inputs an InvalidNameError can point at
 
 
@@ -91,7 +92,16 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             )
             with Horizontal(classes="promote-row"):
                 yield Label("Artifact", classes="promote-label")
-                yield Select[str]([], id="artifact", prompt="loading…", compact=True)
+                # Until the registry is read the only option is a disabled "loading…", never a
+                # blank a user could pick as an artifact.
+                yield Select[str](
+                    [("loading…", LOADING)],
+                    id="artifact",
+                    value=LOADING,
+                    allow_blank=False,
+                    disabled=True,
+                    compact=True,
+                )
             with Horizontal(classes="promote-row"):
                 yield Label("Version", classes="promote-label")
                 yield Input(id="version", placeholder="v1.0.0", compact=True)
@@ -159,6 +169,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             return
         self.registry, self.baseline = message.registry, message.baseline
         select = self.query_one("#artifact", Select)
+        select.disabled = False
         if message.artifacts:
             select.set_options([(name, name) for name in message.artifacts])
             select.value = message.artifacts[0]
@@ -176,7 +187,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
     def _artifact(self) -> str | None:
         value = self.query_one("#artifact", Select).value
-        return None if value == RELEASE or not isinstance(value, str) else value
+        return None if value in (RELEASE, LOADING) or not isinstance(value, str) else value
 
     def _suggest_version(self) -> None:
         """Fill in the next patch of the chosen artifact, and label the bump buttons."""
@@ -195,7 +206,8 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
     @on(Select.Changed, "#artifact")
     def _artifact_changed(self) -> None:
-        self._suggest_version()
+        if self.registry is not None:
+            self._suggest_version()
 
     @on(Button.Pressed, ".bump")
     def _bump(self, event: Button.Pressed) -> None:
@@ -221,7 +233,9 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         if self.registry is None or self.result is not None:
             return
         self._seq += 1
+        self.plan = None  # the preview shows the plan being made, never the previous one
         self.query_one("#confirm", Button).disabled = True
+        self.query_one("#promote-preview", Static).add_class("-stale")
         remote = self.query_one("#remote", Select).value
         push_on = self.query_one("#push-on", Checkbox).value
         self.plan_in_background(
@@ -265,9 +279,11 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         if message.seq != self._seq or self.result is not None:
             return  # an older plan, or tags are already written
         self.plan = message.plan
+        self.query_one("#promote-preview", Static).remove_class("-stale")
         for field in _FIELDS:
             self.query_one(f"#{field}").set_class(field == message.field, "-invalid")
-        if message.plan is None:
+        if message.plan is None:  # no preview of an older plan beside this plan's error
+            self.query_one("#promote-preview", Static).update("")
             self._show_problem(message.error or "")
             return
         self._show_problem("")

@@ -8,9 +8,11 @@ bar chart's scope (compared revisions or every loaded row).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
@@ -29,7 +31,12 @@ from cd4ml_tui.render.plot_draw import draw_metric_bars, draw_plot, draw_scatter
 
 
 class PlotPanel(VerticalScroll):
-    """Charts of the comparison, stacked; scroll with the arrow keys."""
+    """Charts of the comparison, stacked; scroll with the arrow keys or `j`/`k`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False, id="plots.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="plots.up"),
+    ]
 
     DEFAULT_CSS = """
     PlotPanel { height: 1fr; padding: 0 1; }

@@ -155,7 +155,7 @@ async def test_tab_to_plots_and_brackets_cycle_the_metric(demo_repo):
                 screen.baseline.revision,
                 screen.compared[0].revision,
             )
-            await pilot.press("tab")
+            await pilot.press("tab", "tab")  # the file list, then the diff, then round
             assert host.screen.query_one(TabbedContent).active == "deltas"
     finally:
         repo.close()

@@ -76,7 +76,7 @@ async def launch(repo_path: Path, use_cache: bool) -> tuple[float, float, int]:
             await _until(lambda: bool(screen.table.grid_rows))
             await paint(pilot)
             first = time.perf_counter() - start
-            await _until(lambda: screen.last_load is not None and not screen.reading)
+            await _until(lambda: screen.loader.last_load is not None and not screen.loader.reading)
             await paint(pilot)
             loaded = time.perf_counter() - start
             return first, loaded, len(screen.table.rows_loaded)
@@ -95,7 +95,7 @@ async def key_figures(repo_path: Path, runs: int) -> dict[str, list[float]]:
         async with app.run_test(size=SIZE) as pilot:
             screen = app.screen
             assert isinstance(screen, MainScreen)
-            await _until(lambda: screen.last_load is not None and not screen.reading)
+            await _until(lambda: screen.loader.last_load is not None and not screen.loader.reading)
             await pilot.pause()
             table = screen.table
             accuracy = next(c for c in table.column_ids() if c.endswith(":accuracy"))
@@ -113,9 +113,9 @@ async def key_figures(repo_path: Path, runs: int) -> dict[str, list[float]]:
             for _ in range(runs):
                 for _cycle in range(3):  # ascending, descending, back to the tree
                     await timed("sort", table.action_sort)
-                await timed("filter", lambda: screen._apply_filter(FILTER, announce=False))
+                await timed("filter", lambda: screen.apply_filter(FILTER, announce=False))
                 shown = len(table.view_rows)
-                await timed("filter", lambda: screen._apply_filter("", announce=False))
+                await timed("filter", lambda: screen.apply_filter("", announce=False))
             figures["shown"] = [float(shown)]
     finally:
         repo.close()
@@ -135,7 +135,9 @@ async def refresh_figures(repo_path: Path, runs: int) -> list[tuple[float, int]]
             async with app.run_test(size=SIZE):
                 screen = app.screen
                 assert isinstance(screen, MainScreen)
-                await _until(lambda: screen.last_load is not None and not screen.reading)
+                await _until(
+                    lambda: screen.loader.last_load is not None and not screen.loader.reading
+                )
                 base, tree = _git(root, "rev-parse", "main", "main^{tree}").split()
                 for run in range(runs):
                     count = len(screen.table.rows_loaded)
@@ -145,11 +147,11 @@ async def refresh_figures(repo_path: Path, runs: int) -> list[tuple[float, int]]
                     _git(root, "update-ref", f"refs/exps/{base[:2]}/{base[2:]}/live-{run}", commit)
                     await _until(
                         lambda n=count: (
-                            len(screen.table.rows_loaded) == n + 1 and not screen.reading
+                            len(screen.table.rows_loaded) == n + 1 and not screen.loader.reading
                         )
                     )
-                    assert screen.last_load is not None
-                    results.append((time.perf_counter() - start, screen.last_load.read))
+                    assert screen.loader.last_load is not None
+                    results.append((time.perf_counter() - start, screen.loader.last_load.read))
         finally:
             repo.close()
     return results

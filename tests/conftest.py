@@ -153,9 +153,12 @@ def _repo_state(repo: Path) -> str:
 
 @pytest.fixture
 def demo_copy(demo_repo: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo repo (with its DVC cache), free to write to."""
+    """A private copy of the demo repo (with its DVC cache), free to write to.
+
+    Our own result cache is left behind: tests that read the shared repo through the CLI fill it,
+    and a copy must start as a fresh clone would."""
     target = tmp_path / "demo"
-    shutil.copytree(demo_repo, target, symlinks=True)
+    shutil.copytree(demo_repo, target, symlinks=True, ignore=shutil.ignore_patterns("cd4ml-tui"))
     return target
 
 

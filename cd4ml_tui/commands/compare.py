@@ -2,6 +2,7 @@
 
 `--json` for two revisions is `dvc exp diff BASE REV --json` plus keys of our own; for more, the
 N-way shape documented in the README. `--md` prints tables to paste into a pull request.
+The repo (`-C PATH`) and `--no-cache` are the shared flags of `cli.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,24 @@ import argparse
 import json
 import sys
 
+from rich.console import Console
+
+from cd4ml_tui.core.api import (
+    Comparison,
+    compare,
+    diff_json,
+    error_notes,
+    labels,
+    list_revisions,
+    markdown,
+    nway_json,
+    open_repo,
+    read_values,
+    resolve_revision,
+)
+from cd4ml_tui.core.config import load_settings
 from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.render.delta_text import comparison_table
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,24 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("--json", action="store_true", help="print JSON (dvc exp diff's shape)")
     output.add_argument("--md", action="store_true", help="print GitHub-flavoured Markdown")
     parser.add_argument("--all", action="store_true", help="also show unchanged rows")
-    parser.add_argument("--no-cache", action="store_true", help="ignore the per-commit cache")
-    parser.add_argument("-C", "--path", default=".", help="a folder inside the repo (default: .)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import (
-        compare,
-        diff_json,
-        error_notes,
-        list_revisions,
-        markdown,
-        nway_json,
-        open_repo,
-        read_values,
-        resolve_revision,
-    )
-    from cd4ml_tui.core.config import load_settings
-
     names = [args.base, *args.revs]
     if len(set(names)) != len(names):
         raise Cd4mlError("a revision is given twice; name each revision once")
@@ -71,13 +74,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_table(comparison: object, args: argparse.Namespace, precision: int) -> None:
-    from rich.console import Console
-
-    from cd4ml_tui.core.api import Comparison, labels
-    from cd4ml_tui.render.delta_text import comparison_table
-
-    assert isinstance(comparison, Comparison)
+def _print_table(comparison: Comparison, args: argparse.Namespace, precision: int) -> None:
     columns = [row.column for row in comparison.rows]
     by_key = {f"{c.path}:{c.key}": label for c, label in labels(columns).items()}
     console = Console()

@@ -1,4 +1,8 @@
-"""`cd4ml-tui demo [DIR]`: build the demo repo with real experiments, then open the TUI on it."""
+"""`cd4ml-tui demo [DIR]`: build the demo repo with real experiments, then open the TUI on it.
+
+DIR may also be given as the shared `-C DIR` of `cli.py`. Loading this module loads Textual (for
+opening the demo), which costs nothing next to the minute the build takes.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,19 @@ import sys
 import time
 from pathlib import Path
 
+from cd4ml_tui.commands import open as open_command
 from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.demo import MARKER, build_demo, is_demo, is_unfinished_demo
 
-DEFAULT_DIR = "cd4ml-demo"
+DEFAULT_PATH = "cd4ml-demo"  # `cli` puts it in `args.path` when no DIR (or -C) is given
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "path",
+        "location",
         nargs="?",
-        default=DEFAULT_DIR,
         metavar="DIR",
-        help=f"folder to create (default ./{DEFAULT_DIR}); an existing demo is reopened",
+        help=f"folder to create (default ./{DEFAULT_PATH}); an existing demo is reopened",
     )
     parser.add_argument("--no-open", action="store_true", help="only build, don't open the TUI")
     parser.add_argument(
@@ -31,8 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.demo import MARKER, build_demo, is_demo, is_unfinished_demo
-
     target = Path(args.path).expanduser()
     if args.experiments < 0:
         raise Cd4mlError(f"--experiments {args.experiments}: must be 0 or more")
@@ -60,8 +63,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"demo repo ready: {target.absolute()}", file=sys.stderr)
     if args.no_open:
         return 0
-    from cd4ml_tui.commands import open as open_command
-
     return open_command.run(
         argparse.Namespace(path=str(target), rev=[], all_commits=False, no_cache=False)
     )

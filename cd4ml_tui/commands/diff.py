@@ -3,6 +3,8 @@
 Without `--json` it prints a readable coloured diff (notebooks cell by cell, the same renderables
 the TUI shows). `--json` prints the stable contract:
 `{"base", "head", "files": [{"path", "status", "kind", "cells"?}]}`, `cells` for notebooks only.
+The repo is the shared `-C PATH` of `cli.py`; PATHs are relative to the current folder when it is
+inside the repo and no `-C` is given, else to the repo's root.
 """
 
 from __future__ import annotations
@@ -13,15 +15,29 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.rule import Rule
+from rich.text import Text
+
+from cd4ml_tui.core.api import (
+    NOISE_KINDS,
+    Repo,
+    RevisionDiff,
+    changed_files,
+    file_diff,
+    list_revisions,
+    normalize_path,
+    open_repo,
+    resolve_revision,
+)
+from cd4ml_tui.render.diff import DiffOptions, file_row, render_file_diff, revision_name
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("base", metavar="BASE", help="sha, branch, tag, experiment or workspace")
     parser.add_argument("head", metavar="HEAD", help="sha, branch, tag, experiment or workspace")
     parser.add_argument("paths", metavar="PATH", nargs="*", help="only these files or folders")
     parser.add_argument("--json", action="store_true", help="print the diff as JSON")
-    parser.add_argument(
-        "-C", "--repo", default=".", metavar="DIR", help="a folder inside the repo (default: .)"
-    )
     parser.add_argument(
         "--side-by-side", action="store_true", help="show text diffs in two columns"
     )
@@ -32,10 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def diff_json(repo: Any, diff: Any) -> tuple[dict[str, Any], list[str]]:
+def diff_json(repo: Repo, diff: RevisionDiff) -> tuple[dict[str, Any], list[str]]:
     """The `--json` document and the notes (unparsable notebooks) that go to stderr."""
-    from cd4ml_tui.core.api import file_diff
-
     files: list[dict[str, Any]] = []
     notes: list[str] = []
     for change in diff.files:
@@ -59,14 +73,7 @@ def diff_json(repo: Any, diff: Any) -> tuple[dict[str, Any], list[str]]:
     return {"base": diff.base.rev, "head": diff.head.rev, "files": files}, notes
 
 
-def _print_readable(repo: Any, diff: Any, args: argparse.Namespace) -> None:
-    from rich.console import Console
-    from rich.rule import Rule
-    from rich.text import Text
-
-    from cd4ml_tui.core.api import NOISE_KINDS, file_diff
-    from cd4ml_tui.render.diff import DiffOptions, file_row, render_file_diff, revision_name
-
+def _print_readable(repo: Repo, diff: RevisionDiff, args: argparse.Namespace) -> None:
     console = Console(highlight=False, soft_wrap=False)
     options = DiffOptions(
         side_by_side=args.side_by_side,
@@ -88,19 +95,11 @@ def _print_readable(repo: Any, diff: Any, args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import (
-        changed_files,
-        list_revisions,
-        normalize_path,
-        open_repo,
-        resolve_revision,
-    )
-
-    with open_repo(args.repo) as repo:
+    with open_repo(args.path) as repo:
         revisions = list_revisions(repo)
         base = resolve_revision(repo, args.base, revisions)
         head = resolve_revision(repo, args.head, revisions)
-        cwd = Path.cwd() if args.repo == "." else None
+        cwd = Path.cwd() if args.path == "." else None
         paths = [normalize_path(repo, p, cwd) for p in args.paths]
         diff = changed_files(repo, base, head, paths)
         if args.json:

@@ -4,6 +4,7 @@ Over every commit and experiment that `show` lists (the workspace left out, each
 varying param's Spearman and Pearson correlation with the metric and its number of distinct
 values, the metric's best value per param value, and summary statistics of every metric. The
 metric is named as the `/` filter names a column (`path:key` when the key is in several files).
+The repo (`-C PATH`), `--rev`, `--all-commits` and `--no-cache` are the shared flags of `cli.py`.
 """
 
 from __future__ import annotations
@@ -12,39 +13,32 @@ import argparse
 import json
 import sys
 
+from rich.console import Console
+
+from cd4ml_tui.core.api import (
+    columns,
+    insight,
+    insight_json,
+    insight_markdown,
+    insight_rows,
+    labels,
+    list_revisions,
+    open_repo,
+    read_values,
+    resolve_metric,
+)
+from cd4ml_tui.core.config import load_settings
+from cd4ml_tui.render.insight_text import insight_tables
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("metric", metavar="METRIC", help="a metric: key, key suffix or path:key")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON (the documented shape)")
     output.add_argument("--md", action="store_true", help="print GitHub-flavoured Markdown")
-    parser.add_argument(
-        "--rev",
-        action="append",
-        default=[],
-        metavar="R",
-        help="also count this revision (sha, branch, tag), as `show --rev`; repeatable",
-    )
-    parser.add_argument("--all-commits", action="store_true", help="count every commit")
-    parser.add_argument("--no-cache", action="store_true", help="ignore the per-commit cache")
-    parser.add_argument("-C", "--path", default=".", help="a folder inside the repo (default: .)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import (
-        columns,
-        insight,
-        insight_json,
-        insight_markdown,
-        insight_rows,
-        labels,
-        list_revisions,
-        open_repo,
-        read_values,
-        resolve_metric,
-    )
-    from cd4ml_tui.core.config import load_settings
-
     with open_repo(args.path) as repo:
         settings = load_settings(repo.root)
         revisions = list_revisions(repo, args.rev, all_commits=args.all_commits)
@@ -58,10 +52,6 @@ def run(args: argparse.Namespace) -> int:
         names = labels(columns(values))
         print(insight_markdown(result, names, settings.precision), end="")
     else:
-        from rich.console import Console
-
-        from cd4ml_tui.render.insight_text import insight_tables
-
         console = Console(width=None if sys.stdout.isatty() else 120)
         for table in insight_tables(result, labels(columns(values)), settings.precision):
             console.print(table)

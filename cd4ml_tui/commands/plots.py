@@ -1,6 +1,7 @@
 """`cd4ml-tui plots REV [REV...]`: the plots of dvc.yaml for revisions, drawn in the terminal.
 
 With `--json`, the plotted data instead (the same as `dvc plots diff REV... --json` plots).
+The repo is the shared `-C PATH` of `cli.py`.
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ import argparse
 import json
 import shutil
 import sys
-from typing import TYPE_CHECKING
 
+from cd4ml_tui.core.api import (
+    Plot,
+    list_revisions,
+    load_plots,
+    open_repo,
+    plots_json,
+    resolve_revision,
+)
 from cd4ml_tui.core.errors import Cd4mlError
-
-if TYPE_CHECKING:
-    from cd4ml_tui.core.api import Plot
+from cd4ml_tui.render.plot_draw import draw_plot, legend_text, new_figure
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,18 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the plotted data as JSON")
     parser.add_argument("--plot", metavar="ID", action="append", help="only this plot (repeatable)")
-    parser.add_argument("-C", "--path", default=".", help="a folder inside the repo (default: .)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import (
-        list_revisions,
-        load_plots,
-        open_repo,
-        plots_json,
-        resolve_revision,
-    )
-
     with open_repo(args.path) as repo:
         listed = list_revisions(repo)
         if len(set(args.revs)) != len(args.revs):
@@ -59,8 +56,6 @@ def run(args: argparse.Namespace) -> int:
 def _print_plots(plots: list[Plot]) -> None:
     from plotext import uncolorize
     from rich.console import Console
-
-    from cd4ml_tui.render.plot_draw import draw_plot, legend_text, new_figure
 
     if not plots:
         print("no plots declared in dvc.yaml", file=sys.stderr)

@@ -3,6 +3,7 @@
 Prints the tags it created (or, with --dry-run, would create) on stdout. Without --yes it asks on a
 terminal and refuses when stdin is not one. Exit 0 on success, 2 when refused (nothing written),
 1 when the tags were created but the push failed (they stay; run the printed push to retry).
+The repo is the shared `-C PATH` of `cli.py`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from cd4ml_tui.core.api import PromotionPlan, PromotionResult
+from cd4ml_tui.core.api import (
+    PromotionPlan,
+    PromotionResult,
+    PushError,
+    apply,
+    check_promotable,
+    format_command,
+    message_values,
+    open_repo,
+    plan_promotion,
+    promotion_checks,
+    push,
+    resolve_revision,
+)
+from cd4ml_tui.core.config import load_settings
+from cd4ml_tui.core.errors import PromotionError
 
 _DEFAULT = "\0default"  # `--branch` / `--push` given without a value
 
@@ -41,30 +56,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--push", nargs="?", const=_DEFAULT, metavar="REMOTE", help="push to REMOTE (origin)"
     )
+    parser.add_argument(
+        "--override",
+        metavar="REASON",
+        help="promote although the settings' require_approval / require_gate refuse; the reason "
+        "and what it overrode go into the tag message",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print what would be created")
     parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("-C", "--repo", default=".", help="the repo (default: current folder)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from cd4ml_tui.core.api import (
-        PushError,
-        apply,
-        check_promotable,
-        message_values,
-        open_repo,
-        plan_promotion,
-        push,
-        resolve_revision,
-    )
-    from cd4ml_tui.core.config import load_settings
-
-    with open_repo(args.repo) as repo:
+    with open_repo(args.path) as repo:
         revision = resolve_revision(repo, args.rev)
         check_promotable(revision)
         settings = load_settings(repo.root)
         values, baseline_values = message_values(repo, revision, settings.baseline)
+        checks = promotion_checks(repo, revision, settings, values=values)
         plan = plan_promotion(
             repo,
             revision,
@@ -77,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
             remote=True if args.push == _DEFAULT else args.push,
             values=values,
             baseline_values=baseline_values,
+            checks=checks,
+            override=args.override,
         )
         for warning in plan.warnings:
             print(f"cd4ml-tui: warning: {warning}", file=sys.stderr)
@@ -94,12 +105,12 @@ def run(args: argparse.Namespace) -> int:
                 print(f"cd4ml-tui: {err}", file=sys.stderr)
                 return 1
         _report(plan, result, args.json, dry_run=False)
+        if result.notes_error:
+            print(f"cd4ml-tui: warning: {result.notes_error}", file=sys.stderr)
     return 0
 
 
 def _confirm(plan: PromotionPlan) -> None:
-    from cd4ml_tui.core.errors import PromotionError
-
     if not sys.stdin.isatty():
         raise PromotionError("stdin is not a terminal: pass --yes to promote without asking")
     _print_plan(plan, sys.stderr)
@@ -109,8 +120,6 @@ def _confirm(plan: PromotionPlan) -> None:
 
 
 def _print_plan(plan: PromotionPlan, stream: Any) -> None:
-    from cd4ml_tui.core.api import format_command
-
     for tag in plan.tags:
         print(f"tag {tag.name} -> {plan.commit[:7]} ({plan.source})", file=stream)
     if plan.branch:

@@ -6,6 +6,36 @@ Modelled on `gto/api.py`: one name per thing the product does, grouped by capabi
 
 from __future__ import annotations
 
+# Acting on experiments: apply, branch, remove, run the queue
+from cd4ml_tui.core.actions.apply import (
+    ApplyPlan,
+    ApplyResult,
+    WorkspaceChange,
+    apply_to_workspace,
+    plan_apply,
+    undo_apply,
+)
+from cd4ml_tui.core.actions.queue import (
+    QueuePlan,
+    QueueRun,
+    RunState,
+    finished,
+    plan_run_queued,
+    run_states,
+    start_queued,
+)
+from cd4ml_tui.core.actions.refs import (
+    BranchPlan,
+    RemovePlan,
+    RemoveResult,
+    create_branch,
+    plan_branch,
+    plan_remove,
+    remove_experiments,
+    undo_branch,
+    undo_remove,
+)
+
 # Compare against a baseline
 from cd4ml_tui.core.compare.deltas import (
     Bar,
@@ -46,7 +76,7 @@ from cd4ml_tui.core.dvc.outs import OutState
 from cd4ml_tui.core.git.objects import run_git
 
 # Sharing and watching
-from cd4ml_tui.core.git.remotes import fetch_experiments, remotes
+from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remotes
 
 # Opening a repo
 from cd4ml_tui.core.git.repo import Repo, open_repo
@@ -78,6 +108,15 @@ from cd4ml_tui.core.promote.plan import (
     validate,
 )
 
+# What promotion respects: the gate against a GTO stage, the review
+from cd4ml_tui.core.promote.policy import (
+    PromotionChecks,
+    gate_baseline_name,
+    promotion_checks,
+    resolve_against,
+    run_gate,
+)
+
 # Promotion (GTO tags)
 from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
 from cd4ml_tui.core.promote.write import (
@@ -89,6 +128,21 @@ from cd4ml_tui.core.promote.write import (
     push,
     undo,
 )
+
+# Review: verdicts in git notes, the gate
+from cd4ml_tui.core.review.gate import GateCheck, GateResult, evaluate_gate
+from cd4ml_tui.core.review.notes import (
+    NOTES_REF,
+    ReviewError,
+    check_reviewable,
+    fetch_reviews,
+    push_reviews,
+    read_reviews,
+    record_review,
+    review_summaries,
+)
+from cd4ml_tui.core.review.report import gate_json, gate_markdown, verdicts_json
+from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize_thread
 
 # Which revisions there are
 from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
@@ -112,9 +166,14 @@ __all__ = [
     "MAX_SOURCE_DIFF_LINES",
     "NOISE_KINDS",
     "NOISE_TOGGLES",
+    "NOTES_REF",
     "UNREAD_KEY",
+    "VERDICTS",
+    "ApplyPlan",
+    "ApplyResult",
     "Axis",
     "Bar",
+    "BranchPlan",
     "CellDiff",
     "ColumnOrder",
     "Comparison",
@@ -125,6 +184,8 @@ __all__ = [
     "FileDiff",
     "Fingerprint",
     "Fold",
+    "GateCheck",
+    "GateResult",
     "Hunk",
     "Insight",
     "InsightError",
@@ -136,38 +197,58 @@ __all__ = [
     "ParallelCoordinates",
     "ParamInsight",
     "Plot",
+    "PromotionChecks",
     "PromotionPlan",
     "PromotionResult",
     "PushError",
     "QueryError",
+    "QueuePlan",
+    "QueueRun",
     "Registry",
+    "RemovePlan",
+    "RemoveResult",
     "Repo",
+    "ReviewError",
+    "ReviewSummary",
     "RevisionDiff",
+    "RunState",
     "ScatterPoint",
     "UndoReport",
     "ValueChange",
     "ValueGroup",
+    "Verdict",
+    "WorkspaceChange",
     "apply",
+    "apply_to_workspace",
     "best_group",
     "best_label",
     "changed_files",
     "check_promotable",
+    "check_reviewable",
     "columns",
     "compare",
     "compile_query",
+    "create_branch",
     "default_baseline",
     "default_branch_name",
+    "default_remote",
     "describe_source",
     "describe_undo",
     "diff_json",
     "error_notes",
+    "evaluate_gate",
     "fetch_experiments",
+    "fetch_reviews",
     "file_diff",
+    "finished",
     "fold_cells",
     "format_command",
     "format_delta",
     "format_number",
     "format_value",
+    "gate_baseline_name",
+    "gate_json",
+    "gate_markdown",
     "human_size",
     "insight",
     "insight_json",
@@ -190,28 +271,47 @@ __all__ = [
     "ordered_parts",
     "parallel_coordinates",
     "param_metric_points",
+    "plan_apply",
+    "plan_branch",
     "plan_promotion",
+    "plan_remove",
+    "plan_run_queued",
     "plots_json",
+    "promotion_checks",
     "push",
+    "push_reviews",
     "read_baseline_values",
     "read_registry",
+    "read_reviews",
     "read_values",
+    "record_review",
     "refs_fingerprint",
     "registry_state",
     "remotes",
+    "remove_experiments",
+    "resolve_against",
     "resolve_commit",
     "resolve_metric",
     "resolve_revision",
+    "review_summaries",
+    "run_gate",
     "run_git",
+    "run_states",
     "side_by_side",
+    "start_queued",
     "summarize",
+    "summarize_thread",
     "to_csv",
     "to_json",
     "to_markdown",
     "tree_labels",
     "truncate_hunks",
     "undo",
+    "undo_apply",
+    "undo_branch",
+    "undo_remove",
     "unique_names",
     "validate",
+    "verdicts_json",
     "version_choices",
 ]

@@ -33,3 +33,8 @@ class ConfigError(Cd4mlError):
 
 class PromotionError(Cd4mlError):
     """A promotion was refused; nothing was written."""
+
+
+class ActionError(Cd4mlError):
+    """An action on experiments (apply, branch, remove, run the queue) was refused or failed;
+    the message says whether anything was written."""

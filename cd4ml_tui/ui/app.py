@@ -1,21 +1,30 @@
 """The App: global keys and routing between screens; screens own their layout and handlers.
 
-`create_app` is the one factory shared by the CLI (`cd4ml-tui [PATH]`), the screenshot exporter
-and the snapshot tests, so they all build the same app from a repo and its settings.
+`create_app` is the one factory shared by the CLI (`cd4ml-tui [PATH]`, and each browser tab of
+`cd4ml-tui serve`), the screenshot exporter and the snapshot tests, so they all build the same app
+from a repo, its settings and the session's `Access` (read only or not, see `ui.access`).
+
+The main screen is the base screen of the app's one mode (`main`), so its `CSS_PATH` is loaded as
+every other screen's is. A worker that fails unexpectedly anywhere ends up here as one
+notification (`ui.messages`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
+from cd4ml_tui.ui.access import READ_ONLY_MESSAGE, Access
 from cd4ml_tui.ui.commands import ScreenActionsProvider
+from cd4ml_tui.ui.messages import WorkerFailed, one_line
 from cd4ml_tui.ui.screens.help import HelpScreen, collect_bindings
-from cd4ml_tui.ui.screens.main import LoadOptions, MainScreen
+from cd4ml_tui.ui.screens.main import MainScreen
+from cd4ml_tui.ui.widgets.revision_loader import LoadOptions
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import Repo
@@ -25,23 +34,52 @@ if TYPE_CHECKING:
 class Cd4mlApp(App[int]):
     """Review the revisions of one git + DVC repo."""
 
-    CSS_PATH = "app.tcss"
     TITLE = "cd4ml-tui"
     COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+    DEFAULT_MODE = "main"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="app.screenshot"),
+        # Shown in the footer only in a read-only session, to say so.
+        Binding("exclamation_mark", "read_only", "READ ONLY", key_display="!", id="app.read_only"),
     ]
 
-    def __init__(self, repo: Repo, settings: Settings, options: LoadOptions) -> None:
+    def __init__(
+        self, repo: Repo, settings: Settings, options: LoadOptions, access: Access | None = None
+    ) -> None:
         super().__init__()
         self.repo = repo
         self.settings = settings
         self.options = options
-        self.sub_title = str(repo.root)
+        self.access = access or Access()
+        self.sub_title = str(repo.root) + (" (read only)" if self.access.read_only else "")
+        self.add_mode("main", partial(MainScreen, repo, settings, options))
 
-    def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.repo, self.settings, self.options)
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """The one place an unexpected worker failure is shown: a notification; the app stays."""
+        self.notify(one_line(message.error), title="Failed", severity="error", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "read_only":
+            return self.access.read_only
+        return super().check_action(action, parameters)
+
+    def action_read_only(self) -> None:
+        self.notify(READ_ONLY_MESSAGE)
+
+    @on(events.DeliveryComplete)
+    def _delivered(self, event: events.DeliveryComplete) -> None:
+        """Say where a delivered report went (Textual already says so for screenshots)."""
+        if event.name and event.name != "screenshot":
+            where = f" to {event.path}" if event.path else ""
+            self.notify(f"Saved the {event.name}{where}", markup=False)
+
+    @on(events.DeliveryFailed)
+    def _not_delivered(self, event: events.DeliveryFailed) -> None:
+        if event.name and event.name != "screenshot":
+            message = f"Could not save the {event.name}: {event.exception}"
+            self.notify(message, severity="error", markup=False)
 
     def action_help(self) -> None:
         """Show every key of the current screen (from its BINDINGS)."""
@@ -58,6 +96,8 @@ def create_app(
     revs: Sequence[str] = (),
     all_commits: bool = False,
     use_cache: bool = True,
+    access: Access | None = None,
 ) -> Cd4mlApp:
-    """The app for `repo`, ready to `run()` (or `run_test()`)."""
-    return Cd4mlApp(repo, settings, LoadOptions(tuple(revs), all_commits, use_cache))
+    """The app for `repo`, ready to `run()` (or `run_test()`); `access` says if it may write."""
+    options = LoadOptions(tuple(revs), all_commits, use_cache)
+    return Cd4mlApp(repo, settings, options, access)

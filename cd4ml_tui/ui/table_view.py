@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cd4ml_tui.core.model import ColumnKey, RevisionValues
+from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 
 Predicate = Callable[[RevisionValues], bool]
 SortKey = Callable[[RevisionValues], Any]
@@ -152,3 +152,22 @@ def differing_columns(
                 result.append(column)
                 break
     return result
+
+
+# --- which revisions compare and diff pick from the table -------------------------------------
+def baseline_rev(revision: Revision) -> str | None:
+    """A row's baseline: an experiment's baseline commit, a commit's first parent, the
+    workspace's HEAD (its parent)."""
+    if revision.kind == "experiment":
+        return revision.baseline
+    return revision.parents[0] if revision.parents else None
+
+
+def diff_pair(marked: list[Revision]) -> tuple[Revision, Revision]:
+    """Two marked revisions as (base, head): the older one is the base; the workspace is newest."""
+    first, second = marked
+
+    def age(revision: Revision) -> str:
+        return "\uffff" if revision.is_workspace else (revision.timestamp or "")
+
+    return (first, second) if age(first) <= age(second) else (second, first)

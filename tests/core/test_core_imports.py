@@ -60,7 +60,7 @@ with contextlib.redirect_stdout(io.StringIO()) as out:
         main(["--help"])
     except SystemExit:
         pass
-import cd4ml_tui.ui.app, cd4ml_tui.ui.screens.main  # what the first paint needs
+import cd4ml_tui.ui.app, cd4ml_tui.ui.screens.main, cd4ml_tui.ui.screens.insight  # first paint
 print(json.dumps({"help": out.getvalue(), "pandas": "pandas" in sys.modules}))
 """
 

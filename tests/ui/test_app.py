@@ -83,7 +83,7 @@ async def test_a_load_error_is_notified_and_the_app_stays_up(plain_git_repo):
         errors = await toasts(app, pilot, "error")
         assert any("unknown revision 'no-such-revision'" in e for e in errors), errors
         assert isinstance(app.screen, MainScreen)
-        assert not main_screen(app).reading
+        assert not main_screen(app).loader.reading
         await pilot.press("r")  # still responsive: reload fails the same way, no crash
         assert isinstance(app.screen, MainScreen)
 

@@ -24,7 +24,9 @@ from cd4ml_tui.ui.app import Cd4mlApp
 from cd4ml_tui.ui.screens.main import MainScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
+from cd4ml_tui.ui.widgets.ref_watcher import RefWatcher
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
+from cd4ml_tui.ui.widgets.revision_loader import RevisionLoader
 from tests.builders import git
 from tests.ui.helpers import (
     column,
@@ -61,7 +63,7 @@ def _settled(app: Cd4mlApp, rev_count: int) -> Callable[[], bool]:
 
     def caught_up() -> bool:
         current = refs_fingerprint(screen.repo.git_dir)
-        if screen.reading or screen.listed_refs != current:
+        if screen.loader.reading or screen.watcher.listed != current:
             return False
         return len(table(app).rows_loaded) == rev_count
 
@@ -69,10 +71,12 @@ def _settled(app: Cd4mlApp, rev_count: int) -> Callable[[], bool]:
 
 
 async def test_a_dvc_exp_run_elsewhere_appears_and_keeps_marks_sort_and_cursor(demo_copy):
-    loads: list[MainScreen.LoadFinished] = []
+    loads: list[RevisionLoader.LoadFinished] = []
 
     def hook(message: object) -> None:
-        if isinstance(message, MainScreen.LoadFinished) and all(m is not message for m in loads):
+        if isinstance(message, RevisionLoader.LoadFinished) and all(
+            m is not message for m in loads
+        ):
             loads.append(message)
 
     async with running(demo_copy, message_hook=hook) as (app, pilot):
@@ -101,7 +105,7 @@ async def test_a_dvc_exp_run_elsewhere_appears_and_keeps_marks_sort_and_cursor(d
         assert added[0].get(lr) == 0.042
         # every row equals a fresh read of the repo, though only new rows were read again
         assert grid.rows_loaded == _read_all(demo_copy)
-        stats = main_screen(app).last_load
+        stats = main_screen(app).loader.last_load
         assert stats is not None and stats.refresh
         # read again: the workspace, new-exp and the queued run (its state may change); no commit
         # that was on screen before
@@ -129,7 +133,7 @@ async def test_a_new_tag_appears_without_a_key_and_reads_only_the_workspace(demo
         refs = app.query_one(RefsPane)
         await wait_until(pilot, lambda: refs.leaf("refs/tags/reviewed") is not None)
         await wait_until(pilot, _settled(app, count))
-        stats = main_screen(app).last_load
+        stats = main_screen(app).loader.last_load
         pending = [v for v in table(app).rows_loaded if v.revision.status == "queued"]
         assert stats is not None and (stats.refresh, stats.read) == (True, 1 + len(pending))
         main = next(v for v in table(app).rows_loaded if v.revision.label == "main")
@@ -153,7 +157,7 @@ async def test_f_fetches_an_experiment_from_the_remote(demo_copy, tmp_path):
     status_while_fetching: list[str] = []
 
     def hook(message: object) -> None:  # runs before the screen handles the fetch's result
-        if isinstance(message, MainScreen.Fetched):
+        if isinstance(message, RefWatcher.Fetched):
             status_while_fetching.append(str(app.query_one("#status").render()))
 
     async with running(demo_copy, message_hook=hook) as (app, pilot):
@@ -181,7 +185,7 @@ async def test_f_with_an_unreachable_or_no_remote_notifies_and_the_app_stays_up(
         errors = await toasts(app, pilot, "error")
         assert any("fetching experiments from 'origin' failed" in text for text in errors)
         assert isinstance(app.screen, MainScreen) and len(table(app).rows_loaded) == count
-        assert main_screen(app).fetching is None
+        assert main_screen(app).watcher.fetching is None
 
 
 async def test_u_undoes_the_last_promotion_once(demo_copy):
@@ -243,11 +247,13 @@ async def test_a_new_commit_on_the_checked_out_branch_moves_head_and_the_workspa
         git(demo_copy, "commit", "-q", "--allow-empty", "-m", "Review notes")
         new_head = git(demo_copy, "rev-parse", "HEAD").strip()
         screen = main_screen(app)
-        await wait_until(pilot, lambda: new_head in screen.revisions and not screen.reading)
+        await wait_until(
+            pilot, lambda: new_head in screen.loader.revisions and not screen.loader.reading
+        )
         await wait_until(pilot, _settled(app, len(_read_all(demo_copy))))
         workspace = table(app).rows_loaded[0].revision
         assert workspace.is_workspace and workspace.parents == (new_head,)
         heads = [v.revision for v in table(app).rows_loaded if v.revision.kind == "commit"]
         assert heads[0].rev == new_head and heads[0].name == "main"
-        assert screen.revisions[old_head].name is None  # still a baseline of experiments
+        assert screen.loader.revisions[old_head].name is None  # still a baseline of experiments
         assert table(app).rows_loaded == _read_all(demo_copy)

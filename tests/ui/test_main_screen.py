@@ -13,10 +13,10 @@ from cd4ml_tui.core.model import RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.table.columns import format_value
 from cd4ml_tui.core.values.read import read_values
-from cd4ml_tui.ui.screens.main import MainScreen
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
+from cd4ml_tui.ui.widgets.revision_loader import RevisionLoader
 from tests.ui.helpers import (
     column,
     labels,
@@ -41,7 +41,7 @@ async def test_loads_every_revision_as_a_tree(demo_repo):
     async with running(demo_repo) as (app, _pilot):
         grid = table(app)
         assert grid.rows_loaded == expected
-        assert not main_screen(app).reading
+        assert not main_screen(app).loader.reading
         shown = grid.view_rows
         assert len(shown) == len(expected)
         # Each experiment sits under its baseline; the last one of a group is drawn with └──.
@@ -64,10 +64,12 @@ async def test_loads_every_revision_as_a_tree(demo_repo):
 
 
 async def test_rows_are_posted_as_they_are_read_first_row_alone(demo_repo):
-    batches: list[MainScreen.RowsLoaded] = []
+    batches: list[RevisionLoader.RowsLoaded] = []
 
     def hook(message):  # called at every pump a message reaches (it bubbles): keep each once
-        if isinstance(message, MainScreen.RowsLoaded) and all(m is not message for m in batches):
+        if isinstance(message, RevisionLoader.RowsLoaded) and all(
+            m is not message for m in batches
+        ):
             batches.append(message)
 
     async with running(demo_repo, message_hook=hook) as (app, _pilot):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
-from cd4ml_tui.ui.screens.actions import baseline_rev, diff_pair
 from cd4ml_tui.ui.table_view import (
     ViewState,
+    baseline_rev,
     column_value,
+    diff_pair,
     differing_columns,
     groups,
     sort_indices,

@@ -15,9 +15,33 @@ class FetchError(Cd4mlError):
     """Fetching from the remote failed or timed out; nothing local changed."""
 
 
+class RemoteError(Cd4mlError):
+    """No remote to write to could be chosen, or the one named does not exist."""
+
+
 def remotes(repo: Repo) -> list[str]:
     """The names of the repo's git remotes, in git's order."""
     return run_git(repo.root, "remote").split()
+
+
+def default_remote(repo: Repo) -> str:
+    """The remote a write goes to when none is named: `origin`, else the only remote."""
+    names = remotes(repo)
+    if "origin" in names:
+        return "origin"
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise RemoteError("no git remote configured: add one with `git remote add`")
+    raise RemoteError("no remote named 'origin': name the remote to push to")
+
+
+def check_remote(repo: Repo, remote: str) -> str:
+    """`remote` if it names a configured remote or is a URL/path, else a one-line refusal."""
+    names = remotes(repo)
+    if remote not in names and not any(c in remote for c in ":/"):
+        raise RemoteError(f"unknown remote {remote!r} (remotes: {', '.join(names) or 'none'})")
+    return remote
 
 
 def fetch_experiments(repo: Repo, remote: str | None = None, timeout: float = 60.0) -> str:

@@ -95,11 +95,15 @@ def tag_message(
     note: str = "",
     values: RevisionValues | None = None,
     baseline_values: RevisionValues | None = None,
+    override: str = "",
 ) -> str:
-    """The annotated tag message; `headline` says what the tag does ('Register clf v1.0.0')."""
+    """The annotated tag message; `headline` says what the tag does ('Register clf v1.0.0').
+    `override` (the reason and what it overrode) follows the reviewer's note."""
     lines: list[str] = []
     if note.strip():
         lines += [note.strip(), ""]
+    if override.strip():
+        lines += [override.strip(), ""]
     lines.append(headline)
     lines.append(f"Source: {describe_source(revision)} ({revision.rev})")
     base_sha = revision.baseline or (baseline_values.revision.rev if baseline_values else None)

@@ -12,15 +12,16 @@ When no artifact is declared anywhere, a promotion is a plain release tag `vX.Y.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from typing import Literal
 
 from cd4ml_tui.core.errors import PromotionError
-from cd4ml_tui.core.git.objects import git_env, run_git
+from cd4ml_tui.core.git.refs import IDENTITY_HINT, git_ok, identity
+from cd4ml_tui.core.git.remotes import RemoteError, check_remote, default_remote
 from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.promote.message import tag_message
+from cd4ml_tui.core.promote.policy import PromotionChecks, override_note
 from cd4ml_tui.core.promote.registry import (
     Registry,
     latest_version,
@@ -122,31 +123,10 @@ def known_artifacts(repo: Repo, commit: str, registry: Registry) -> list[str]:
 
 def check_identity(repo: Repo) -> str:
     """'Name <email>' git will sign tags with, or a refusal that says how to set it."""
-    import os
-
-    out = run_git(repo.root, "config", "-z", "--get-regexp", r"^user\.(name|email)$", check=False)
-    found = dict(item.split("\n", 1) for item in out.split("\0") if "\n" in item)
-    name = os.environ.get("GIT_COMMITTER_NAME") or found.get("user.name", "").strip()
-    email = (
-        os.environ.get("GIT_COMMITTER_EMAIL")
-        or os.environ.get("EMAIL")
-        or found.get("user.email", "").strip()
-    )
-    if not name or not email:
-        raise NoIdentityError(
-            "no git identity to sign the tags with: run "
-            '`git config --global user.name "Your Name"` and '
-            "`git config --global user.email you@example.com`"
-        )
-    return f"{name} <{email}>"
-
-
-def git_ok(repo: Repo, *args: str) -> bool:
-    """Whether a read-only git command succeeds (its exit status is the answer)."""
-    proc = subprocess.run(
-        ["git", *args], cwd=repo.root, env=git_env(), capture_output=True, check=False
-    )
-    return proc.returncode == 0
+    found = identity(repo)
+    if found is None:
+        raise NoIdentityError(f"no git identity to sign the tags with: run {IDENTITY_HINT}")
+    return found
 
 
 def _check_ref_format(repo: Repo, ref: str, what: str, field: str) -> None:
@@ -189,12 +169,10 @@ def _check_names(artifact: str | None, version: str, stage: str | None, registry
 
 
 def _default_remote(repo: Repo) -> str:
-    remotes = run_git(repo.root, "remote", check=False).split()
-    if "origin" in remotes or len(remotes) != 1:
-        if "origin" not in remotes:
-            raise PromotionError("no remote named 'origin': name the remote to push to")
-        return "origin"
-    return remotes[0]
+    try:
+        return default_remote(repo)
+    except RemoteError as err:
+        raise PromotionError(str(err)) from None
 
 
 def check_promotable(revision: Revision) -> None:
@@ -229,13 +207,18 @@ def plan_promotion(
     values: RevisionValues | None = None,
     baseline_values: RevisionValues | None = None,
     registry: Registry | None = None,
+    checks: PromotionChecks | None = None,
+    override: str | None = None,
 ) -> PromotionPlan:
     """Plan the tags that promote `revision` to `artifact` `version` (or the `bump` of the latest).
 
     `branch=True` names the branch like `dvc exp branch`; `remote=True` pushes to the default
-    remote. Raises a `PromotionError` subclass (one line, nothing written) on any refusal.
+    remote. `checks` (the review and gate the settings require) refuse unless `override` gives a
+    reason, which then goes into the tag message. Raises a `PromotionError` subclass (one line,
+    nothing written) on any refusal.
     """
     check_promotable(revision)
+    overridden = override_note(checks, override)
     if (version is None) == (bump is None):
         raise PromotionError("give exactly one of a version (like v1.2.3) or a bump")
     registry = registry if registry is not None else read_registry(repo)
@@ -258,7 +241,8 @@ def plan_promotion(
     branch_name = default_branch_name(revision) if branch is True else (branch or None)
     remote_name = _default_remote(repo) if remote is True else (remote or None)
     latest = latest_version(registry, artifact)
-    tags = _plan_tags(revision, artifact, version, stage, note, values, baseline_values, registry)
+    message = _MessageParts(note, values, baseline_values, overridden)
+    tags = _plan_tags(revision, artifact, version, stage, message, registry)
     plan = PromotionPlan(
         commit=revision.rev,
         source=revision.label,
@@ -269,7 +253,12 @@ def plan_promotion(
         branch=branch_name,
         remote=remote_name,
         latest=latest,
-        warnings=_warnings(artifact, version, latest),
+        warnings=_warnings(artifact, version, latest)
+        + (
+            ("nothing to override: the review and the gate allow this promotion",)
+            if override and override.strip() and not overridden
+            else ()
+        ),
     )
     validate(repo, plan, registry)
     return plan
@@ -284,35 +273,41 @@ def _warnings(artifact: str | None, version: str, latest: str | None) -> tuple[s
     return ()
 
 
+@dataclass(frozen=True)
+class _MessageParts:
+    """What every tag message of a promotion carries besides its headline."""
+
+    note: str
+    values: RevisionValues | None
+    baseline_values: RevisionValues | None
+    override: str
+
+    def message(self, revision: Revision, headline: str) -> str:
+        return tag_message(
+            revision, headline, self.note, self.values, self.baseline_values, self.override
+        )
+
+
 def _plan_tags(
     revision: Revision,
     artifact: str | None,
     version: str,
     stage: str | None,
-    note: str,
-    values: RevisionValues | None,
-    baseline_values: RevisionValues | None,
+    parts: _MessageParts,
     registry: Registry,
 ) -> tuple[PlannedTag, ...]:
     from gto.constants import Action
     from gto.tag import name_tag
 
     if artifact is None:
-        message = tag_message(revision, f"Release {version}", note, values, baseline_values)
-        return (PlannedTag(version, "release", message),)
+        return (PlannedTag(version, "release", parts.message(revision, f"Release {version}")),)
     register = name_tag(Action.REGISTER, artifact, version=version, simple=True)
-    message = tag_message(revision, f"Register {artifact} {version}", note, values, baseline_values)
+    message = parts.message(revision, f"Register {artifact} {version}")
     tags = [PlannedTag(register, "register", message)]
     if stage is not None:
         # gto's own counter: 1 + the highest `#N` on any tag of this artifact.
         assign = name_tag(Action.ASSIGN, artifact, stage=stage, scm=_TagList(registry))  # type: ignore[arg-type]
-        message = tag_message(
-            revision,
-            f"Assign stage {stage} to {artifact} {version}",
-            note,
-            values,
-            baseline_values,
-        )
+        message = parts.message(revision, f"Assign stage {stage} to {artifact} {version}")
         tags.append(PlannedTag(assign, "assign", message))
     return tuple(tags)
 
@@ -352,10 +347,10 @@ def validate(repo: Repo, plan: PromotionPlan, registry: Registry | None = None) 
         if git_ok(repo, "rev-parse", "-q", "--verify", f"refs/heads/{plan.branch}"):
             raise PromotionError(f"branch {plan.branch!r} already exists: name another one")
     if plan.remote:
-        remotes = run_git(repo.root, "remote", check=False).split()
-        if plan.remote not in remotes and not any(c in plan.remote for c in ":/"):
-            listed = ", ".join(remotes) or "none"
-            raise PromotionError(f"unknown remote {plan.remote!r} (remotes: {listed})")
+        try:
+            check_remote(repo, plan.remote)
+        except RemoteError as err:
+            raise PromotionError(str(err)) from None
 
 
 def _exists(plan: PromotionPlan, tag: PlannedTag) -> str:

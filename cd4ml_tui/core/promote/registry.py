@@ -307,3 +307,27 @@ def latest_version(registry: Registry, artifact: str | None) -> str | None:
         return None
     latest = found.get_latest_version(registered_only=True)
     return latest.version if latest else None
+
+
+def stage_commit(registry: Registry, artifact: str, stage: str) -> str | None:
+    """The commit holding `artifact`'s `stage` now, as `gto which ARTIFACT STAGE` answers it
+    (GTO's defaults: every assignment of a version counts, one version per stage); None when the
+    stage is empty or unknown."""
+    from gto.constants import ASSIGNMENTS_PER_VERSION, VERSIONS_PER_STAGE
+
+    if registry.artifact(artifact) is None:
+        return None
+    held = registry.state.which(
+        artifact,
+        stage,
+        raise_if_not_found=False,
+        assignments_per_version=ASSIGNMENTS_PER_VERSION,
+        versions_per_stage=VERSIONS_PER_STAGE,
+    )
+    return str(held[0].commit_hexsha) if held else None
+
+
+def stages_in_use(registry: Registry, artifact: str) -> list[str]:
+    """The stages `artifact` holds a version in now, for messages."""
+    found = registry.artifact(artifact)
+    return sorted(found.get_vstages()) if found is not None else []

@@ -9,11 +9,11 @@ deletes a ref still pointing at what we wrote).
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, replace
 
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError
-from cd4ml_tui.core.git.objects import git_env, run_git
+from cd4ml_tui.core.git.refs import checked_out_branch, delete_ref, ref_oid
+from cd4ml_tui.core.git.refs import run_argv as _git
 from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.promote.plan import (
     DuplicateVersionError,
@@ -24,6 +24,7 @@ from cd4ml_tui.core.promote.plan import (
     validate,
 )
 from cd4ml_tui.core.promote.registry import read_tags
+from cd4ml_tui.core.review.notes import NOTES_REF, push_reviews
 
 PUSH_TIMEOUT_SECONDS = 120
 
@@ -45,6 +46,7 @@ class PromotionResult:
     plan: PromotionPlan
     created: tuple[CreatedRef, ...]
     pushed: bool = False
+    notes_error: str | None = None  # pushing the verdicts after the tags failed (tags are out)
 
     def __bool__(self) -> bool:
         return bool(self.created)
@@ -70,32 +72,9 @@ class PushError(Cd4mlError):
         self.result = result
 
 
-def _git(
-    repo: Repo, argv: tuple[str, ...] | list[str], timeout: float | None = None
-) -> tuple[int, str]:
-    """Run one git argv (never through a shell); return (exit status, last line of stderr)."""
-    env = git_env()
-    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")  # never wait for a password
-    try:
-        proc = subprocess.run(
-            list(argv), cwd=repo.root, env=env, capture_output=True, check=False, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        return 124, f"timed out after {timeout:.0f} s"
-    lines = proc.stderr.decode(errors="replace").strip().splitlines()
-    return proc.returncode, lines[-1] if lines else ""
-
-
-def _ref_oid(repo: Repo, ref: str) -> str | None:
-    return run_git(repo.root, "rev-parse", "-q", "--verify", ref, check=False).strip() or None
-
-
 def _delete_ref(repo: Repo, created: CreatedRef) -> bool:
     """Delete `created.ref` only if it still points at what we wrote (or is already gone)."""
-    if _ref_oid(repo, created.ref) is None:
-        return True
-    status, _ = _git(repo, ["git", "update-ref", "-d", created.ref, created.oid])
-    return status == 0
+    return delete_ref(repo, created.ref, created.oid)
 
 
 def apply(repo: Repo, plan: PromotionPlan) -> PromotionResult:
@@ -109,7 +88,7 @@ def apply(repo: Repo, plan: PromotionPlan) -> PromotionResult:
                 if "already exists" in detail:
                     raise DuplicateVersionError(_exists(plan, tag))
                 raise PromotionError(f"git tag {tag.name} failed: {detail}")
-            oid = _ref_oid(repo, tag.ref)
+            oid = ref_oid(repo, tag.ref)
             assert oid is not None
             created.append(CreatedRef(tag.ref, oid))
         _check_single_version(repo, plan, created)
@@ -160,7 +139,19 @@ def push(repo: Repo, result: PromotionResult) -> PromotionResult:
             f"the local tags stay, retry with: {format_command(argv)}",
             result,
         )
-    return replace(result, pushed=True)
+    return replace(result, pushed=True, notes_error=_push_verdicts(repo, result.plan.remote))
+
+
+def _push_verdicts(repo: Repo, remote: str | None) -> str | None:
+    """Push the review notes along with the tags, so the remote sees why they were promoted.
+    A failure here does not undo the promotion: it is reported, and `review --push` retries."""
+    if remote is None or ref_oid(repo, NOTES_REF) is None:
+        return None
+    try:
+        push_reviews(repo, remote, PUSH_TIMEOUT_SECONDS)
+    except Cd4mlError as err:
+        return f"the tags are pushed, but the verdicts are not: {err}"
+    return None
 
 
 def undo(repo: Repo, result: PromotionResult, remote_confirmed: bool = False) -> UndoReport:
@@ -177,7 +168,7 @@ def undo(repo: Repo, result: PromotionResult, remote_confirmed: bool = False) ->
             remote_deleted = tuple(c.short_name for c in result.created)
         else:
             remote_error = f"deleting on {result.plan.remote} failed: {detail}"
-    checked_out = _checked_out_branch(repo)
+    checked_out = checked_out_branch(repo)
     deleted, kept = [], []
     for created in reversed(result.created):
         if created.ref == checked_out or not _delete_ref(repo, created):
@@ -185,17 +176,6 @@ def undo(repo: Repo, result: PromotionResult, remote_confirmed: bool = False) ->
         else:
             deleted.append(created.short_name)
     return UndoReport(tuple(deleted), tuple(kept), remote_deleted, remote_error)
-
-
-def _checked_out_branch(repo: Repo) -> str | None:
-    proc = subprocess.run(
-        ["git", "symbolic-ref", "-q", "HEAD"],
-        cwd=repo.root,
-        env=git_env(),
-        capture_output=True,
-        check=False,
-    )
-    return proc.stdout.decode().strip() or None
 
 
 def describe_undo(result: PromotionResult) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +34,31 @@ def revision_document(row: RevisionValues) -> dict[str, Any]:
     }
 
 
-def to_document(root: Path, values: Sequence[RevisionValues]) -> dict[str, Any]:
-    """`{"repo": "/abs/path", "revisions": [...]}`, one entry per revision in order."""
-    return {"repo": str(root), "revisions": [revision_document(row) for row in values]}
+def to_document(
+    root: Path,
+    values: Sequence[RevisionValues],
+    reviews: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """`{"repo": "/abs/path", "revisions": [...]}`, one entry per revision in order. With
+    `reviews` (commit sha -> review summary), each entry gets `"review"`: its summary or null."""
+    documents = [revision_document(row) for row in values]
+    if reviews is not None:
+        for document in documents:
+            found = reviews.get(document["rev"])
+            document["review"] = dict(found) if found is not None else None
+    return {"repo": str(root), "revisions": documents}
 
 
-def to_json(root: Path, values: Sequence[RevisionValues], *, indent: int | None = 2) -> str:
+def to_json(
+    root: Path,
+    values: Sequence[RevisionValues],
+    *,
+    indent: int | None = 2,
+    reviews: Mapping[str, Mapping[str, Any]] | None = None,
+) -> str:
     """The document as JSON. `indent=None` is compact and several times faster to encode
     (Python's C encoder only serves unindented output), which matters for pipes and scripts."""
-    return json.dumps(to_document(root, values), indent=indent, ensure_ascii=False)
+    return json.dumps(to_document(root, values, reviews), indent=indent, ensure_ascii=False)
 
 
 def tree_label(rev: Revision, is_last: bool) -> str:

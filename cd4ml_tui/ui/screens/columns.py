@@ -16,6 +16,7 @@ from textual.widgets import Label, SelectionList
 class ColumnChooser(ModalScreen[set[str]]):
     """Dismisses with the set of hidden column ids when closed."""
 
+    CSS_PATH = "columns.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,v", "done", "Done", id="columns.done"),
         Binding("a", "show_all", "Show all", id="columns.all"),

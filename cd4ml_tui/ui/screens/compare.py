@@ -3,20 +3,19 @@
 Opened by the main screen with every loaded row (`values`), the revisions to compare and maybe a
 baseline. Without a baseline: the configured one, else (one revision) its experiment baseline or
 HEAD, else (several) the first of them. Values not loaded yet and the plot data are read in
-workers; only the message handlers touch widgets.
+workers; only the message handlers touch widgets. `m` delivers the comparison as the Markdown
+report of `cd4ml-tui compare --md` (saved to the downloads folder; a download in a browser).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
@@ -26,12 +25,20 @@ from cd4ml_tui.core.api import (
     compare,
     default_baseline,
     error_notes,
+    labels,
+    load_plots,
+    markdown,
+    read_values,
+    resolve_revision,
     unique_names,
 )
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.ui.delivery import deliver_report
+from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
 from cd4ml_tui.ui.widgets.diff_pane import DiffPane
+from cd4ml_tui.ui.widgets.diff_view import DiffView
 from cd4ml_tui.ui.widgets.file_list import FileList
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
 
@@ -45,7 +52,7 @@ TABS = ("deltas", "plots", "diff")
 class CompareScreen(Screen[None]):
     """Compare revisions: `tab` cycles deltas → plots → diff."""
 
-    CSS_PATH = str(Path(__file__).with_suffix(".tcss"))
+    CSS_PATH = "compare.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_tab", "Next tab", id="compare.next_tab", priority=True),
@@ -69,26 +76,35 @@ class CompareScreen(Screen[None]):
         Binding("a", "bar_scope", "Bars: all rows", show=False, id="compare.scope"),
         Binding("less_than_sign", "diff_revision(-1)", "Prev rev", id="compare.diff_prev"),
         Binding("greater_than_sign", "diff_revision(1)", "Next rev", id="compare.diff_next"),
+        Binding("m", "export_markdown", "Markdown", id="compare.markdown"),
         Binding("escape", "back", "Back", id="compare.back"),
     ]
 
-    class Prepared(Message):
+    class Prepared(WidgetMessage):
         """The baseline and compared revisions' values, read in the worker."""
 
         def __init__(
-            self, baseline: RevisionValues | None, compared: list[RevisionValues], error: str = ""
+            self,
+            screen: CompareScreen,
+            baseline: RevisionValues | None,
+            compared: list[RevisionValues],
+            error: str = "",
         ) -> None:
-            super().__init__()
+            super().__init__(screen)
             self.baseline = baseline
             self.compared = compared
             self.error = error
 
-    class PlotsLoaded(Message):
-        def __init__(self, generation: int, plots: list[Plot] | None, error: str = "") -> None:
-            super().__init__()
+    class PlotsLoaded(WidgetMessage):
+        def __init__(
+            self, screen: CompareScreen, generation: int, plots: list[Plot] | None, error: str = ""
+        ) -> None:
+            super().__init__(screen)
             self.generation = generation
             self.plots = plots
             self.error = error
+
+    on_worker_state_changed = report_failure
 
     def __init__(
         self,
@@ -130,11 +146,9 @@ class CompareScreen(Screen[None]):
         self._prepare()
 
     # --- reading ------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="compare-values")
+    @work(thread=True, exclusive=True, group="compare-values", exit_on_error=False)
     def _prepare(self) -> None:
         """Pick the baseline, and read any revision the main screen had not loaded."""
-        from cd4ml_tui.core.api import read_values, resolve_revision
-
         try:
             loaded = {v.revision.rev: v for v in self.all_rows}
             baseline = self.requested_baseline
@@ -152,21 +166,17 @@ class CompareScreen(Screen[None]):
             for values in read_values(self.repo, missing):
                 loaded[values.revision.rev] = values
             rows = [loaded[r.rev] for r in wanted]
-            self.post_message(self.Prepared(rows[0], rows[1:]))
+            self.post_message(self.Prepared(self, rows[0], rows[1:]))
         except Cd4mlError as err:
-            self.post_message(self.Prepared(None, [], str(err)))
+            self.post_message(self.Prepared(self, None, [], str(err)))
 
-    @work(thread=True, exclusive=True, group="compare-plots")
+    @work(thread=True, exclusive=True, group="compare-plots", exit_on_error=False)
     def _load_plots(self, generation: int, revisions: list[Revision], names: list[str]) -> None:
-        from cd4ml_tui.core.api import load_plots
-
         try:
             plots = load_plots(self.repo, revisions, names)
-            self.post_message(self.PlotsLoaded(generation, plots))
-        except Cd4mlError as err:
-            self.post_message(self.PlotsLoaded(generation, None, str(err)))
-        except Exception as err:  # a plot file we cannot make sense of must not kill the app
-            self.post_message(self.PlotsLoaded(generation, None, f"{type(err).__name__}: {err}"))
+            self.post_message(self.PlotsLoaded(self, generation, plots))
+        except Exception as err:  # a plot file we cannot make sense of: say so in the panel
+            self.post_message(self.PlotsLoaded(self, generation, None, one_line(err)))
 
     def on_compare_screen_prepared(self, message: Prepared) -> None:
         if message.baseline is None:
@@ -195,8 +205,6 @@ class CompareScreen(Screen[None]):
         return [self.baseline, *self.compared] if self.baseline is not None else []
 
     def _refresh(self) -> None:
-        from cd4ml_tui.core.api import labels
-
         assert self.baseline is not None
         self.comparison = compare(self.baseline, self.compared, self.settings)
         names = self.names
@@ -294,6 +302,18 @@ class CompareScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    def action_export_markdown(self) -> None:
+        """The `compare --md` report of what is shown (all rows when `o` shows them all)."""
+        if self.comparison is None:
+            self.notify("Still reading the values to compare…")
+            return
+        names = self.names
+        report = markdown(
+            self.comparison, names[0], names[1:], not self.only_changed, self.settings.precision
+        )
+        filename = f"compare-{'-'.join(names)}"[:100].replace("/", "_") + ".md"
+        deliver_report(self.app, report, filename, "compare report", "text/markdown")
+
     def on_delta_table_baseline_chosen(self, message: DeltaTable.BaselineChosen) -> None:
         """Swap: the chosen revision becomes the baseline, the old baseline takes its column."""
         if self.baseline is None:
@@ -321,11 +341,6 @@ class CompareScreen(Screen[None]):
         for old in pane.query(".compare-diff"):
             old.remove()
         placeholder = self.query_one("#diff-placeholder", Static)
-        try:
-            from cd4ml_tui.ui.widgets.diff_view import DiffView
-        except ImportError:
-            placeholder.update("The diff view is not available in this build.")
-            return
         which = ""
         if len(self.compared) > 1:
             which = f"  ({self._diff_index + 1} of {len(self.compared)}: < > the other revisions)"

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual.actions import parse
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -36,11 +37,19 @@ def _section_name(node: DOMNode) -> str:
     return str(getattr(node, "HELP_TITLE", "")) or type(node).__name__
 
 
+def _offered(node: DOMNode, action: str) -> bool:
+    """False when the node's `check_action` hides the action (e.g. a write in a read-only app)."""
+    namespace, name, parameters = parse(action)
+    target = node.app if namespace == "app" else node
+    return target.check_action(name, parameters) is not False
+
+
 def collect_bindings(screen: Screen[Any]) -> list[KeyEntry]:
     """The keys of `screen`: the app's, the screen's, and those of our widgets on it.
 
     App bindings count when they have a description; a screen's or widget's when it is shown in
     the footer, declared with an id (our own) or moves focus, which leaves out Textual internals.
+    Actions that the node's `check_action` hides (writes in a read-only session) are left out.
     """
     app = screen.app
     nodes: list[DOMNode] = [screen]
@@ -57,7 +66,7 @@ def collect_bindings(screen: Screen[Any]) -> list[KeyEntry]:
             if not binding.description or binding.system:
                 continue
             ours = binding.show or binding.id or binding.action in FOCUS_ACTIONS
-            if node is not app and not ours:
+            if (node is not app and not ours) or not _offered(node, binding.action):
                 continue
             section = _section_name(node)
             if (section, binding.action) in seen:
@@ -72,6 +81,7 @@ def collect_bindings(screen: Screen[Any]) -> list[KeyEntry]:
 class HelpScreen(ModalScreen[None]):
     """Lists `entries` grouped by where they apply; any of escape, q or ? closes it."""
 
+    CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
     ]

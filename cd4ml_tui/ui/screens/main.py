@@ -1,40 +1,55 @@
 """The main screen: refs on the left, the revisions table and the detail pane on the right.
 
-Reading lives in `loading` (a worker that streams rows), live refresh and fetching in `live`,
-and the compare/diff/promote/undo actions in `actions`; this module lays the screen out and keeps
-the status bar, filter, columns, refs narrowing and details in step.
+The screen lays the widgets out and routes their messages; the work belongs to widgets:
+`RevisionLoader` reads the revisions in its worker, `RefWatcher` notices moved refs and fetches,
+`RevisionTable` holds the rows, marks, sort and filter, `StatusBar` shows the state it is given.
+Its own keys open the other screens with the revisions they need:
+- compare: the marked rows; with none marked, the selected row against its baseline.
+- diff: two marked rows (older as base); with none marked, the selected row against its baseline.
+- promote: the selected row (a commit or an experiment); `u` undoes the last promotion of the
+  session (the undo dialog deletes the refs it created).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input
 
 from cd4ml_tui.core.api import QueryError, compile_query
-from cd4ml_tui.ui.screens.actions import RevisionActions
-from cd4ml_tui.ui.screens.live import LiveRefresh
-from cd4ml_tui.ui.screens.loading import LoadOptions, RevisionLoading
+from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.ui.access import GuardsWrites, writes
+from cd4ml_tui.ui.screens.columns import ColumnChooser
+from cd4ml_tui.ui.screens.compare import CompareScreen
+from cd4ml_tui.ui.screens.diff import DiffScreen
+from cd4ml_tui.ui.screens.promote import PromoteScreen
+from cd4ml_tui.ui.screens.promote_undo import UndoScreen
+from cd4ml_tui.ui.table_view import baseline_rev, diff_pair
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
+from cd4ml_tui.ui.widgets.ref_watcher import RefWatcher
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
+from cd4ml_tui.ui.widgets.revision_loader import LoadOptions, RevisionLoader
 from cd4ml_tui.ui.widgets.revision_table import RevisionTable
+from cd4ml_tui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.api import Repo
+    from cd4ml_tui.core.api import PromotionResult, Repo, UndoReport
     from cd4ml_tui.core.config import Settings
 
 __all__ = ["LoadOptions", "MainScreen"]
 
 
-class MainScreen(RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
+class MainScreen(GuardsWrites, Screen[None]):
     """Browse every revision; keys are listed by `?` and offered by ctrl+p."""
 
+    CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#revisions"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,16 +69,13 @@ class MainScreen(RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
         super().__init__()
         self.repo = repo
         self.settings = settings
+        self.options = options
         self.filter_text = ""
-        self.init_loading(options)
-        self.init_live()
-        self.init_actions()
-        self._view: tuple[int, int, str | None] = (0, 0, None)  # shown, total, sort label
+        self.last_promotion: PromotionResult | None = None  # what `u` undoes
+        self._shown_before: set[str] = set()  # revs on screen when a refresh started
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="status-bar"):
-            yield Static(id="status")
-            yield ProgressBar(id="progress", show_eta=False)
+        yield StatusBar(self.repo.root.name, self.repo.has_dvc, id="status-bar")
         with Horizontal(id="body"):
             yield RefsPane(id="refs")
             with Vertical(id="right"):
@@ -73,57 +85,170 @@ class MainScreen(RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
                 yield DetailPane(id="detail")
         yield FilterBar(id="filter")
         yield Footer()
+        yield RevisionLoader(self.repo, self.options, id="loader")
+        yield RefWatcher(self.repo, id="watcher")
 
     @property
     def table(self) -> RevisionTable:
-        return self.query_one(RevisionTable)
+        return self.query_one("#revisions", RevisionTable)
+
+    @property
+    def loader(self) -> RevisionLoader:
+        return self.query_one("#loader", RevisionLoader)
+
+    @property
+    def watcher(self) -> RefWatcher:
+        return self.query_one("#watcher", RefWatcher)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one("#status-bar", StatusBar)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout
         self.call_after_refresh(self.action_reload)  # paint the empty screen first
-        self.start_watching()
 
-    # --- status -------------------------------------------------------------------------------
-    def _update_status(self) -> None:
-        shown, total, sort_label = self._view
-        parts = [f"[b]{self.repo.root.name}[/b]", f"{shown}/{total} revisions"]
-        if self.reading:
-            done, total = self._progress
-            parts.append(f"reading {done}/{total}…" if total else "listing revisions…")
-        if self.fetching:
-            parts.append(f"fetching {self.fetching}…")
-        if not self.repo.has_dvc:
-            parts.append("[yellow]DVC not set up[/]")
-        if sort_label:
-            parts.append(f"sorted by {sort_label}")
-        if self.table.state.narrow_to:
-            head = self.revisions.get(self.table.state.narrow_to)
-            parts.append(f"group {head.label if head else self.table.state.narrow_to[:7]} (esc)")
+    # --- loading: the loader reads, the screen shows ------------------------------------------
+    def action_reload(self) -> None:
+        """Read every revision again (in a worker); the table keeps its rows until then."""
+        self._load(refresh=False)
+
+    def _load(self, refresh: bool) -> None:
+        """`refresh`: reuse the values on screen for commits seen before."""
+        rows = self.table.rows_loaded
+        self._shown_before = {v.revision.rev for v in rows}
+        self.watcher.listed = None  # the loader lists the refs itself
+        self.status.progress = (0, 0)
+        self.loader.load(rows, refresh)
+
+    @on(RevisionLoader.RevisionsListed, "#loader")
+    def _revisions_listed(self, message: RevisionLoader.RevisionsListed) -> None:
+        self.query_one(RefsPane).set_revisions(message.revisions)
+        self.status.progress = (0, len(message.revisions))
+        if self.loader.streaming:
+            self.table.set_rows([])
+
+    @on(RevisionLoader.RowsLoaded, "#loader")
+    def _rows_loaded(self, message: RevisionLoader.RowsLoaded) -> None:
+        self.status.progress = (message.done, message.total)
+        if self.loader.streaming:
+            self.table.append_rows(message.rows)
+
+    @on(RevisionLoader.LoadFinished, "#loader")
+    def _load_finished(self, message: RevisionLoader.LoadFinished) -> None:
+        self.watcher.listed = message.fingerprint
+        self.status.progress = None
+        if not self.loader.streaming and message.error is None:
+            self.table.set_rows(message.rows)
+        if message.error is not None:
+            self.notify(
+                message.error, title="Cannot read the repository", severity="error", markup=False
+            )
+        elif not self.repo.has_dvc:
+            self.notify(
+                f"DVC is not set up in {self.repo.root} (no .dvc folder): showing revisions only.",
+                title="No DVC",
+                severity="warning",
+                markup=False,
+            )
+        elif message.stats is not None and message.stats.refresh:
+            self._announce_new_rows()
         if self.filter_text:
-            parts.append(f"filter: {self.filter_text}")
-        if self.table.only_changed:
-            parts.append("only changed columns")
-        if self.table.marked:
-            parts.append(f"{len(self.table.marked)} marked")
-        self.query_one("#status", Static).update(" · ".join(parts))
+            self.apply_filter(self.filter_text, announce=False)
 
-    def on_revision_table_view_changed(self, message: RevisionTable.ViewChanged) -> None:
-        self._view = (message.shown, message.total, message.sort_label)
-        self._update_status()
+    def _announce_new_rows(self) -> None:
+        """After a refresh, name the revisions that were not on screen before."""
+        rows = self.table.rows_loaded
+        new = [v.revision.label for v in rows if v.revision.rev not in self._shown_before]
+        if new:
+            names = ", ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
+            self.notify(f"New: {names}", title="Refreshed", markup=False)
 
-    def on_revision_table_marked(self, message: RevisionTable.Marked) -> None:
-        self._update_status()
+    @on(RevisionLoader.BadgesLoaded, "#loader")
+    def _badges_loaded(self, message: RevisionLoader.BadgesLoaded) -> None:
+        badges = message.badges
+        refs = self.query_one(RefsPane)
+        by_ref = {}
+        for ref in refs.refs:
+            labels = badges.get(refs.commit_of(ref) or "", [])
+            if labels:
+                by_ref[ref] = " ".join(labels)
+        refs.set_badges(by_ref)
+        self.detail.badges = badges
+        self.table.set_badges(badges)
+        self.detail.show(self.table.current, self.loader.revisions)
 
-    def on_revision_table_current_changed(self, message: RevisionTable.CurrentChanged) -> None:
-        self.query_one(DetailPane).show(message.values, self.revisions)
+    @on(RevisionLoader.RegistryFailed, "#loader")
+    def _registry_failed(self, message: RevisionLoader.RegistryFailed) -> None:
+        self.notify(f"Registry: {message.error}", severity="warning", markup=False)
 
-    # --- filter, columns, refs, details ---------------------------------------------------------
+    # --- live refresh and fetch: the watcher notices, the screen reloads ----------------------
+    @on(RefWatcher.Moved, "#watcher")
+    def _refs_moved(self) -> None:
+        if not self.loader.reading:
+            self._load(refresh=True)
+
+    @writes  # it adds experiment refs to the repo
+    def action_fetch(self) -> None:
+        """Fetch experiments from the git remote (refs only, no DVC data)."""
+        watcher = self.watcher
+        if not watcher.fetch():
+            self.notify(f"Still fetching {watcher.fetching}…", markup=False)
+        self.status.fetching = watcher.fetching
+
+    @on(RefWatcher.FetchStarted, "#watcher")
+    def _fetch_started(self) -> None:
+        self.status.fetching = self.watcher.fetching
+
+    @on(RefWatcher.Fetched, "#watcher")
+    def _fetched(self, message: RefWatcher.Fetched) -> None:
+        self.status.fetching = None
+        if message.error is not None:
+            self.notify(message.error, title="Fetch failed", severity="error", markup=False)
+            return
+        self.notify(message.text, markup=False)
+        self._load(refresh=True)
+
+    # --- the table: status and details follow it ---------------------------------------------
+    @on(RevisionTable.ViewChanged, "#revisions")
+    def _view_changed(self, message: RevisionTable.ViewChanged) -> None:
+        status, narrow_to = self.status, self.table.state.narrow_to
+        status.shown, status.total = message.shown, message.total
+        status.sort_label = message.sort_label
+        head = self.loader.revisions.get(narrow_to) if narrow_to else None
+        status.group = (head.label if head else narrow_to[:7]) if narrow_to else None
+
+    @on(RevisionTable.Marked, "#revisions")
+    def _marked(self, message: RevisionTable.Marked) -> None:
+        self.status.marked = len(message.marked)
+
+    @on(RevisionTable.CurrentChanged, "#revisions")
+    def _current_changed(self, message: RevisionTable.CurrentChanged) -> None:
+        self.detail.show(message.values, self.loader.revisions)
+
+    @on(Grid.Selected, "#revisions")
+    def _row_selected(self) -> None:
+        self.detail.add_class("-expanded")
+        self.detail.focus()
+
+    @on(RefsPane.Chosen, "#refs")
+    def _ref_chosen(self, message: RefsPane.Chosen) -> None:
+        self.table.narrow(message.rev)
+        self.table.focus()
+
+    # --- filter, columns, back ----------------------------------------------------------------
     def action_filter(self) -> None:
         bar = self.query_one(FilterBar)
         bar.display = True
         bar.focus()
 
-    def _apply_filter(self, text: str, announce: bool) -> bool:
+    def apply_filter(self, text: str, announce: bool) -> bool:
+        """Filter the table by `text` (the language of `core.api.compile_query`); a bad filter
+        marks the bar invalid (and, if `announce`, says why) and keeps the last good one."""
         bar = self.query_one(FilterBar)
         try:
             predicate = compile_query(text, self.table.value_columns) if text.strip() else None
@@ -133,34 +258,33 @@ class MainScreen(RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
                 self.notify(str(err), title="Bad filter", severity="error", markup=False)
             return False
         bar.remove_class("-invalid")
-        self.filter_text = text.strip()
+        self.filter_text = self.status.filter_text = text.strip()
         self.table.set_predicate(predicate)
-        self._update_status()
         return True
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, FilterBar):
-            self._apply_filter(event.value, announce=False)
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value, announce=False)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if isinstance(event.input, FilterBar) and self._apply_filter(event.value, announce=True):
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if self.apply_filter(event.value, announce=True):
             event.input.display = bool(self.filter_text)
             self.table.focus()
 
-    def on_filter_bar_cancelled(self, _: FilterBar.Cancelled) -> None:
+    @on(FilterBar.Cancelled, "#filter")
+    def _clear_filter(self) -> None:
         bar = self.query_one(FilterBar)
         bar.value = ""
-        self._apply_filter("", announce=False)
+        self.apply_filter("", announce=False)
         bar.display = False
         self.table.focus()
 
     def action_only_changed(self) -> None:
         self.table.set_only_changed(not self.table.only_changed)
-        self._update_status()
+        self.status.only_changed = self.table.only_changed
 
     def action_choose_columns(self) -> None:
-        from cd4ml_tui.ui.screens.columns import ColumnChooser
-
         table = self.table
         choices = [(c, c, "revision") for c in ("sha", "created", "status")]
         choices += [(cid, table.label_of(cid), cid.split(":", 1)[0]) for cid in table.column_ids()]
@@ -170,24 +294,85 @@ class MainScreen(RevisionLoading, LiveRefresh, RevisionActions, Screen[None]):
         if hidden is not None:
             self.table.set_hidden(hidden)
 
-    def on_refs_pane_chosen(self, message: RefsPane.Chosen) -> None:
-        self.table.narrow(message.rev)
-        self.table.focus()
-        self._update_status()
-
-    def on_grid_selected(self, event: Grid.Selected) -> None:
-        detail = self.query_one(DetailPane)
-        detail.add_class("-expanded")
-        detail.focus()
-
     def action_back(self) -> None:
         """Undo the last narrowing step: expanded details, then the group, then the filter."""
-        detail = self.query_one(DetailPane)
-        if detail.has_class("-expanded"):
-            detail.remove_class("-expanded")
+        if self.detail.has_class("-expanded"):
+            self.detail.remove_class("-expanded")
             self.table.focus()
         elif self.table.state.narrow_to is not None:
             self.table.narrow(None)
-            self._update_status()
         elif self.filter_text:
-            self.on_filter_bar_cancelled(FilterBar.Cancelled())
+            self._clear_filter()
+
+    # --- compare, diff, promote, undo ---------------------------------------------------------
+    def _current(self) -> RevisionValues | None:
+        current = self.table.current
+        if current is None:
+            self.notify("No revision selected.", severity="warning")
+        return current
+
+    def action_compare(self) -> None:
+        marked = self.table.marked_values()
+        if marked:
+            revisions, baseline = [v.revision for v in marked], None
+        else:
+            current = self._current()
+            if current is None:
+                return
+            base = self.loader.revisions.get(baseline_rev(current.revision) or "")
+            if base is None:
+                self.notify("Its baseline is not listed: mark the rows to compare with space.")
+                return
+            revisions, baseline = [base, current.revision], base
+        loaded = list(self.table.rows_loaded)
+        self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, baseline))
+
+    def action_diff(self) -> None:
+        marked = [v.revision for v in self.table.marked_values()]
+        if len(marked) == 2:
+            base, head = diff_pair(marked)
+        elif marked:
+            self.notify(f"Mark two rows to diff them ({len(marked)} marked; U unmarks all).")
+            return
+        else:
+            current = self._current()
+            if current is None:
+                return
+            head = current.revision
+            parent = baseline_rev(head)
+            if parent is None:
+                self.notify(
+                    f"{head.label} has no parent to diff against.", severity="warning", markup=False
+                )
+                return
+            base = self.loader.revisions.get(parent) or Revision(rev=parent, kind="commit")
+        self.app.push_screen(DiffScreen(self.repo, base, head))
+
+    @writes
+    def action_promote(self) -> None:
+        current = self._current()
+        if current is None:
+            return
+        if current.revision.is_workspace:
+            self.notify("Commit the workspace first: only commits can be promoted.")
+            return
+        dialog = PromoteScreen(self.repo, self.settings, current.revision, current)
+        self.app.push_screen(dialog, self._promoted)
+
+    def _promoted(self, result: PromotionResult | None) -> None:
+        if result:
+            self.last_promotion = result
+            self.action_reload()
+
+    @writes
+    def action_undo_promotion(self) -> None:
+        """Undo the last promotion of this session (asks first; deletes only the refs it made)."""
+        if self.last_promotion is None:
+            self.notify("Nothing to undo: no promotion in this session.")
+            return
+        self.app.push_screen(UndoScreen(self.repo, self.last_promotion), self._undone)
+
+    def _undone(self, report: UndoReport | None) -> None:
+        if report is not None:  # the refs are gone (or reported as kept)
+            self.last_promotion = None
+            self.action_reload()

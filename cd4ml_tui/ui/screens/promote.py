@@ -16,11 +16,28 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
-from cd4ml_tui.core.api import describe_source
+from cd4ml_tui.core.api import (
+    PushError,
+    apply,
+    check_promotable,
+    default_branch_name,
+    describe_source,
+    format_command,
+    known_artifacts,
+    plan_promotion,
+    push,
+    read_baseline_values,
+    read_registry,
+    run_git,
+    version_choices,
+)
+from cd4ml_tui.core.errors import Cd4mlError, PromotionError
+from cd4ml_tui.ui.access import writes
+from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 
 if TYPE_CHECKING:
@@ -45,30 +62,43 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         Binding("ctrl+s", "confirm", "Promote", id="promote.confirm"),
     ]
 
-    class Loaded(Message):
+    class Loaded(WidgetMessage):
         def __init__(
             self,
+            screen: PromoteScreen,
             registry: Registry | None,
             artifacts: list[str],
             remotes: list[str],
             baseline: RevisionValues | None,
             error: str | None = None,
         ) -> None:
-            super().__init__()
+            super().__init__(screen)
             self.registry, self.artifacts, self.remotes = registry, artifacts, remotes
             self.baseline, self.error = baseline, error
 
-    class Planned(Message):
+    class Planned(WidgetMessage):
         def __init__(
-            self, seq: int, plan: PromotionPlan | None, error: str | None, field: str | None
+            self,
+            screen: PromoteScreen,
+            seq: int,
+            plan: PromotionPlan | None,
+            error: str | None,
+            field: str | None,
         ) -> None:
-            super().__init__()
+            super().__init__(screen)
             self.seq, self.plan, self.error, self.field = seq, plan, error, field
 
-    class Written(Message):
-        def __init__(self, result: PromotionResult | None, error: str | None) -> None:
-            super().__init__()
+    class Written(WidgetMessage):
+        def __init__(
+            self, screen: PromoteScreen, result: PromotionResult | None, error: str | None
+        ) -> None:
+            super().__init__(screen)
             self.result, self.error = result, error
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group == "promote-write":
+            self.busy = False  # let the user cancel; what was written shows in the repo
+        report_failure(self, event)
 
     def __init__(
         self, repo: Repo, settings: Settings, revision: Revision, values: RevisionValues
@@ -83,8 +113,6 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self._seq = 0
 
     def compose(self) -> ComposeResult:
-        from cd4ml_tui.core.api import default_branch_name
-
         with Vertical(id="promote-dialog"):
             yield Static(
                 f"Promote {describe_source(self.revision)} ({self.revision.short})",
@@ -135,9 +163,6 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        from cd4ml_tui.core.api import check_promotable
-        from cd4ml_tui.core.errors import PromotionError
-
         try:
             check_promotable(self.revision)
         except PromotionError as err:  # whoever opened the dialog: nothing to promote here
@@ -146,21 +171,18 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             return
         self.load()
 
-    @work(thread=True, exclusive=True, group="promote-load")
+    @work(thread=True, exclusive=True, group="promote-load", exit_on_error=False)
     def load(self) -> None:
         """Read the registry, the artifacts, the remotes and the baseline's values."""
-        from cd4ml_tui.core.api import known_artifacts, read_baseline_values, read_registry, run_git
-        from cd4ml_tui.core.errors import Cd4mlError
-
         try:
             registry = read_registry(self.repo)
             artifacts = known_artifacts(self.repo, self.revision.rev, registry)
             remotes = run_git(self.repo.root, "remote", check=False).split()
             baseline = read_baseline_values(self.repo, self.revision, self.settings.baseline)
         except Cd4mlError as err:
-            self.post_message(self.Loaded(None, [], [], None, str(err)))
+            self.post_message(self.Loaded(self, None, [], [], None, str(err)))
             return
-        self.post_message(self.Loaded(registry, artifacts, remotes, baseline))
+        self.post_message(self.Loaded(self, registry, artifacts, remotes, baseline))
 
     def on_promote_screen_loaded(self, message: Loaded) -> None:
         if message.error is not None or message.registry is None:
@@ -191,8 +213,6 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
     def _suggest_version(self) -> None:
         """Fill in the next patch of the chosen artifact, and label the bump buttons."""
-        from cd4ml_tui.core.api import version_choices
-
         if self.registry is None:
             return
         choices = version_choices(self.registry, self._artifact())
@@ -254,11 +274,8 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
     # Not exclusive: a thread cannot be stopped anyway, and a cancelled worker makes
     # `workers.wait_for_complete` raise. `seq` drops every answer but the newest.
-    @work(thread=True, group="promote-plan")
+    @work(thread=True, group="promote-plan", exit_on_error=False)
     def plan_in_background(self, seq: int, form: dict[str, Any]) -> None:
-        from cd4ml_tui.core.api import plan_promotion
-        from cd4ml_tui.core.errors import Cd4mlError
-
         plan: PromotionPlan | None = None
         error: str | None = None
         field: str | None = None
@@ -273,7 +290,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             )
         except Cd4mlError as err:
             error, field = str(err), getattr(err, "field", None)
-        self.post_message(self.Planned(seq, plan, error, field))
+        self.post_message(self.Planned(self, seq, plan, error, field))
 
     def on_promote_screen_planned(self, message: Planned) -> None:
         if message.seq != self._seq or self.result is not None:
@@ -299,6 +316,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.query_one("#promote-problem", Static).update(text)
 
     @on(Button.Pressed, "#confirm")
+    @writes
     def action_confirm(self) -> None:
         if self.plan is None or self.busy or self.result is not None:
             return
@@ -306,33 +324,28 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.query_one("#confirm", Button).disabled = True
         self.write(self.plan)
 
-    @work(thread=True, group="promote-write")  # one at a time: `busy` guards it
+    @work(thread=True, group="promote-write", exit_on_error=False)  # one at a time: `busy`
     def write(self, plan: PromotionPlan) -> None:
-        from cd4ml_tui.core.api import apply
-        from cd4ml_tui.core.errors import Cd4mlError
-
         try:
             result = apply(self.repo, plan)
         except Cd4mlError as err:
-            self.post_message(self.Written(None, str(err)))
+            self.post_message(self.Written(self, None, str(err)))
             return
         self._push(result)
 
-    @work(thread=True, group="promote-write")  # one at a time: `busy` guards it
+    @work(thread=True, group="promote-write", exit_on_error=False)  # one at a time: `busy`
     def retry_push(self, result: PromotionResult) -> None:
         self._push(result)
 
     def _push(self, result: PromotionResult) -> None:
         """Push when the plan asks to (in the calling worker); post what was written."""
-        from cd4ml_tui.core.api import PushError, push
-
         if result.plan.remote is None:
-            self.post_message(self.Written(result, None))
+            self.post_message(self.Written(self, result, None))
             return
         try:
-            self.post_message(self.Written(push(self.repo, result), None))
+            self.post_message(self.Written(self, push(self.repo, result), None))
         except PushError as err:
-            self.post_message(self.Written(err.result, str(err)))
+            self.post_message(self.Written(self, err.result, str(err)))
 
     def on_promote_screen_written(self, message: Written) -> None:
         self.busy = False
@@ -370,8 +383,6 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
 
 def preview_text(plan: PromotionPlan) -> Text:
     """What confirming writes: tags, branch, push, any warning, and the git commands."""
-    from cd4ml_tui.core.api import format_command
-
     short = plan.commit[:7]
     text = Text()
     for tag in plan.tags:

@@ -12,9 +12,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from cd4ml_tui.core.api import describe_undo, undo
+from cd4ml_tui.ui.access import writes
+from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import PromotionResult, Repo, UndoReport
@@ -28,18 +31,18 @@ class UndoScreen(ModalScreen["UndoReport | None"]):
         Binding("escape", "cancel", "Cancel", id="undo.cancel"),
     ]
 
-    class Undone(Message):
-        def __init__(self, report: UndoReport) -> None:
-            super().__init__()
+    class Undone(WidgetMessage):
+        def __init__(self, screen: UndoScreen, report: UndoReport) -> None:
+            super().__init__(screen)
             self.report = report
+
+    on_worker_state_changed = report_failure
 
     def __init__(self, repo: Repo, result: PromotionResult) -> None:
         super().__init__()
         self.repo, self.result = repo, result
 
     def compose(self) -> ComposeResult:
-        from cd4ml_tui.core.api import describe_undo
-
         with Vertical(id="undo-dialog"):
             yield Static(f"Undo the last promotion: {describe_undo(self.result)}?", id="undo-text")
             with Horizontal(id="promote-buttons"):
@@ -51,16 +54,15 @@ class UndoScreen(ModalScreen["UndoReport | None"]):
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed, "#undo-local, #undo-remote")
+    @writes
     def _confirmed(self, event: Button.Pressed) -> None:
         for button in self.query(Button):
             button.disabled = True
         self.run_undo(event.button.id == "undo-remote")
 
-    @work(thread=True, exclusive=True, group="promote-undo")
+    @work(thread=True, exclusive=True, group="promote-undo", exit_on_error=False)
     def run_undo(self, remote_confirmed: bool) -> None:
-        from cd4ml_tui.core.api import undo
-
-        self.post_message(self.Undone(undo(self.repo, self.result, remote_confirmed)))
+        self.post_message(self.Undone(self, undo(self.repo, self.result, remote_confirmed)))
 
     def on_undo_screen_undone(self, message: Undone) -> None:
         report = message.report

@@ -10,12 +10,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.message import Message
 from textual.widgets import DataTable
 
 from cd4ml_tui.core.api import Comparison, DeltaRow
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.render.delta_text import base_text, cell_text, direction_text
+from cd4ml_tui.ui.messages import WidgetMessage
 
 FIRST_REVISION_COLUMN = 3  # key, direction, baseline, then the compared revisions
 
@@ -40,17 +40,13 @@ class DeltaTable(DataTable[Text]):
         Binding("l", "cursor_right", "Right", show=False, id="deltas.right"),
     ]
 
-    class BaselineChosen(Message):
+    class BaselineChosen(WidgetMessage):
         """The user asked for `revision` (a compared column) to be the baseline."""
 
         def __init__(self, table: DeltaTable, revision: Revision) -> None:
-            super().__init__()
+            super().__init__(table)
             self.table = table
             self.revision = revision
-
-        @property
-        def control(self) -> DeltaTable:
-            return self.table
 
     def __init__(self, precision: int = 4, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="cell", zebra_stripes=True)

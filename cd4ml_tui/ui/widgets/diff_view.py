@@ -16,15 +16,23 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from cd4ml_tui.core.api import NOISE_KINDS, NOISE_TOGGLES, FileChange, RevisionDiff
+from cd4ml_tui.core.api import (
+    NOISE_KINDS,
+    NOISE_TOGGLES,
+    FileChange,
+    RevisionDiff,
+    changed_files,
+    file_diff,
+    human_size,
+)
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision
-from cd4ml_tui.render.diff import revision_name
+from cd4ml_tui.render.diff import DiffOptions, file_row, render_file_diff, revision_name
+from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.widgets.diff_pane import DiffPane, render_strips
 from cd4ml_tui.ui.widgets.file_list import FileList
 
@@ -32,7 +40,6 @@ if TYPE_CHECKING:
     from textual.strip import Strip
 
     from cd4ml_tui.core.api import FileDiff, Repo
-    from cd4ml_tui.render.diff import DiffOptions
 
 
 class DiffView(Widget):
@@ -78,16 +85,17 @@ class DiffView(Widget):
     side_by_side: reactive[bool] = reactive(False)
     hidden: reactive[frozenset[str]] = reactive(frozenset(NOISE_KINDS))
 
-    class FilesLoaded(Message):
-        def __init__(self, diff: RevisionDiff) -> None:
-            super().__init__()
+    class FilesLoaded(WidgetMessage):
+        def __init__(self, view: DiffView, diff: RevisionDiff) -> None:
+            super().__init__(view)
             self.diff = diff
 
-    class FileShown(Message):
+    class FileShown(WidgetMessage):
         """A file's diff was loaded and rendered (posted by the worker, shown by the handler)."""
 
         def __init__(
             self,
+            view: DiffView,
             request: int,
             index: int,
             loaded: FileDiff,
@@ -95,7 +103,7 @@ class DiffView(Widget):
             options: DiffOptions,
             width: int,
         ) -> None:
-            super().__init__()
+            super().__init__(view)
             self.request = request
             self.index = index
             self.loaded = loaded
@@ -103,10 +111,12 @@ class DiffView(Widget):
             self.options = options
             self.width = width
 
-    class LoadFailed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
+    class LoadFailed(WidgetMessage):
+        def __init__(self, view: DiffView, error: str) -> None:
+            super().__init__(view)
             self.error = error
+
+    on_worker_state_changed = report_failure
 
     def __init__(
         self,
@@ -142,41 +152,36 @@ class DiffView(Widget):
         self.load_files()
 
     # --- workers (threads: no widget access) -------------------------------------------------
-    @work(thread=True, exclusive=True, group="diff")
+    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
     def load_files(self) -> None:
-        from cd4ml_tui.core.api import changed_files
-
         try:
             diff = changed_files(self.repo, self.base, self.head, self.paths)
         except Cd4mlError as err:
-            self.post_message(self.LoadFailed(str(err)))
+            self.post_message(self.LoadFailed(self, str(err)))
             return
-        self.post_message(self.FilesLoaded(diff))
+        self.post_message(self.FilesLoaded(self, diff))
 
-    @work(thread=True, group="diff-file")
+    @work(thread=True, group="diff-file", exit_on_error=False)
     def load_file(
         self, request: int, index: int, change: FileChange, options: DiffOptions, width: int
     ) -> None:
         """Load and lay out one file. Not `exclusive`: a thread cannot be stopped anyway, so a
         superseded request (a newer key press) stops between steps and posts nothing, and
         waiting for workers never meets a cancelled one."""
-        from cd4ml_tui.core.api import file_diff
-        from cd4ml_tui.render.diff import render_file_diff
-
         assert self.diff is not None
         loaded = self._loaded.get(index)
         if loaded is None:
             try:
                 loaded = file_diff(self.repo, self.diff, change)
             except Cd4mlError as err:
-                self.post_message(self.LoadFailed(str(err)))
+                self.post_message(self.LoadFailed(self, str(err)))
                 return
             self._loaded[index] = loaded
         if request != self._request:
             return
         strips = render_strips(render_file_diff(loaded, options), width)
         if request == self._request:
-            self.post_message(self.FileShown(request, index, loaded, strips, options, width))
+            self.post_message(self.FileShown(self, request, index, loaded, strips, options, width))
 
     # --- handlers (main thread) --------------------------------------------------------------
     def on_diff_view_files_loaded(self, message: FilesLoaded) -> None:
@@ -232,18 +237,12 @@ class DiffView(Widget):
             self._show(self.index)
 
     def _options(self) -> DiffOptions:
-        from cd4ml_tui.render.diff import DiffOptions
-
         return DiffOptions(side_by_side=self.side_by_side, hidden=self.hidden)
 
     def _header_for(self, change: FileChange) -> RenderableType:
-        from cd4ml_tui.render.diff import file_row
-
         return file_row(change)
 
     def _header(self, loaded: FileDiff) -> RenderableType:
-        from cd4ml_tui.core.api import human_size
-
         row = self._header_for(loaded.change)
         assert isinstance(row, Text)
         sizes = [

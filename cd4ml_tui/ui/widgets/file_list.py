@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from cd4ml_tui.core.api import FileChange
 from cd4ml_tui.render.diff import file_row
+from cd4ml_tui.ui.messages import WidgetMessage
 
 
 class FileList(OptionList):
@@ -35,18 +35,14 @@ class FileList(OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="files.up"),
     ]
 
-    class Highlighted(Message):
+    class Highlighted(WidgetMessage):
         """The cursor moved to a file."""
 
         def __init__(self, file_list: FileList, index: int, change: FileChange) -> None:
-            super().__init__()
+            super().__init__(file_list)
             self.file_list = file_list
             self.index = index
             self.change = change
-
-        @property
-        def control(self) -> FileList:
-            return self.file_list
 
     class Chosen(Highlighted):
         """Enter on a file: the reader wants to read its diff."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Input
+
+from cd4ml_tui.ui.messages import WidgetMessage
 
 
 class FilterBar(Input):
@@ -18,7 +19,7 @@ class FilterBar(Input):
 
     HELP_TITLE = "Filter bar"
 
-    class Cancelled(Message):
+    class Cancelled(WidgetMessage):
         """The user dismissed the filter (escape): clear it."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -28,4 +29,4 @@ class FilterBar(Input):
         )
 
     def action_cancel(self) -> None:
-        self.post_message(self.Cancelled())
+        self.post_message(self.Cancelled(self))

@@ -20,10 +20,11 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from cd4ml_tui.ui.messages import WidgetMessage
 
 PADDING = 1  # blank cells on each side of a cell
 
@@ -101,23 +102,28 @@ class Grid(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, always_update=False)
     cursor_column: reactive[int] = reactive(0, always_update=False)
 
-    class CursorMoved(Message):
-        def __init__(self, row: int, column: int) -> None:
-            super().__init__()
+    class _GridMessage(WidgetMessage):
+        def __init__(self, grid: Grid) -> None:
+            super().__init__(grid)
+            self.grid = grid
+
+    class CursorMoved(_GridMessage):
+        def __init__(self, grid: Grid, row: int, column: int) -> None:
+            super().__init__(grid)
             self.row = row
             self.column = column
 
-    class Selected(Message):
+    class Selected(_GridMessage):
         """`enter`, or a click on the cell under the cursor."""
 
-        def __init__(self, row: int, column: int) -> None:
-            super().__init__()
+        def __init__(self, grid: Grid, row: int, column: int) -> None:
+            super().__init__(grid)
             self.row = row
             self.column = column
 
-    class HeaderClicked(Message):
-        def __init__(self, column_key: str) -> None:
-            super().__init__()
+    class HeaderClicked(_GridMessage):
+        def __init__(self, grid: Grid, column_key: str) -> None:
+            super().__init__(grid)
             self.column_key = column_key
 
     def __init__(self, *, fixed_columns: int = 0, id: str | None = None) -> None:
@@ -166,7 +172,7 @@ class Grid(ScrollView, can_focus=True):
 
     def _cursor_moved(self) -> None:
         self.refresh()
-        self.post_message(self.CursorMoved(self.cursor_row, self.cursor_column))
+        self.post_message(self.CursorMoved(self, self.cursor_row, self.cursor_column))
 
     def _scroll_cursor_into_view(self) -> None:
         visible_rows = max(self.scrollable_content_region.height - 1, 1)
@@ -218,7 +224,7 @@ class Grid(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         if self.grid_rows:
-            self.post_message(self.Selected(self.cursor_row, self.cursor_column))
+            self.post_message(self.Selected(self, self.cursor_row, self.cursor_column))
 
     # --- mouse ---------------------------------------------------------------------------
     def _column_at(self, x: int) -> int | None:
@@ -240,13 +246,13 @@ class Grid(ScrollView, can_focus=True):
         column = self._column_at(offset.x)
         if offset.y == 0:
             if column is not None:
-                self.post_message(self.HeaderClicked(self.grid_columns[column].key))
+                self.post_message(self.HeaderClicked(self, self.grid_columns[column].key))
             return
         row = int(self.scroll_y) + offset.y - 1
         if row >= len(self.grid_rows):
             return
         if (row, column) == (self.cursor_row, self.cursor_column) or event.chain > 1:
-            self.post_message(self.Selected(row, self.cursor_column))
+            self.post_message(self.Selected(self, row, self.cursor_column))
         else:
             self.move_cursor(row, column)
 

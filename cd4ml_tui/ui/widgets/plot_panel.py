@@ -20,6 +20,7 @@ from textual_plotext import PlotextPlot
 
 from cd4ml_tui.core.api import (
     Plot,
+    columns,
     metric_bars,
     metric_direction,
     param_metric_points,
@@ -78,8 +79,6 @@ class PlotPanel(VerticalScroll):
         labels: dict[ColumnKey, str],
     ) -> None:
         """The baseline then the compared revisions (with their names), and every loaded row."""
-        from cd4ml_tui.core.api import columns
-
         self.compared, self.names, self.all_rows = list(compared), list(names), list(all_rows)
         self.labels = labels
         known = columns([*self.compared, *self.all_rows])

@@ -13,11 +13,11 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from cd4ml_tui.core.model import Revision
+from cd4ml_tui.ui.messages import WidgetMessage
 
 SECTIONS = (("refs/heads/", "Branches"), ("refs/remotes/", "Remotes"), ("refs/tags/", "Tags"))
 
@@ -38,11 +38,12 @@ class RefsPane(Tree[str]):
 
     HELP_TITLE = "Refs pane"
 
-    class Chosen(Message):
+    class Chosen(WidgetMessage):
         """A ref was chosen: narrow to the group of `rev` (the commit `ref` points to)."""
 
-        def __init__(self, ref: str, rev: str) -> None:
-            super().__init__()
+        def __init__(self, refs_pane: RefsPane, ref: str, rev: str) -> None:
+            super().__init__(refs_pane)
+            self.refs_pane = refs_pane
             self.ref = ref
             self.rev = rev
 
@@ -122,4 +123,4 @@ class RefsPane(Tree[str]):
         event.stop()
         ref = event.node.data
         if ref is not None and ref in self._commit_of:
-            self.post_message(self.Chosen(ref, self._commit_of[ref]))
+            self.post_message(self.Chosen(self, ref, self._commit_of[ref]))

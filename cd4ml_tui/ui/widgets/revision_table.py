@@ -16,10 +16,10 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 
 from cd4ml_tui.core.api import labels
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
+from cd4ml_tui.ui.messages import WidgetMessage
 from cd4ml_tui.ui.table_view import (
     REVISION_COLUMNS,
     Predicate,
@@ -66,25 +66,32 @@ class RevisionTable(Grid):
     ]
     HELP_TITLE = "Revisions table"
 
-    class CurrentChanged(Message):
+    class _TableMessage(WidgetMessage):
+        def __init__(self, table: RevisionTable) -> None:
+            super().__init__(table)
+            self.table = table
+
+    class CurrentChanged(_TableMessage):
         """The revision under the cursor changed (None when the table is empty)."""
 
-        def __init__(self, values: RevisionValues | None) -> None:
-            super().__init__()
+        def __init__(self, table: RevisionTable, values: RevisionValues | None) -> None:
+            super().__init__(table)
             self.values = values
 
-    class Marked(Message):
+    class Marked(_TableMessage):
         """The set of marked revisions changed."""
 
-        def __init__(self, marked: tuple[RevisionValues, ...]) -> None:
-            super().__init__()
+        def __init__(self, table: RevisionTable, marked: tuple[RevisionValues, ...]) -> None:
+            super().__init__(table)
             self.marked = marked
 
-    class ViewChanged(Message):
+    class ViewChanged(_TableMessage):
         """What is shown changed: `shown` of `total` rows, sorted by `sort_label` if any."""
 
-        def __init__(self, shown: int, total: int, sort_label: str | None) -> None:
-            super().__init__()
+        def __init__(
+            self, table: RevisionTable, shown: int, total: int, sort_label: str | None
+        ) -> None:
+            super().__init__(table)
             self.shown = shown
             self.total = total
             self.sort_label = sort_label
@@ -235,7 +242,9 @@ class RevisionTable(Grid):
         if self.state.sort_column is not None:
             arrow = "↓" if self.state.sort_reverse else "↑"
             sort_label = f"{self.label_of(self.state.sort_column)} {arrow}"
-        self.post_message(self.ViewChanged(len(self._shown), len(self.rows_loaded), sort_label))
+        self.post_message(
+            self.ViewChanged(self, len(self._shown), len(self.rows_loaded), sort_label)
+        )
         self._announce_current()
 
     def _header_text(self, cid: str) -> Text:
@@ -273,7 +282,7 @@ class RevisionTable(Grid):
         current = self.current
         if current is not self._announced:
             self._announced = current
-            self.post_message(self.CurrentChanged(current))
+            self.post_message(self.CurrentChanged(self, current))
 
     # --- state changes -----------------------------------------------------------------------
     def sort_by(self, cid: str) -> None:
@@ -320,13 +329,13 @@ class RevisionTable(Grid):
         style = self._style("mark")
         row[0] = Text(MARK if rev in self.marked else " ", style=style)
         self.update_row(self.cursor_row, row)
-        self.post_message(self.Marked(tuple(self.marked_values())))
+        self.post_message(self.Marked(self, tuple(self.marked_values())))
         self.action_cursor_down()
 
     def action_clear_marks(self) -> None:
         self.marked.clear()
         self.refresh_view()
-        self.post_message(self.Marked(()))
+        self.post_message(self.Marked(self, ()))
 
     def action_sort(self) -> None:
         cid = self._cursor_column_id()

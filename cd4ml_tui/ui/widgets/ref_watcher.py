@@ -1,0 +1,147 @@
+"""The ref watcher: notices new experiments, commits and tags, and fetches experiment refs.
+
+An invisible widget that owns its timer, its workers and its state, and posts messages with
+itself as `control`. Every second a thread worker stats the refs (`core.git.watch.refs_fingerprint`:
+loose refs, packed-refs, HEAD; no git process). When they differ from the refs the rows on screen
+were listed from (`listed`, which the screen sets after each load, and clears while one runs), and
+have stayed the same for one more check, it posts `Moved`: a `dvc exp run` moves refs several times
+(exec and temp refs, then the experiment ref), so waiting for them to settle reloads once per burst
+instead of reading half-finished states.
+
+`fetch()` fetches `refs/exps/*` from the git remote (origin, else the first remote) in a worker
+with a timeout and posts `Fetched` (with the error, if any); the screen then refreshes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.widget import Widget
+
+from cd4ml_tui.core.api import Fingerprint, fetch_experiments, refs_fingerprint, remotes
+from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.api import Repo
+
+WATCH_SECONDS = 1.0  # how often the refs are checked
+FETCH_TIMEOUT_SECONDS = 60.0
+
+
+def fetch_summary(remote: str | None, summary: str) -> str:
+    """One line from git fetch's report: how many experiment refs came in."""
+    moved = sum(1 for line in summary.splitlines() if "->" in line)
+    source = f" from {remote}" if remote else ""
+    if not moved:
+        return f"Experiments{source} are up to date."
+    return f"Fetched {moved} experiment ref{'s' if moved != 1 else ''}{source}."
+
+
+class RefWatcher(Widget):
+    """Watches the refs of `repo`; `fetch()` brings in experiment refs from its remote."""
+
+    DEFAULT_CSS = """
+    RefWatcher { display: none; }
+    """
+
+    class _WatcherMessage(WidgetMessage):
+        def __init__(self, watcher: RefWatcher) -> None:
+            super().__init__(watcher)
+            self.watcher = watcher
+
+    class Checked(_WatcherMessage):
+        def __init__(self, watcher: RefWatcher, fingerprint: Fingerprint | None) -> None:
+            super().__init__(watcher)
+            self.fingerprint = fingerprint  # None when the refs could not be read
+
+    class Moved(_WatcherMessage):
+        """The refs moved away from `listed` and have settled: time to refresh."""
+
+    class FetchStarted(_WatcherMessage):
+        def __init__(self, watcher: RefWatcher, remote: str | None) -> None:
+            super().__init__(watcher)
+            self.remote = remote
+
+    class Fetched(_WatcherMessage):
+        def __init__(
+            self, watcher: RefWatcher, remote: str | None, summary: str | None, error: str | None
+        ) -> None:
+            super().__init__(watcher)
+            self.remote = remote
+            self.summary = summary
+            self.error = error
+
+        @property
+        def text(self) -> str:
+            """What to tell the user when the fetch worked."""
+            return fetch_summary(self.remote, self.summary or "")
+
+    on_worker_state_changed = report_failure
+
+    def __init__(self, repo: Repo, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.repo = repo
+        self.listed: Fingerprint | None = None  # the refs on screen; None while a load runs
+        self.fetching: str | None = None  # what the status bar says while a fetch runs
+        self._checking = False
+        self._seen: Fingerprint | None = None  # the refs at the previous check
+
+    def on_mount(self) -> None:
+        self.set_interval(WATCH_SECONDS, self._check, name="watch-refs")
+
+    def _check(self) -> None:
+        if self._checking or self.listed is None:
+            return  # a load in flight lists the refs itself; the next check compares
+        self._checking = True
+        self._fingerprint()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _fingerprint(self) -> None:
+        try:
+            fingerprint: Fingerprint | None = refs_fingerprint(self.repo.git_dir)
+        except Exception:  # e.g. a folder made unreadable: skip this check, never stop watching
+            fingerprint = None
+        self.post_message(self.Checked(self, fingerprint))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        message.stop()
+        self._checking = False
+        current, seen = message.fingerprint, self._seen
+        self._seen = current
+        if current is None or self.listed is None or current == self.listed:
+            return
+        if current == seen:  # moved, and quiet since the last check: the run has settled
+            self.post_message(self.Moved(self))
+
+    # --- fetch ---------------------------------------------------------------------------------
+    def fetch(self) -> bool:
+        """Start fetching experiments (refs only, no DVC data); False if one is running."""
+        if self.fetching is not None:
+            return False
+        self.fetching = "experiments"
+        self._fetch()
+        return True
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def _fetch(self) -> None:
+        remote = None
+        try:
+            names = remotes(self.repo)
+            remote = "origin" if "origin" in names else (names[0] if names else None)
+            self.post_message(self.FetchStarted(self, remote))
+            summary = fetch_experiments(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
+        except Exception as err:  # the fetch must end (fetching=None) whatever broke; say what
+            self.post_message(self.Fetched(self, remote, None, one_line(err)))
+        else:
+            self.post_message(self.Fetched(self, remote, summary, None))
+
+    @on(FetchStarted)
+    def _fetch_started(self, message: FetchStarted) -> None:
+        if message.remote is not None:
+            self.fetching = f"experiments from {message.remote}"
+
+    @on(Fetched)
+    def _fetched(self, message: Fetched) -> None:
+        self.fetching = None

@@ -1,0 +1,282 @@
+"""The revision loader: reads the revisions for the main screen, a full load or a refresh.
+
+An invisible widget that owns its worker and what it has read (frogmouth's `Viewer` is the model):
+`load()` starts one exclusive thread worker that lists the revisions and reads their values,
+posting rows back in batches; the first batch is posted as soon as the first revision is read, so
+rows paint early. Every message carries the loader as `control`. The loader handles its own
+messages first (dropping those of a superseded load, keeping its state) and they then bubble to
+the screen, which shows them.
+
+A refresh (refs moved, or experiments fetched) reuses the values already on screen for every commit
+it has seen before, since a commit's params and metrics never change: only new commits and the
+workspace are read. `r` reads everything again (through the persistent per-commit cache, if on).
+
+Before listing, the worker takes the refs fingerprint (`core.git.watch`), so the ref watcher knows
+which state of the refs the rows show and never misses a change that lands during a load.
+After the rows, the GTO registry is read for the badges (it competes with the reader for the GIL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from time import monotonic
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from cd4ml_tui.core.api import (
+    Fingerprint,
+    list_revisions,
+    read_values,
+    refs_fingerprint,
+    registry_state,
+)
+from cd4ml_tui.core.errors import Cd4mlError
+from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
+from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.api import Repo
+
+BATCH_SECONDS = 0.1  # how often the loader posts rows after the first one, for a second,
+LATER_BATCH_SECONDS = 0.5  # then less often: each batch re-lays the table out on the UI thread
+QUICK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    revs: tuple[str, ...] = ()
+    all_commits: bool = False
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class LoadStats:
+    """What the last finished load did: revisions listed, and how many of them it had to read."""
+
+    listed: int
+    read: int
+    refresh: bool  # True: values on screen were reused for commits seen before
+
+
+def reusable(values: RevisionValues) -> bool:
+    """Whether a loaded row's values hold for its commit for good (not the workspace, not a
+    pending run, nothing that failed to read and might read fine later)."""
+    revision = values.revision
+    return not revision.is_workspace and revision.status not in PENDING and not values.errors
+
+
+def reused(revision: Revision, known: Mapping[str, RevisionValues]) -> RevisionValues | None:
+    """The values on screen that still hold for `revision` (same commit, not a pending run)."""
+    if revision.status in PENDING:
+        return None
+    old = known.get(revision.rev)
+    return replace(old, revision=revision) if old is not None else None
+
+
+def to_read(revisions: Sequence[Revision], known: Mapping[str, RevisionValues]) -> list[Revision]:
+    """The revisions a refresh must read: new commits, the workspace and pending runs."""
+    return [r for r in revisions if r.status in PENDING or r.rev not in known]
+
+
+def values_in_order(
+    revisions: Sequence[Revision],
+    known: Mapping[str, RevisionValues],
+    read: Iterator[RevisionValues],
+) -> Iterator[RevisionValues]:
+    """One row per revision: the reused values, else the next row from `read`, which reads
+    exactly `to_read(revisions, known)`, in order."""
+    for revision in revisions:
+        old = reused(revision, known)
+        yield old if old is not None else next(read)
+
+
+class RevisionLoader(Widget):
+    """Loads the revisions of `repo` in a worker; posts what it read, with itself as `control`."""
+
+    DEFAULT_CSS = """
+    RevisionLoader { display: none; }
+    """
+
+    class _LoaderMessage(WidgetMessage):
+        def __init__(self, loader: RevisionLoader, generation: int) -> None:
+            super().__init__(loader)
+            self.loader = loader
+            self.generation = generation
+
+    class RevisionsListed(_LoaderMessage):
+        def __init__(
+            self, loader: RevisionLoader, generation: int, revisions: list[Revision]
+        ) -> None:
+            super().__init__(loader, generation)
+            self.revisions = revisions
+
+    class RowsLoaded(_LoaderMessage):
+        """`done` of `total` revisions read; `rows` are the ones read since the last batch."""
+
+        def __init__(
+            self,
+            loader: RevisionLoader,
+            generation: int,
+            rows: Sequence[RevisionValues],
+            done: int,
+            total: int,
+        ) -> None:
+            super().__init__(loader, generation)
+            self.rows = rows
+            self.done = done
+            self.total = total
+
+    class LoadFinished(_LoaderMessage):
+        """The load ended: `error` if it failed, else `stats`. `rows` is every row read when
+        they were not streamed (a reload swaps them in at once)."""
+
+        def __init__(
+            self,
+            loader: RevisionLoader,
+            generation: int,
+            fingerprint: Fingerprint | None,
+            error: str | None = None,
+            stats: LoadStats | None = None,
+        ) -> None:
+            super().__init__(loader, generation)
+            self.fingerprint = fingerprint  # the refs as they were when listing started
+            self.error = error
+            self.stats = stats
+            self.rows: list[RevisionValues] = []
+
+    class BadgesLoaded(_LoaderMessage):
+        """GTO registry facts by commit sha, e.g. {"abc...": ["model@v1.0.0", "model#prod"]}."""
+
+        def __init__(
+            self, loader: RevisionLoader, generation: int, badges: dict[str, list[str]]
+        ) -> None:
+            super().__init__(loader, generation)
+            self.badges = badges
+
+    class RegistryFailed(_LoaderMessage):
+        def __init__(self, loader: RevisionLoader, generation: int, error: str) -> None:
+            super().__init__(loader, generation)
+            self.error = error
+
+    on_worker_state_changed = report_failure
+
+    def __init__(self, repo: Repo, options: LoadOptions, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.repo = repo
+        self.options = options
+        self.revisions: dict[str, Revision] = {}  # by rev, as last listed
+        self.badges: dict[str, list[str]] = {}  # commit sha -> GTO versions and stages
+        self.reading = False  # a load is running (not `loading`: that would cover the screen)
+        self.progress = (0, 0)  # revisions read, revisions listed
+        self.last_load: LoadStats | None = None
+        self._generation = 0
+        self._stream = True
+        self._pending: list[RevisionValues] = []
+
+    def load(self, shown: Sequence[RevisionValues], refresh: bool) -> None:
+        """Load in a worker; `shown` are the rows on screen. `refresh`: reuse their values for
+        commits seen before. With rows on screen, the new rows arrive at once at the end."""
+        self._generation += 1
+        self._stream = not shown
+        self._pending = []
+        self.progress = (0, 0)
+        self.reading = True
+        known = {v.revision.rev: v for v in shown if reusable(v)} if refresh else {}
+        self._load(self._generation, known)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self, generation: int, known: dict[str, RevisionValues]) -> None:
+        worker = get_current_worker()
+        fingerprint: Fingerprint | None = None
+        try:
+            fingerprint = refs_fingerprint(self.repo.git_dir)
+            self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
+            options = self.options
+            revisions = list_revisions(self.repo, options.revs, options.all_commits)
+            self.post_message(self.RevisionsListed(self, generation, revisions))
+            total = len(revisions)
+            if not self.repo.has_dvc:
+                rows = [RevisionValues(r) for r in revisions]
+                self.post_message(self.RowsLoaded(self, generation, rows, total, total))
+                stats = LoadStats(total, 0, bool(known))
+                self.post_message(self.LoadFinished(self, generation, fingerprint, stats=stats))
+                return
+            fresh = to_read(revisions, known)
+            read = read_values(self.repo, fresh, use_cache=options.use_cache)
+            batch: list[RevisionValues] = []
+            started = flushed = monotonic()
+            for done, values in enumerate(values_in_order(revisions, known, read), start=1):
+                if worker.is_cancelled:
+                    return
+                batch.append(values)
+                now = monotonic()
+                every = BATCH_SECONDS if now - started < QUICK_SECONDS else LATER_BATCH_SECONDS
+                if done == 1 or done == total or now - flushed >= every:
+                    self.post_message(self.RowsLoaded(self, generation, batch, done, total))
+                    batch, flushed = [], monotonic()
+            if batch:
+                self.post_message(self.RowsLoaded(self, generation, batch, total, total))
+            stats = LoadStats(total, len(fresh), bool(known))
+            self.post_message(self.LoadFinished(self, generation, fingerprint, stats=stats))
+        except Exception as err:  # the load must end (reading=False) whatever broke; say what
+            self.post_message(self.LoadFinished(self, generation, fingerprint, one_line(err)))
+
+    @work(thread=True, exclusive=True, group="badges", exit_on_error=False)
+    def _load_badges(self, generation: int) -> None:
+        """Read the GTO registry (versions and stages by commit) for the refs pane, the table's
+        name cells and the details."""
+        try:
+            state = registry_state(self.repo)
+        except Cd4mlError as err:
+            self.post_message(self.RegistryFailed(self, generation, str(err)))
+            return
+        badges = {sha: [badge.label for badge in found] for sha, found in state.items()}
+        self.post_message(self.BadgesLoaded(self, generation, badges))
+
+    # --- our own messages first: drop a superseded load's, keep the state ---------------------
+    def _current(self, message: _LoaderMessage) -> bool:
+        if message.generation != self._generation:
+            message.stop()
+            return False
+        return True
+
+    @on(RevisionsListed)
+    def _listed(self, message: RevisionsListed) -> None:
+        if self._current(message):
+            self.revisions = {r.rev: r for r in message.revisions}
+            self.progress = (0, len(message.revisions))
+
+    @on(RowsLoaded)
+    def _rows(self, message: RowsLoaded) -> None:
+        if self._current(message):
+            self.progress = (message.done, message.total)
+            if not self._stream:
+                self._pending.extend(message.rows)
+
+    @on(LoadFinished)
+    def _finished(self, message: LoadFinished) -> None:
+        if not self._current(message):
+            return
+        self.reading = False
+        message.rows, self._pending = self._pending, []
+        if message.error is None and self.repo.has_dvc:
+            self.last_load = message.stats
+        self._load_badges(message.generation)
+
+    @on(BadgesLoaded)
+    def _badges(self, message: BadgesLoaded) -> None:
+        if self._current(message):
+            self.badges = message.badges
+
+    @on(RegistryFailed)
+    def _registry_failed(self, message: RegistryFailed) -> None:
+        self._current(message)
+
+    @property
+    def streaming(self) -> bool:
+        """Whether the running load's rows are shown as they come."""
+        return self._stream

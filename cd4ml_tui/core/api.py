@@ -118,7 +118,13 @@ from cd4ml_tui.core.promote.policy import (
 )
 
 # Promotion (GTO tags)
-from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
+from cd4ml_tui.core.promote.registry import (
+    Registry,
+    VersionChoices,
+    read_registry,
+    registry_state,
+    version_choices,
+)
 from cd4ml_tui.core.promote.write import (
     PromotionResult,
     PushError,
@@ -217,6 +223,7 @@ __all__ = [
     "ValueChange",
     "ValueGroup",
     "Verdict",
+    "VersionChoices",
     "WorkspaceChange",
     "apply",
     "apply_to_workspace",

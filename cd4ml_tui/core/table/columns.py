@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 # `dvc exp show`'s own headers: a param or metric with one of these names is shown with its file.
 RESERVED_HEADERS = ("Experiment", "rev", "typ", "Created", "parent", "State", "Executor")
 MISSING_CELL = "-"
-UNREAD_KEY = ""  # the key of a column that stands for a whole file no revision could read
+# The key of a column that stands for a whole file: one no revision could read, as for a file
+# holding a bare scalar (DVC names that column after the file).
+UNREAD_KEY = ""
 PIPELINE_FILES = ("dvc.yaml", "dvc.lock")  # their errors are about a whole revision, not a column
 
 
@@ -129,6 +131,8 @@ def labels(all_cols: Sequence[ColumnKey]) -> dict[ColumnKey, str]:
 
 
 def _label(col: ColumnKey, counts: Mapping[str, int]) -> str:
+    # A file holding a bare scalar (DVC names its column after the file), or one that no
+    # revision could read (UNREAD_KEY, also ""): the column stands for the whole file.
     if col.key == UNREAD_KEY:
         return col.path
     if counts.get(col.key, 0) > 1 or col.key in RESERVED_HEADERS:

@@ -4,9 +4,11 @@ The screen lays the widgets out and routes their messages; the work belongs to w
 `RevisionLoader` reads the revisions in its worker, `RefWatcher` notices moved refs and fetches,
 `RevisionTable` holds the rows, marks, sort and filter, `StatusBar` shows the state it is given.
 Its own keys open the other screens with the revisions they need:
-- compare: the marked rows; with none marked, the selected row against its baseline.
+- compare: the marked rows; with none marked, the selected row. The compare screen picks the
+  baseline by the core's one rule (`choose_baseline`: the configured one first).
+- diff: two marked rows (older as base); with none marked, the selected row against its own
+  baseline (`own_baseline`: an experiment's baseline, a commit's parent, the workspace's HEAD).
 - insight: the rows shown (filter and narrow to choose them), the marked ones highlighted.
-- diff: two marked rows (older as base); with none marked, the selected row against its baseline.
 - promote: the selected row (a commit or an experiment).
 - apply `a`, branch `B` (the selected row), remove `D` (the marked rows, else the selected one),
   run the queue `x`: the `ActionRunner` widget plans, asks, writes and follows them.
@@ -24,8 +26,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input
 
-from cd4ml_tui.core.api import QueryError, compile_query
-from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.api import QueryError, compile_query, own_baseline
+from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.compare import CompareScreen
@@ -33,7 +35,7 @@ from cd4ml_tui.ui.screens.diff import DiffScreen
 from cd4ml_tui.ui.screens.insight import InsightScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
-from cd4ml_tui.ui.table_view import baseline_rev, diff_pair
+from cd4ml_tui.ui.table_view import diff_pair
 from cd4ml_tui.ui.widgets.action_runner import ActionRunner
 from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
@@ -304,7 +306,9 @@ class MainScreen(GuardsWrites, Screen[None]):
     def action_choose_columns(self) -> None:
         table = self.table
         choices = [(c, c, "revision") for c in ("sha", "created", "status")]
-        choices += [(cid, table.label_of(cid), cid.split(":", 1)[0]) for cid in table.column_ids()]
+        choices += [
+            (cid, table.label_of(cid), ColumnKey.from_id(cid).kind) for cid in table.column_ids()
+        ]
         self.app.push_screen(ColumnChooser(choices, table.hidden), self._columns_chosen)
 
     def _columns_chosen(self, hidden: set[str] | None) -> None:
@@ -331,18 +335,14 @@ class MainScreen(GuardsWrites, Screen[None]):
     def action_compare(self) -> None:
         marked = self.table.marked_values()
         if marked:
-            revisions, baseline = [v.revision for v in marked], None
+            revisions = [v.revision for v in marked]
         else:
             current = self._current()
             if current is None:
                 return
-            base = self.loader.revisions.get(baseline_rev(current.revision) or "")
-            if base is None:
-                self.notify("Its baseline is not listed: mark the rows to compare with space.")
-                return
-            revisions, baseline = [base, current.revision], base
+            revisions = [current.revision]
         loaded = list(self.table.rows_loaded)
-        self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, baseline))
+        self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, None))
 
     def action_insight(self) -> None:
         """Which params move a metric, over the rows shown (the metric under the cursor first);
@@ -368,7 +368,7 @@ class MainScreen(GuardsWrites, Screen[None]):
             if current is None:
                 return
             head = current.revision
-            parent = baseline_rev(head)
+            parent = own_baseline(head)
             if parent is None:
                 self.notify(
                     f"{head.label} has no parent to diff against.", severity="warning", markup=False

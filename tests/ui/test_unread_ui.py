@@ -12,7 +12,6 @@ from textual_plotext import PlotextPlot
 from cd4ml_tui.core.api import UNREAD_KEY
 from cd4ml_tui.core.model import ColumnKey
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
-from cd4ml_tui.ui.widgets.revision_table import column_id
 from tests.ui.compare_host import host_for
 from tests.ui.helpers import SIZE, plain, running, settle, table
 
@@ -28,7 +27,7 @@ async def test_table_keeps_a_marked_column_for_a_file_only_the_remote_has(
     async with running(nocache_clone) as (app, _pilot):
         grid = table(app)
         assert STATS in grid.value_columns
-        cells = grid._store.column(column_id(STATS), grid.rows_loaded)
+        cells = grid._store.column(STATS.id, grid.rows_loaded)
         assert len(cells) == len(grid.rows_loaded) > 1
         assert {cell.plain for cell in cells} == {"!"}
 

@@ -37,6 +37,7 @@ from cd4ml_tui.core.actions.refs import (
 )
 
 # Compare against a baseline
+from cd4ml_tui.core.compare.baseline import choose_baseline, default_baseline, own_baseline
 from cd4ml_tui.core.compare.deltas import (
     Bar,
     Comparison,
@@ -44,7 +45,6 @@ from cd4ml_tui.core.compare.deltas import (
     DeltaRow,
     ScatterPoint,
     compare,
-    default_baseline,
     metric_bars,
     metric_direction,
     param_metric_points,
@@ -73,7 +73,6 @@ from cd4ml_tui.core.diff.notebooks import (
 from cd4ml_tui.core.diff.outputs import OutputChange, ValueChange, human_size
 from cd4ml_tui.core.diff.text import DiffLine, Hunk, line_hunks, side_by_side, truncate_hunks
 from cd4ml_tui.core.dvc.outs import OutState
-from cd4ml_tui.core.git.objects import run_git
 
 # Sharing and watching
 from cd4ml_tui.core.git.remotes import (
@@ -123,7 +122,13 @@ from cd4ml_tui.core.promote.policy import (
 )
 
 # Promotion (GTO tags)
-from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
+from cd4ml_tui.core.promote.registry import (
+    Registry,
+    VersionChoices,
+    read_registry,
+    registry_state,
+    version_choices,
+)
 from cd4ml_tui.core.promote.write import (
     PromotionResult,
     PushError,
@@ -153,7 +158,14 @@ from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, sum
 from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
 
 # The table: columns, filter, exports
-from cd4ml_tui.core.table.columns import columns, format_value, labels
+from cd4ml_tui.core.table.columns import (
+    UNREAD_KEY,
+    ColumnOrder,
+    columns,
+    error_notes,
+    format_value,
+    labels,
+)
 from cd4ml_tui.core.table.export import to_csv, to_json, to_markdown, tree_labels
 from cd4ml_tui.core.table.query import QueryError, compile_query
 
@@ -165,6 +177,7 @@ __all__ = [
     "NOISE_KINDS",
     "NOISE_TOGGLES",
     "NOTES_REF",
+    "UNREAD_KEY",
     "VERDICTS",
     "ApplyPlan",
     "ApplyResult",
@@ -172,6 +185,7 @@ __all__ = [
     "Bar",
     "BranchPlan",
     "CellDiff",
+    "ColumnOrder",
     "Comparison",
     "DeltaCell",
     "DeltaRow",
@@ -213,6 +227,7 @@ __all__ = [
     "ValueChange",
     "ValueGroup",
     "Verdict",
+    "VersionChoices",
     "WorkspaceChange",
     "apply",
     "apply_to_workspace",
@@ -221,6 +236,7 @@ __all__ = [
     "changed_files",
     "check_promotable",
     "check_reviewable",
+    "choose_baseline",
     "columns",
     "commit_web_url",
     "compare",
@@ -232,6 +248,7 @@ __all__ = [
     "describe_source",
     "describe_undo",
     "diff_json",
+    "error_notes",
     "evaluate_gate",
     "fetch_experiments",
     "fetch_reviews",
@@ -265,6 +282,7 @@ __all__ = [
     "nway_json",
     "open_repo",
     "ordered_parts",
+    "own_baseline",
     "parallel_coordinates",
     "param_metric_points",
     "plan_apply",
@@ -291,7 +309,6 @@ __all__ = [
     "resolve_revision",
     "review_summaries",
     "run_gate",
-    "run_git",
     "run_states",
     "side_by_side",
     "start_queued",

@@ -17,7 +17,7 @@ from typing import Literal
 
 from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.git.refs import IDENTITY_HINT, git_ok, identity
-from cd4ml_tui.core.git.remotes import RemoteError, check_remote, default_remote
+from cd4ml_tui.core.git.remotes import RemoteError, check_remote, write_remote
 from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.promote.message import tag_message
@@ -113,8 +113,10 @@ class PromotionPlan:
 
 
 def known_artifacts(repo: Repo, commit: str, registry: Registry) -> list[str]:
-    """Artifacts declared in dvc.yaml at `commit`, then any others that GTO tags already name."""
-    names = [a.name for a in list_artifacts(repo, commit)]
+    """Artifacts declared in dvc.yaml at `commit` (`type: model` first: what a reviewer promotes
+    most, and the dialog's default), then any others that GTO tags already name."""
+    declared = list_artifacts(repo, commit)
+    names = [a.name for a in sorted(declared, key=lambda a: a.type != "model")]
     names += sorted(n for n in registry.state.get_artifacts() if n not in names)
     return names
 
@@ -168,7 +170,7 @@ def _check_names(artifact: str | None, version: str, stage: str | None, registry
 
 def _default_remote(repo: Repo) -> str:
     try:
-        return default_remote(repo)
+        return write_remote(repo)
     except RemoteError as err:
         raise PromotionError(str(err)) from None
 

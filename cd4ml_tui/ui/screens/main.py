@@ -20,9 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input
 
-from cd4ml_tui.core.api import QueryError, compile_query
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
@@ -74,7 +72,6 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.repo = repo
         self.settings = settings
         self.options = options
-        self.filter_text = ""
         self.last_promotion: PromotionResult | None = None  # what `u` undoes
         self._shown_before: set[str] = set()  # revs on screen when a refresh started
 
@@ -107,6 +104,10 @@ class MainScreen(GuardsWrites, Screen[None]):
     @property
     def status(self) -> StatusBar:
         return self.query_one("#status-bar", StatusBar)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#filter", FilterBar)
 
     @property
     def detail(self) -> DetailPane:
@@ -161,8 +162,8 @@ class MainScreen(GuardsWrites, Screen[None]):
             )
         elif message.stats is not None and message.stats.refresh:
             self._announce_new_rows()
-        if self.filter_text:
-            self.apply_filter(self.filter_text, announce=False)
+        self.filter_bar.columns = self.table.value_columns  # a filter may name new columns
+        self.filter_bar.reapply()
 
     def _announce_new_rows(self) -> None:
         """After a refresh, name the revisions that were not on screen before."""
@@ -223,6 +224,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         status, narrow_to = self.status, self.table.state.narrow_to
         status.shown, status.total = message.shown, message.total
         status.sort_label = message.sort_label
+        self.filter_bar.columns = self.table.value_columns
         head = self.loader.revisions.get(narrow_to) if narrow_to else None
         status.group = (head.label if head else narrow_to[:7]) if narrow_to else None
 
@@ -246,42 +248,15 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     # --- filter, columns, back ----------------------------------------------------------------
     def action_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.display = True
-        bar.focus()
+        self.filter_bar.open()
 
-    def apply_filter(self, text: str, announce: bool) -> bool:
-        """Filter the table by `text` (the language of `core.api.compile_query`); a bad filter
-        marks the bar invalid (and, if `announce`, says why) and keeps the last good one."""
-        bar = self.query_one(FilterBar)
-        try:
-            predicate = compile_query(text, self.table.value_columns) if text.strip() else None
-        except QueryError as err:
-            bar.add_class("-invalid")
-            if announce:
-                self.notify(str(err), title="Bad filter", severity="error", markup=False)
-            return False
-        bar.remove_class("-invalid")
-        self.filter_text = self.status.filter_text = text.strip()
-        self.table.set_predicate(predicate)
-        return True
+    @on(FilterBar.Applied, "#filter")
+    def _filter_applied(self, message: FilterBar.Applied) -> None:
+        self.status.filter_text = message.text
+        self.table.set_predicate(message.predicate)
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.apply_filter(event.value, announce=False)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        if self.apply_filter(event.value, announce=True):
-            event.input.display = bool(self.filter_text)
-            self.table.focus()
-
-    @on(FilterBar.Cancelled, "#filter")
-    def _clear_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.value = ""
-        self.apply_filter("", announce=False)
-        bar.display = False
+    @on(FilterBar.Closed, "#filter")
+    def _filter_closed(self) -> None:
         self.table.focus()
 
     def action_only_changed(self) -> None:
@@ -305,8 +280,8 @@ class MainScreen(GuardsWrites, Screen[None]):
             self.table.focus()
         elif self.table.state.narrow_to is not None:
             self.table.narrow(None)
-        elif self.filter_text:
-            self._clear_filter()
+        elif self.filter_bar.applied:
+            self.filter_bar.clear()
 
     # --- compare, diff, promote, undo ---------------------------------------------------------
     def _current(self) -> RevisionValues | None:

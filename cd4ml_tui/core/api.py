@@ -37,6 +37,7 @@ from cd4ml_tui.core.actions.refs import (
 )
 
 # Compare against a baseline
+from cd4ml_tui.core.compare.baseline import choose_baseline, default_baseline, own_baseline
 from cd4ml_tui.core.compare.deltas import (
     Bar,
     Comparison,
@@ -44,7 +45,6 @@ from cd4ml_tui.core.compare.deltas import (
     DeltaRow,
     ScatterPoint,
     compare,
-    default_baseline,
     metric_bars,
     metric_direction,
     param_metric_points,
@@ -73,7 +73,6 @@ from cd4ml_tui.core.diff.notebooks import (
 from cd4ml_tui.core.diff.outputs import OutputChange, ValueChange, human_size
 from cd4ml_tui.core.diff.text import DiffLine, Hunk, line_hunks, side_by_side, truncate_hunks
 from cd4ml_tui.core.dvc.outs import OutState
-from cd4ml_tui.core.git.objects import run_git
 
 # Sharing and watching
 from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remotes
@@ -223,6 +222,7 @@ __all__ = [
     "changed_files",
     "check_promotable",
     "check_reviewable",
+    "choose_baseline",
     "columns",
     "compare",
     "compile_query",
@@ -266,6 +266,7 @@ __all__ = [
     "nway_json",
     "open_repo",
     "ordered_parts",
+    "own_baseline",
     "parallel_coordinates",
     "param_metric_points",
     "plan_apply",
@@ -292,7 +293,6 @@ __all__ = [
     "resolve_revision",
     "review_summaries",
     "run_gate",
-    "run_git",
     "run_states",
     "side_by_side",
     "start_queued",

@@ -25,13 +25,14 @@ from cd4ml_tui.core.api import (
     apply,
     check_promotable,
     default_branch_name,
+    default_remote,
     describe_source,
     known_artifacts,
     plan_promotion,
     push,
     read_baseline_values,
     read_registry,
-    run_git,
+    remotes,
     version_choices,
 )
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError
@@ -68,10 +69,12 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             remotes: list[str],
             baseline: RevisionValues | None,
             error: str | None = None,
+            default_remote: str | None = None,
         ) -> None:
             super().__init__(screen)
             self.registry, self.artifacts, self.remotes = registry, artifacts, remotes
             self.baseline, self.error = baseline, error
+            self.default_remote = default_remote
 
     class Planned(WidgetMessage):
         def __init__(
@@ -138,12 +141,13 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         try:
             registry = read_registry(self.repo)
             artifacts = known_artifacts(self.repo, self.revision.rev, registry)
-            remotes = run_git(self.repo.root, "remote", check=False).split()
+            names = remotes(self.repo)
+            default = default_remote(self.repo)
             baseline = read_baseline_values(self.repo, self.revision, self.settings.baseline)
         except Cd4mlError as err:
             self.post_message(self.Loaded(self, None, [], [], None, str(err)))
             return
-        self.post_message(self.Loaded(self, registry, artifacts, remotes, baseline))
+        self.post_message(self.Loaded(self, registry, artifacts, names, baseline, None, default))
 
     def on_promote_screen_loaded(self, message: Loaded) -> None:
         if message.error is not None or message.registry is None:
@@ -151,7 +155,9 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             self.query_one("#promote-preview", Static).update("")
             return
         self.registry, self.baseline = message.registry, message.baseline
-        self.form.set_choices(message.artifacts, message.remotes, message.registry.stages)
+        self.form.set_choices(
+            message.artifacts, message.remotes, message.registry.stages, message.default_remote
+        )
         self._suggest_version()
 
     @property

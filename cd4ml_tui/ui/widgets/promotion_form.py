@@ -68,10 +68,14 @@ class PromotionForm(Vertical):
 
     # --- filled in by the dialog ---------------------------------------------------------------
     def set_choices(
-        self, artifacts: Sequence[str], remotes: Sequence[str], stages: Sequence[str] | None
+        self,
+        artifacts: Sequence[str],
+        remotes: Sequence[str],
+        stages: Sequence[str] | None,
+        default_remote: str | None = None,
     ) -> None:
-        """The artifacts to choose from (none: a plain release tag), the git remotes, and the
-        stages `.gto` allows (None: any)."""
+        """The artifacts to choose from (none: a plain release tag), the git remotes (the core's
+        `default_remote` chosen), and the stages `.gto` allows (None: any)."""
         select = self.query_one("#artifact", Select)
         if artifacts:
             select.set_options([(name, name) for name in artifacts])
@@ -82,7 +86,7 @@ class PromotionForm(Vertical):
         if remotes:
             remote = self.query_one("#remote", Select)
             remote.set_options([(name, name) for name in remotes])
-            remote.value = "origin" if "origin" in remotes else remotes[0]
+            remote.value = default_remote or remotes[0]
             self.query_one("#push-on", Checkbox).disabled = False
         self._hint("#stages", f"allowed by .gto: {', '.join(stages)}" if stages is not None else "")
 

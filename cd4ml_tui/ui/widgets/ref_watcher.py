@@ -8,7 +8,7 @@ have stayed the same for one more check, it posts `Moved`: a `dvc exp run` moves
 (exec and temp refs, then the experiment ref), so waiting for them to settle reloads once per burst
 instead of reading half-finished states.
 
-`fetch()` fetches `refs/exps/*` from the git remote (origin, else the first remote) in a worker
+`fetch()` fetches `refs/exps/*` from the default git remote (core `default_remote`) in a worker
 with a timeout and posts `Fetched` (with the error, if any); the screen then refreshes.
 """
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.widget import Widget
 
-from cd4ml_tui.core.api import Fingerprint, fetch_experiments, refs_fingerprint, remotes
+from cd4ml_tui.core.api import Fingerprint, default_remote, fetch_experiments, refs_fingerprint
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
@@ -128,8 +128,7 @@ class RefWatcher(Widget):
     def _fetch(self) -> None:
         remote = None
         try:
-            names = remotes(self.repo)
-            remote = "origin" if "origin" in names else (names[0] if names else None)
+            remote = default_remote(self.repo)
             self.post_message(self.FetchStarted(self, remote))
             summary = fetch_experiments(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
         except Exception as err:  # the fetch must end (fetching=None) whatever broke; say what

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
 from cd4ml_tui.core.api import own_baseline
-from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
+from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.compare import CompareScreen
@@ -84,7 +84,6 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.options = options
         self.last_promotion: PromotionResult | None = None  # what `u` undoes
         self.last_write: str | None = None  # "promote" or "action": which one `u` undoes first
-        self._shown_before: set[str] = set()  # revs on screen when a refresh started
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.repo.root.name, self.repo.has_dvc, id="status-bar")
@@ -141,7 +140,6 @@ class MainScreen(GuardsWrites, Screen[None]):
     def _load(self, refresh: bool) -> None:
         """`refresh`: reuse the values on screen for commits seen before."""
         rows = self.table.rows_loaded
-        self._shown_before = {v.revision.rev for v in rows}
         self.watcher.listed = None  # the loader lists the refs itself
         self.status.progress = (0, 0)
         self.loader.load(rows, refresh)
@@ -176,29 +174,15 @@ class MainScreen(GuardsWrites, Screen[None]):
                 severity="warning",
                 markup=False,
             )
-        elif message.stats is not None and message.stats.refresh:
-            self._announce_new_rows()
+        elif message.new_rows:
+            self.notify(message.new_rows, title="Refreshed", markup=False)
         self.filter_bar.columns = self.table.value_columns  # a filter may name new columns
         self.filter_bar.reapply()
-
-    def _announce_new_rows(self) -> None:
-        """After a refresh, name the revisions that were not on screen before."""
-        rows = self.table.rows_loaded
-        new = [v.revision.label for v in rows if v.revision.rev not in self._shown_before]
-        if new:
-            names = ", ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
-            self.notify(f"New: {names}", title="Refreshed", markup=False)
 
     @on(RevisionLoader.BadgesLoaded, "#loader")
     def _badges_loaded(self, message: RevisionLoader.BadgesLoaded) -> None:
         badges = message.badges
-        refs = self.query_one(RefsPane)
-        by_ref = {}
-        for ref in refs.refs:
-            labels = badges.get(refs.commit_of(ref) or "", [])
-            if labels:
-                by_ref[ref] = " ".join(labels)
-        refs.set_badges(by_ref)
+        self.query_one(RefsPane).set_badges(badges)
         self.detail.badges = badges
         self.table.set_badges(badges)
         self.detail.show(self.table.current, self.loader.revisions)
@@ -280,12 +264,8 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.status.only_changed = self.table.only_changed
 
     def action_choose_columns(self) -> None:
-        table = self.table
-        choices = [(c, c, "revision") for c in ("sha", "created", "status")]
-        choices += [
-            (cid, table.label_of(cid), ColumnKey.from_id(cid).kind) for cid in table.column_ids()
-        ]
-        self.app.push_screen(ColumnChooser(choices, table.hidden), self._columns_chosen)
+        chooser = ColumnChooser(self.table.column_choices(), self.table.hidden)
+        self.app.push_screen(chooser, self._columns_chosen)
 
     def _columns_chosen(self, hidden: set[str] | None) -> None:
         if hidden is not None:

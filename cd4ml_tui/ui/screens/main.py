@@ -45,6 +45,7 @@ from cd4ml_tui.ui.widgets.refs_pane import RefsPane
 from cd4ml_tui.ui.widgets.revision_loader import LoadOptions, RevisionLoader
 from cd4ml_tui.ui.widgets.revision_table import RevisionTable
 from cd4ml_tui.ui.widgets.status_bar import StatusBar
+from cd4ml_tui.ui.widgets.web_link import WebLinker
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import PromotionResult, Repo, UndoReport
@@ -74,6 +75,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
         Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
+        Binding("w", "open_web", "Open on web", show=False, id="main.open_web"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
     ]
 
@@ -99,6 +101,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         yield RevisionLoader(self.repo, self.options, id="loader")
         yield RefWatcher(self.repo, id="watcher")
         yield ActionRunner(self.repo, id="actions")
+        yield WebLinker(self.repo, id="web-link")
 
     @property
     def table(self) -> RevisionTable:
@@ -287,6 +290,12 @@ class MainScreen(GuardsWrites, Screen[None]):
         if current is None:
             self.notify("No revision selected.", severity="warning")
         return current
+
+    def action_open_web(self) -> None:
+        """The selected commit's page on the remote's web host (a new tab under `serve`)."""
+        current = self._current()
+        if current is not None:
+            self.query_one("#web-link", WebLinker).open(current.revision)
 
     def action_compare(self) -> None:
         marked = self.table.marked_values()

@@ -22,15 +22,15 @@ def _ui_modules() -> list[object]:
     return [importlib.import_module(name) for name in names]
 
 
-def _ours(kind: type) -> list[type]:
-    found = set()
-    for module in _ui_modules():
-        for value in vars(module).values():
-            if inspect.isclass(value) and issubclass(value, kind):
-                if value.__module__.startswith("cd4ml_tui.ui"):
-                    found.add(value)
-                    # nested message classes (`RevisionTable.Marked`)
-                    found |= {v for v in vars(value).values() if inspect.isclass(v)}
+def _screens() -> list[type[Screen[object]]]:
+    found = {
+        value
+        for module in _ui_modules()
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, Screen)
+        and value.__module__.startswith("cd4ml_tui.ui")
+    }
     return sorted(found, key=lambda c: c.__qualname__)
 
 
@@ -71,7 +71,7 @@ def test_no_class_is_declared_under_type_checking() -> None:
 
 
 def test_screen_styles_sit_next_to_their_module() -> None:
-    screens = [s for s in _ours(Screen) if issubclass(s, Screen)]
+    screens = _screens()
     assert any(s.__name__ == "MainScreen" for s in screens)
     for screen in screens:
         module = Path(inspect.getfile(screen))

@@ -131,3 +131,18 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+@pytest.mark.slow
+def test_public_url_is_where_the_page_connects(demo_repo: Path) -> None:
+    """Behind a proxy the page must open its websocket and statics at the public address."""
+    import urllib.request
+
+    public = "https://reviews.example.invalid/cd4ml"
+    with serving(demo_repo, "--public-url", public) as served:
+        with urllib.request.urlopen(served.url, timeout=STARTUP_LIMIT_SECONDS) as response:
+            page = response.read().decode()
+        code, stdout, _ = served.interrupt()
+    assert 'data-session-websocket-url="wss://reviews.example.invalid/cd4ml/ws"' in page
+    assert f'href="{public}/static/css/xterm.css"' in page
+    assert f"on {public} (Ctrl+C stops)" in stdout and code == 0

@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from cd4ml_tui.commands.serve import app_command, is_loopback, read_only_for
+from cd4ml_tui.commands.serve import (
+    app_command,
+    default_public_url,
+    is_loopback,
+    read_only_for,
+)
 from tests.serve_support import (
     STARTUP_LIMIT_SECONDS,
     alive,
@@ -146,3 +151,9 @@ def test_public_url_is_where_the_page_connects(demo_repo: Path) -> None:
     assert 'data-session-websocket-url="wss://reviews.example.invalid/cd4ml/ws"' in page
     assert f'href="{public}/static/css/xterm.css"' in page
     assert f"on {public} (Ctrl+C stops)" in stdout and code == 0
+
+
+def test_a_wildcard_host_is_reached_by_this_machines_name() -> None:
+    assert default_public_url("0.0.0.0", 8000) == f"http://{socket.gethostname()}:8000"
+    assert default_public_url("::", 9000) == f"http://{socket.gethostname()}:9000"
+    assert default_public_url("127.0.0.1", 8000) is None  # textual-serve's http://HOST:PORT

@@ -127,7 +127,7 @@ async def test_plain_text_filter_matches_names_and_escape_clears_it(demo_repo):
         assert table(app).has_focus
         await pilot.press("slash", "escape")
         assert labels(app) == everything
-        assert main_screen(app).filter_text == ""
+        assert app.query_one(FilterBar).applied == ""
 
 
 async def test_expression_filter_keeps_matching_rows_and_their_baselines(demo_repo):
@@ -162,7 +162,7 @@ async def test_bad_expression_is_reported_and_the_app_keeps_running(demo_repo):
         assert any("expected a value after '>'" in text for text in errors), errors
         assert app.query_one(FilterBar).has_class("-invalid")
         # no stale filter: not the last valid prefix ("accuracy") as a text filter
-        assert main_screen(app).filter_text == ""
+        assert app.query_one(FilterBar).applied == ""
         assert labels(app) == everything
         await pilot.press("escape")
         assert not app.query_one(FilterBar).has_class("-invalid")

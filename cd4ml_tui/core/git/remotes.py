@@ -1,5 +1,6 @@
 """The repo's git remotes, the one default-remote rule, and fetching experiment refs from a remote
-(as `dvc exp pull` does, without any DVC data).
+(as `dvc exp pull` does, without any DVC data), and the web page of a commit on the remote's
+host (a link the UI opens with `App.open_url`).
 
 The default remote is what git itself would use (`git fetch`/`git push` with no remote): the
 current branch's upstream remote (`branch.<name>.remote`), else `origin`, else the first remote.
@@ -7,6 +8,9 @@ Fetching experiments, the promotion's push and the TUI's remote choices all take
 """
 
 from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
 
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.git.library import TIMED_OUT, execute, remote_names, upstream_remote
@@ -78,3 +82,39 @@ def fetch_experiments(repo: Repo, remote: str | None = None, timeout: float = 60
             f"fetching experiments from {target!r} failed: {lines[-1] if lines else 'error'}"
         )
     return err or "experiments already up to date"
+
+
+def web_base(url: str) -> str | None:
+    """The https page of the repo a git remote `url` points at, or None when it is not hosted.
+
+    `git@host:owner/repo.git`, `ssh://git@host:22/owner/repo.git` and `https://user@host/owner/repo`
+    all become `https://host/owner/repo`; a path or a `file://` URL has no web page.
+    """
+    url = url.strip()
+    scp = re.fullmatch(r"(?:[^@/]+@)?([A-Za-z0-9-]+\.[A-Za-z0-9.-]+):(?!//)(\S+)", url)
+    if scp and not url.startswith(("/", ".")):
+        host, path = scp.group(1), scp.group(2)
+    else:
+        parsed = urlsplit(url)
+        if parsed.scheme not in ("ssh", "git", "http", "https", "git+ssh") or not parsed.hostname:
+            return None
+        host, path = parsed.hostname, parsed.path
+    path = path.strip("/").removesuffix(".git").strip("/")
+    return f"https://{host}/{path}" if path else None
+
+
+def commit_web_url(repo: Repo, sha: str) -> str | None:
+    """The web page of commit `sha` on the default remote's host (GitHub, GitLab, Bitbucket,
+    Gitea...), or None when there is no remote or it is not hosted. Reads the config only."""
+    remote = default_remote(repo)
+    if remote is None:
+        return None
+    base = web_base(str(repo.library.remote(remote).url))
+    if base is None:
+        return None
+    host = urlsplit(base).hostname or ""
+    if "gitlab" in host:
+        return f"{base}/-/commit/{sha}"
+    if "bitbucket" in host:
+        return f"{base}/commits/{sha}"
+    return f"{base}/commit/{sha}"

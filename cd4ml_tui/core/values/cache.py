@@ -20,6 +20,7 @@ Why it can be trusted:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -43,6 +44,8 @@ LOCK_TIMEOUT = 2.0  # seconds a write waits for another process's write before i
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (sha TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
 )
+OLD_FOLDER = re.compile(r"^[0-9a-f]{2}$")
+OLD_ENTRY = re.compile(r"^[0-9a-f]{38}([0-9a-f]{24})?\.json$")
 LOOKUP_BATCH = 500  # shas per SELECT ... IN (...): below SQLite's variable limit
 
 
@@ -94,8 +97,14 @@ class ResultCache:
             part = wanted[start : start + LOOKUP_BATCH]
             marks = ",".join("?" * len(part))
             rows = self._query(f"SELECT sha, entry FROM results WHERE sha IN ({marks})", part)
+            checked: list[tuple[str, bytes]] = []
             for sha, entry in rows:
-                result = decode_entry(bytes(entry), sha) if isinstance(entry, bytes) else None
+                payload = checked_payload(entry, sha) if isinstance(entry, bytes) else None
+                if payload is None:
+                    bad.append(sha)
+                else:
+                    checked.append((sha, payload))
+            for (sha, _), result in zip(checked, _decode_all([p for _, p in checked]), strict=True):
                 if result is None:
                     bad.append(sha)
                 else:
@@ -182,6 +191,8 @@ class ResultCache:
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is not None or self._broken:
             return self._db
+        if not self.path.exists():
+            remove_file_per_commit_layout(self.directory)
         for attempt in (1, 2):
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
@@ -219,6 +230,21 @@ class ResultCache:
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
 
+def remove_file_per_commit_layout(directory: Path) -> None:
+    """Delete the entries of the cache's earlier layout (`<sha[:2]>/<sha[2:]>.json` files in the
+    same folder), which the store replaces; only those files and their then-empty folders."""
+    try:
+        folders = [f for f in directory.iterdir() if f.is_dir() and OLD_FOLDER.match(f.name)]
+    except OSError:
+        return
+    for folder in folders:
+        for entry in folder.glob("*.json"):
+            if OLD_ENTRY.match(entry.name):
+                entry.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # left alone if anything else is in it
+
+
 def _is_corruption(err: sqlite3.DatabaseError) -> bool:
     text = str(err).lower()
     return any(word in text for word in ("malformed", "not a database", "corrupt", "disk image"))
@@ -235,7 +261,13 @@ def encode_entry(sha: str, result: ReadResult) -> bytes:
 
 def decode_entry(raw: bytes, sha: str) -> ReadResult | None:
     """The result stored in `raw`, or None unless header, checksum and shape all check out."""
+    payload = checked_payload(raw, sha)
+    return None if payload is None else _decode_all([payload])[0]
 
+
+def checked_payload(raw: bytes, sha: str) -> bytes | None:
+    """The payload of `raw` if its header names this format, reader version and commit and its
+    sha256 matches; else None."""
     header, newline, payload = raw.partition(b"\n")
     if not newline:
         return None
@@ -244,10 +276,26 @@ def decode_entry(raw: bytes, sha: str) -> ReadResult | None:
         return None
     if hashlib.sha256(payload).hexdigest() != parts[3]:
         return None
+    return payload
+
+
+def _decode_all(payloads: list[bytes]) -> list[ReadResult | None]:
+    """Checked payloads to results, parsed as one JSON array (one parse per batch, not per row);
+    a payload that is not the expected shape gives None."""
+    if not payloads:
+        return []
     try:
-        data = json.loads(payload)
-    except ValueError:
-        return None
+        items = json.loads(b"[" + b",".join(payloads) + b"]")
+    except ValueError:  # one bad payload: fall back to one parse each to find it
+        if len(payloads) == 1:
+            return [None]
+        return [_decode_all([p])[0] for p in payloads]
+    if len(items) != len(payloads):  # a payload held more than one value
+        return [_decode_all([p])[0] if len(payloads) > 1 else None for p in payloads]
+    return [_shaped(data) for data in items]
+
+
+def _shaped(data: Any) -> ReadResult | None:
     if not isinstance(data, dict):
         return None
     params, metrics, errors = data.get("params"), data.get("metrics"), data.get("errors")

@@ -1,7 +1,7 @@
 """The refs pane: local branches, remote branches and tags, each with its experiment count.
 
 Choosing a ref posts `RefsPane.Chosen` with the commit it points to; the screen narrows the table
-to that commit's group. `set_badges` adds short labels (e.g. GTO versions and stages) to refs.
+to that commit's group. `set_badges` adds labels by commit (GTO versions and stages) to its refs.
 """
 
 from __future__ import annotations
@@ -20,6 +20,29 @@ from cd4ml_tui.core.model import Revision
 from cd4ml_tui.ui.messages import WidgetMessage
 
 SECTIONS = (("refs/heads/", "Branches"), ("refs/remotes/", "Remotes"), ("refs/tags/", "Tags"))
+
+
+def short_ref(ref: str) -> str:
+    """`refs/heads/main` -> `main`, `refs/tags/v1` -> `v1`, `refs/remotes/o/x` -> `o/x`."""
+    for prefix, _ in SECTIONS:
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
+def middle_ellipsis(text: Text, width: int) -> Text:
+    """`text` in at most `width` cells: its start and end with `…` between (styles kept)."""
+    if text.cell_len <= width:
+        return text
+    if width <= 1:
+        return Text("…")
+    keep = width - 1
+    head, tail = (keep + 1) // 2, keep // 2
+    cut = text[:head]
+    cut.append("…")
+    if tail:
+        cut.append_text(text[len(text) - tail :])
+    return cut
 
 
 class RefsPane(Tree[str]):
@@ -53,7 +76,7 @@ class RefsPane(Tree[str]):
         self.guide_depth = 2
         self._commit_of: dict[str, str] = {}
         self._exp_counts: Counter[str] = Counter()
-        self._badges: dict[str, str] = {}
+        self._badges: dict[str, Sequence[str]] = {}  # labels by commit sha
         self._leaves: dict[str, TreeNode[str]] = {}
 
     def _style(self, part: str) -> Style:
@@ -66,8 +89,9 @@ class RefsPane(Tree[str]):
         self._commit_of = {ref: r.rev for r in revisions if r.kind == "commit" for ref in r.refs}
         self._rebuild()
 
-    def set_badges(self, badges: Mapping[str, str]) -> None:
-        """Show `badges[ref]` next to each ref (the hook for GTO versions and stages)."""
+    def set_badges(self, badges: Mapping[str, Sequence[str]]) -> None:
+        """Show the labels of each ref's commit (`badges` by commit sha: GTO versions and
+        stages) next to the ref."""
         self._badges = dict(badges)
         for ref, node in self._leaves.items():
             node.set_label(self._label(ref))
@@ -103,21 +127,32 @@ class RefsPane(Tree[str]):
             self.move_cursor(self._leaves[cursor_ref])
 
     def _label(self, ref: str) -> Text:
-        name = ref
-        for prefix, _ in SECTIONS:
-            if ref.startswith(prefix):
-                name = ref[len(prefix) :]
-        label = Text(name)
+        """The ref's name, experiment count and badges, cut in the middle (`text-cl…prod#3`)
+        when the pane is too narrow, so both ends stay readable; the tooltip has it whole."""
+        label = self._full_label(ref)
+        room = self.scrollable_content_region.width - self.guide_depth - 1
+        return middle_ellipsis(label, room) if room > 0 else label
+
+    def _full_label(self, ref: str) -> Text:
+        label = Text(short_ref(ref))
         count = self._exp_counts.get(self._commit_of.get(ref, ""), 0)
         if count:
             label.append(
                 f" {count} exp",
                 style=self._style("count"),
             )
-        badge = self._badges.get(ref)
+        badge = " ".join(self._badges.get(self._commit_of.get(ref, ""), ()))
         if badge:
             label.append(f" {badge}", style=self._style("badge"))
         return label
+
+    def on_resize(self) -> None:
+        for ref, node in self._leaves.items():
+            node.set_label(self._label(ref))
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        ref = event.node.data
+        self.tooltip = self._full_label(ref) if ref in self._leaves else None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[str]) -> None:
         event.stop()

@@ -17,6 +17,7 @@ Its own keys open the other screens with the revisions they need:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -59,6 +60,14 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#revisions"
+    # Every size: below 100 columns the refs pane hides (`w` shows it), below 140 it narrows;
+    # below 32 rows the details pane shrinks (`e` hides it).
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (100, "-medium"),
+        (140, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="main.filter"),
@@ -74,6 +83,8 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("x", "run_queued", "Run queue", show=False, id="main.run_queued"),
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
+        Binding("w", "toggle_refs", "Refs", id="main.toggle_refs"),
+        Binding("e", "toggle_details", "Details pane", id="main.toggle_details"),
         Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
         Binding("w", "open_web", "Open on web", show=False, id="main.open_web"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
@@ -144,6 +155,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         """`refresh`: reuse the values on screen for commits seen before."""
         rows = self.table.rows_loaded
         self.watcher.listed = None  # the loader lists the refs itself
+        self.watcher.snapshot_workspace()  # the workspace files as the loader will read them
         self.status.progress = (0, 0)
         self.loader.load(rows, refresh)
 
@@ -181,6 +193,8 @@ class MainScreen(GuardsWrites, Screen[None]):
             self.notify(message.new_rows, title="Refreshed", markup=False)
         self.filter_bar.columns = self.table.value_columns  # a filter may name new columns
         self.filter_bar.reapply()
+        if message.error is None:
+            self._watch_workspace(self.table.rows_loaded)
 
     @on(RevisionLoader.BadgesLoaded, "#loader")
     def _badges_loaded(self, message: RevisionLoader.BadgesLoaded) -> None:
@@ -193,6 +207,23 @@ class MainScreen(GuardsWrites, Screen[None]):
     @on(RevisionLoader.RegistryFailed, "#loader")
     def _registry_failed(self, message: RevisionLoader.RegistryFailed) -> None:
         self.notify(f"Registry: {message.error}", severity="warning", markup=False)
+
+    def _watch_workspace(self, rows: Sequence[RevisionValues]) -> None:
+        """Watch the workspace's params and metrics files (and the pipeline files that name
+        them) from now on, so editing one refreshes its row."""
+        workspace = next((v for v in rows if v.revision.is_workspace), None)
+        if workspace is None:
+            return
+        files = (*workspace.params, *workspace.metrics, *(p for p in workspace.errors if p))
+        files = tuple(dict.fromkeys((*files, "dvc.yaml", "dvc.lock", "params.yaml")))
+        if files != self.watcher.workspace_files:
+            self.watcher.workspace_files = files
+            self.watcher.snapshot_workspace()
+
+    @on(RefWatcher.WorkspaceChanged, "#watcher")
+    def _workspace_changed(self) -> None:
+        if not self.loader.reading:
+            self._load(refresh=True)
 
     # --- live refresh and fetch: the watcher notices, the screen reloads ----------------------
     @on(RefWatcher.Moved, "#watcher")
@@ -241,8 +272,10 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     @on(Grid.Selected, "#revisions")
     def _row_selected(self) -> None:
+        self.detail.remove_class("-hidden")
         self.detail.add_class("-expanded")
         self.detail.focus()
+        self.call_after_refresh(self.table.keep_cursor_visible)  # the table just got shorter
 
     @on(RefsPane.Chosen, "#refs")
     def _ref_chosen(self, message: RefsPane.Chosen) -> None:
@@ -273,6 +306,25 @@ class MainScreen(GuardsWrites, Screen[None]):
     def _columns_chosen(self, hidden: set[str] | None) -> None:
         if hidden is not None:
             self.table.set_hidden(hidden)
+
+    def action_toggle_refs(self) -> None:
+        """Show or hide the refs pane (hidden by default below 100 columns)."""
+        refs = self.query_one(RefsPane)
+        shown = refs.display
+        refs.set_class(shown, "-hidden")
+        refs.set_class(not shown, "-shown")
+        if shown and refs.has_focus:
+            self.table.focus()
+
+    def action_toggle_details(self) -> None:
+        """Show or hide the details pane (the table takes its rows)."""
+        detail = self.detail
+        detail.toggle_class("-hidden")
+        if detail.has_class("-hidden"):
+            detail.remove_class("-expanded")
+            if detail.has_focus:
+                self.table.focus()
+        self.table.keep_cursor_visible()
 
     def action_back(self) -> None:
         """Undo the last narrowing step: expanded details, then the group, then the filter."""

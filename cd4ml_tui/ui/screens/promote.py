@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
@@ -54,6 +54,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
     """Promote one revision to a GTO version (and stage) of an artifact."""
 
     CSS_PATH = "promote.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]  # short: the dialog fills the height
     AUTO_FOCUS = "#artifact"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="promote.cancel"),
@@ -118,13 +119,15 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
                 f"Promote {describe_source(self.revision)} ({self.revision.short})",
                 id="promote-title",
             )
-            yield PromotionForm(default_branch_name(self.revision), id="promote-form")
-            yield Static("Reading the registry…", id="promote-preview")
-            yield Static("", id="promote-problem")
+            # The form and preview scroll; the buttons, with their keys, stay on screen.
+            with VerticalScroll(id="promote-body"):
+                yield PromotionForm(default_branch_name(self.revision), id="promote-form")
+                yield Static("Reading the registry…", id="promote-preview")
+                yield Static("", id="promote-problem")
             with Horizontal(id="promote-buttons"):
-                yield Button("Promote", id="confirm", variant="primary", disabled=True)
+                yield Button("Promote  ctrl+s", id="confirm", variant="primary", disabled=True)
                 yield Button("Retry push", id="retry", variant="warning", classes="-hidden")
-                yield Button("Cancel", id="cancel")
+                yield Button("Cancel  esc", id="cancel")
 
     def on_mount(self) -> None:
         try:

@@ -65,6 +65,15 @@ def thread(verdicts: Sequence[Verdict]) -> Group:
     return Group(*(verdict_text(v) for v in verdicts))
 
 
+def gate_cell(result: GateResult | str | None) -> Text:
+    """The gate column's cell: `pass`, `fail`, `err` (the gate could not run), or nothing."""
+    if result is None:
+        return Text("")
+    if isinstance(result, str):
+        return Text("err", style="yellow")
+    return Text("pass", style=PASS_STYLE) if result.passed else Text("fail", style=FAIL_STYLE)
+
+
 def check_mark(check: GateCheck) -> Text:
     return Text("✓", style=PASS_STYLE) if check.passed else Text("✗", style=FAIL_STYLE)
 
@@ -94,7 +103,7 @@ def gate_table(result: GateResult, precision: int) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for check in result.checks:
         delta = "" if check.delta is None else format_number(check.delta, precision)
-        if delta and not delta.startswith("-"):
+        if delta and check.delta and not delta.startswith("-"):
             delta = "+" + delta
         table.add_row(
             check.metric,

@@ -8,6 +8,8 @@ Its own keys open the other screens with the revisions they need:
 - diff: two marked rows (older as base); with none marked, the selected row against its baseline.
 - promote: the selected row (a commit or an experiment); `u` undoes the last promotion of the
   session (the undo dialog deletes the refs it created).
+- review: `R` records a verdict on the selected row; `ReviewLoader` reads the verdicts after each
+  load and whenever the watcher sees the notes ref move; `T` shows the gate column.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from cd4ml_tui.core.api import QueryError, compile_query
+from cd4ml_tui.core.api import QueryError, ReviewError, Verdict, check_reviewable, compile_query
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
@@ -29,12 +31,14 @@ from cd4ml_tui.ui.screens.compare import CompareScreen
 from cd4ml_tui.ui.screens.diff import DiffScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
+from cd4ml_tui.ui.screens.review import ReviewScreen
 from cd4ml_tui.ui.table_view import baseline_rev, diff_pair
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
 from cd4ml_tui.ui.widgets.ref_watcher import RefWatcher
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
+from cd4ml_tui.ui.widgets.review_loader import ReviewLoader
 from cd4ml_tui.ui.widgets.revision_loader import LoadOptions, RevisionLoader
 from cd4ml_tui.ui.widgets.revision_table import RevisionTable
 from cd4ml_tui.ui.widgets.status_bar import StatusBar
@@ -59,6 +63,8 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("c", "compare", "Compare", id="main.compare"),
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("p", "promote", "Promote", id="main.promote"),
+        Binding("R", "review", "Review", id="main.review"),
+        Binding("T", "gate_column", "Gate column", show=False, id="main.gate"),
         Binding("u", "undo_promotion", "Undo promote", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
         Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
@@ -87,6 +93,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         yield Footer()
         yield RevisionLoader(self.repo, self.options, id="loader")
         yield RefWatcher(self.repo, id="watcher")
+        yield ReviewLoader(self.repo, self.settings, id="reviews")
 
     @property
     def table(self) -> RevisionTable:
@@ -99,6 +106,10 @@ class MainScreen(GuardsWrites, Screen[None]):
     @property
     def watcher(self) -> RefWatcher:
         return self.query_one("#watcher", RefWatcher)
+
+    @property
+    def reviews(self) -> ReviewLoader:
+        return self.query_one("#reviews", ReviewLoader)
 
     @property
     def status(self) -> StatusBar:
@@ -159,6 +170,9 @@ class MainScreen(GuardsWrites, Screen[None]):
             self._announce_new_rows()
         if self.filter_text:
             self.apply_filter(self.filter_text, announce=False)
+        self.reviews.load()
+        if "gate" not in self.table.hidden:
+            self.reviews.check_gates(self.table.rows_loaded, list(self.loader.revisions.values()))
 
     def _announce_new_rows(self) -> None:
         """After a refresh, name the revisions that were not on screen before."""
@@ -192,7 +206,27 @@ class MainScreen(GuardsWrites, Screen[None]):
         if not self.loader.reading:
             self._load(refresh=True)
 
-    @writes  # it adds experiment refs to the repo
+    @on(RefWatcher.ReviewsMoved, "#watcher")
+    def _reviews_moved(self) -> None:
+        self.reviews.load()
+
+    @on(ReviewLoader.ReviewsLoaded, "#reviews")
+    def _reviews_loaded(self, message: ReviewLoader.ReviewsLoaded) -> None:
+        self.watcher.reviews_listed = message.fingerprint
+        if message.error is not None:
+            self.notify(message.error, title="Reviews", severity="warning", markup=False)
+            return
+        self.table.set_reviews(self.reviews.summaries)
+        self.detail.reviews = self.reviews.threads
+        self.detail.show(self.table.current, self.loader.revisions)
+
+    @on(ReviewLoader.GatesChecked, "#reviews")
+    def _gates_checked(self, message: ReviewLoader.GatesChecked) -> None:
+        if message.error is not None:
+            self.notify(message.error, title="Gate", severity="error", markup=False)
+        self.table.set_gates(message.gates)
+
+    @writes  # it adds experiment refs (and merges verdicts) into the repo
     def action_fetch(self) -> None:
         """Fetch experiments from the git remote (refs only, no DVC data)."""
         watcher = self.watcher
@@ -286,13 +320,23 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     def action_choose_columns(self) -> None:
         table = self.table
-        choices = [(c, c, "revision") for c in ("sha", "created", "status")]
+        choices = [(c, c, "revision") for c in ("review", "gate", "sha", "created", "status")]
         choices += [(cid, table.label_of(cid), cid.split(":", 1)[0]) for cid in table.column_ids()]
         self.app.push_screen(ColumnChooser(choices, table.hidden), self._columns_chosen)
 
     def _columns_chosen(self, hidden: set[str] | None) -> None:
         if hidden is not None:
+            gate_shown = "gate" in self.table.hidden and "gate" not in hidden
             self.table.set_hidden(hidden)
+            if gate_shown:
+                self.reviews.check_gates(
+                    self.table.rows_loaded, list(self.loader.revisions.values())
+                )
+
+    def action_gate_column(self) -> None:
+        """Show (and compute) or hide the gate column: each row against its gate baseline."""
+        hidden = set(self.table.hidden)
+        self._columns_chosen(hidden - {"gate"} if "gate" in hidden else hidden | {"gate"})
 
     def action_back(self) -> None:
         """Undo the last narrowing step: expanded details, then the group, then the filter."""
@@ -376,3 +420,21 @@ class MainScreen(GuardsWrites, Screen[None]):
         if report is not None:  # the refs are gone (or reported as kept)
             self.last_promotion = None
             self.action_reload()
+
+    @writes  # it appends to the verdicts' git note
+    def action_review(self) -> None:
+        """Record a verdict (approve, request changes, comment) on the selected revision."""
+        current = self._current()
+        if current is None:
+            return
+        try:
+            check_reviewable(current.revision)
+        except ReviewError as err:
+            self.notify(str(err), title="Not reviewed", severity="warning", markup=False)
+            return
+        thread = self.reviews.threads.get(current.revision.rev, ())
+        self.app.push_screen(ReviewScreen(self.repo, current, thread), self._reviewed)
+
+    def _reviewed(self, verdict: Verdict | None) -> None:
+        if verdict is not None:
+            self.reviews.load()

@@ -8,8 +8,13 @@ have stayed the same for one more check, it posts `Moved`: a `dvc exp run` moves
 (exec and temp refs, then the experiment ref), so waiting for them to settle reloads once per burst
 instead of reading half-finished states.
 
+The verdicts (`refs/notes/cd4ml-review`) are watched on their own (`reviews_fingerprint`): when
+they differ from `reviews_listed` (set by the screen after it read them) the watcher posts
+`ReviewsMoved`, so a verdict added by another process appears without reloading any row.
+
 `fetch()` fetches `refs/exps/*` from the git remote (origin, else the first remote) in a worker
-with a timeout and posts `Fetched` (with the error, if any); the screen then refreshes.
+with a timeout, then the verdicts (merged with `cat_sort_uniq`), and posts `Fetched` (with the
+error, if any); the screen then refreshes.
 """
 
 from __future__ import annotations
@@ -19,7 +24,14 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.widget import Widget
 
-from cd4ml_tui.core.api import Fingerprint, fetch_experiments, refs_fingerprint, remotes
+from cd4ml_tui.core.api import (
+    Fingerprint,
+    fetch_experiments,
+    fetch_reviews,
+    refs_fingerprint,
+    remotes,
+    reviews_fingerprint,
+)
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
@@ -51,9 +63,18 @@ class RefWatcher(Widget):
             self.watcher = watcher
 
     class Checked(_WatcherMessage):
-        def __init__(self, watcher: RefWatcher, fingerprint: Fingerprint | None) -> None:
+        def __init__(
+            self,
+            watcher: RefWatcher,
+            fingerprint: Fingerprint | None,
+            reviews: Fingerprint | None = None,
+        ) -> None:
             super().__init__(watcher)
             self.fingerprint = fingerprint  # None when the refs could not be read
+            self.reviews = reviews  # the verdicts' ref, None when it could not be read
+
+    class ReviewsMoved(_WatcherMessage):
+        """The verdicts changed since they were read (another process added or fetched one)."""
 
     class Moved(_WatcherMessage):
         """The refs moved away from `listed` and have settled: time to refresh."""
@@ -83,6 +104,7 @@ class RefWatcher(Widget):
         super().__init__(id=id)
         self.repo = repo
         self.listed: Fingerprint | None = None  # the refs on screen; None while a load runs
+        self.reviews_listed: Fingerprint | None = None  # the verdicts on screen; None: reading
         self.fetching: str | None = None  # what the status bar says while a fetch runs
         self._checking = False
         self._seen: Fingerprint | None = None  # the refs at the previous check
@@ -91,7 +113,7 @@ class RefWatcher(Widget):
         self.set_interval(WATCH_SECONDS, self._check, name="watch-refs")
 
     def _check(self) -> None:
-        if self._checking or self.listed is None:
+        if self._checking or (self.listed is None and self.reviews_listed is None):
             return  # a load in flight lists the refs itself; the next check compares
         self._checking = True
         self._fingerprint()
@@ -100,14 +122,19 @@ class RefWatcher(Widget):
     def _fingerprint(self) -> None:
         try:
             fingerprint: Fingerprint | None = refs_fingerprint(self.repo.git_dir)
+            reviews: Fingerprint | None = reviews_fingerprint(self.repo)
         except Exception:  # e.g. a folder made unreadable: skip this check, never stop watching
-            fingerprint = None
-        self.post_message(self.Checked(self, fingerprint))
+            fingerprint = reviews = None
+        self.post_message(self.Checked(self, fingerprint, reviews))
 
     @on(Checked)
     def _checked(self, message: Checked) -> None:
         message.stop()
         self._checking = False
+        listed_reviews = self.reviews_listed
+        if None not in (message.reviews, listed_reviews) and message.reviews != listed_reviews:
+            self.reviews_listed = None  # until the screen has read them again
+            self.post_message(self.ReviewsMoved(self))
         current, seen = message.fingerprint, self._seen
         self._seen = current
         if current is None or self.listed is None or current == self.listed:
@@ -132,6 +159,7 @@ class RefWatcher(Widget):
             remote = "origin" if "origin" in names else (names[0] if names else None)
             self.post_message(self.FetchStarted(self, remote))
             summary = fetch_experiments(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
+            fetch_reviews(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
         except Exception as err:  # the fetch must end (fetching=None) whatever broke; say what
             self.post_message(self.Fetched(self, remote, None, one_line(err)))
         else:

@@ -101,8 +101,7 @@ class PromotionChecks:
                 found.append("not approved: no review yet")
             elif self.review.verdict != "approve":
                 found.append(
-                    f"not approved: the verdict is {self.review.verdict} "
-                    f"({self.review.author}, {self.review.date})"
+                    f"not approved: the verdict is {self.review.verdict} by {self.review.author}"
                 )
         if self.require_gate:
             if self.gate_error is not None:

@@ -21,9 +21,11 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from cd4ml_tui.core.api import (
     Comparison,
+    GateResult,
     Plot,
     compare,
     default_baseline,
+    evaluate_gate,
     labels,
     load_plots,
     markdown,
@@ -199,7 +201,8 @@ class CompareScreen(Screen[None]):
         column_labels = labels([row.column for row in self.comparison.rows])
         by_key = {f"{c.kind}:{c.path}:{c.key}": label for c, label in column_labels.items()}
         table = self.query_one(DeltaTable)
-        table.show(self.comparison, names, by_key, self.only_changed)
+        gates, gate_note = self._gates()
+        table.show(self.comparison, names, by_key, self.only_changed, gates)
         changed = sum(1 for row in self.comparison.rows if row.changed)
         title = Text.assemble(
             (str(len(self.compared)), "bold"),
@@ -211,7 +214,7 @@ class CompareScreen(Screen[None]):
         hidden = table.hidden_params
         status = f"{hidden} unchanged params hidden (o shows them) · " if hidden else ""
         legend = "↑ higher / ↓ lower is better · * guessed · underline: best · b: baseline"
-        self.query_one("#delta-status", Static).update(status + legend)
+        self.query_one("#delta-status", Static).update(status + legend + gate_note)
         panel = self.query_one(PlotPanel)
         panel.set_values([self.baseline, *self.compared], names, self.all_rows, column_labels)
         revisions = [self.baseline.revision, *(v.revision for v in self.compared)]
@@ -223,6 +226,16 @@ class CompareScreen(Screen[None]):
             self._load_plots(self._plots_generation, revisions, names)
         if self.query_one(TabbedContent).active == "diff":
             self._show_diff()
+
+    def _gates(self) -> tuple[list[GateResult] | None, str]:
+        """Each compared revision held to the gate rules against the baseline on screen."""
+        if not self.settings.gate.rules or self.baseline is None:
+            return None, ""
+        try:
+            gates = [evaluate_gate(v, self.baseline, self.settings) for v in self.compared]
+        except Cd4mlError as err:
+            return None, f" · gate: {err}"
+        return gates, " · ✓/✗ gate rule against ◆"
 
     # --- actions ------------------------------------------------------------------------------
     def action_next_tab(self) -> None:

@@ -5,6 +5,11 @@ nothing), so the preview always shows what confirming would write, or why it is 
 writes in a worker (`core.promote_write.apply`, then `push`). The dialog dismisses with the
 `PromotionResult` (truthy: tags were written) or None (Escape: nothing written).
 `UndoScreen` (in `promote_undo`, re-exported here) undoes one promotion.
+
+Before anything is confirmed the dialog shows the revision's verdict and its gate result
+(`core.promote.promotion_checks`); when the settings require approval or a passing gate and the
+revision has neither, the plan is refused until a reason is typed into Override, which then goes
+into the tag message.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from cd4ml_tui.core.api import (
     format_command,
     known_artifacts,
     plan_promotion,
+    promotion_checks,
     push,
     read_baseline_values,
     read_registry,
@@ -36,12 +42,19 @@ from cd4ml_tui.core.api import (
     version_choices,
 )
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError
+from cd4ml_tui.render.review_text import checks_text
 from cd4ml_tui.ui.access import writes
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.api import PromotionPlan, PromotionResult, Registry, Repo
+    from cd4ml_tui.core.api import (
+        PromotionChecks,
+        PromotionPlan,
+        PromotionResult,
+        Registry,
+        Repo,
+    )
     from cd4ml_tui.core.config import Settings
     from cd4ml_tui.core.model import Revision, RevisionValues
 
@@ -70,10 +83,11 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             remotes: list[str],
             baseline: RevisionValues | None,
             error: str | None = None,
+            checks: PromotionChecks | None = None,
         ) -> None:
             super().__init__(screen)
             self.registry, self.artifacts, self.remotes = registry, artifacts, remotes
-            self.baseline, self.error = baseline, error
+            self.baseline, self.error, self.checks = baseline, error, checks
 
     class Planned(WidgetMessage):
         def __init__(
@@ -107,6 +121,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.registry: Registry | None = None
         self.baseline: RevisionValues | None = None
         self.plan: PromotionPlan | None = None
+        self.checks: PromotionChecks | None = None
         self.result: PromotionResult | None = None  # set once tags are written
         self.busy = False
         self._seq = 0
@@ -145,6 +160,14 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             with Horizontal(classes="promote-row"):
                 yield Checkbox("Push to remote", id="push-on", compact=True, disabled=True)
                 yield Select[str]([], id="remote", prompt="no remote", disabled=True, compact=True)
+            yield Static("Reading the review and the gate…", id="promote-checks")
+            with Horizontal(classes="promote-row -hidden", id="override-row"):
+                yield Label("Override", classes="promote-label")
+                yield Input(
+                    id="override",
+                    placeholder="why promote anyway (goes into the tag)",
+                    compact=True,
+                )
             yield Static("Reading the registry…", id="promote-preview")
             yield Static("", id="promote-problem")
             with Horizontal(id="promote-buttons"):
@@ -169,17 +192,25 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             artifacts = known_artifacts(self.repo, self.revision.rev, registry)
             remotes = run_git(self.repo.root, "remote", check=False).split()
             baseline = read_baseline_values(self.repo, self.revision, self.settings.baseline)
+            checks = promotion_checks(self.repo, self.revision, self.settings, values=self.values)
         except Cd4mlError as err:
             self.post_message(self.Loaded(self, None, [], [], None, str(err)))
             return
-        self.post_message(self.Loaded(self, registry, artifacts, remotes, baseline))
+        self.post_message(self.Loaded(self, registry, artifacts, remotes, baseline, None, checks))
 
     def on_promote_screen_loaded(self, message: Loaded) -> None:
         if message.error is not None or message.registry is None:
             self._show_problem(message.error or "cannot read the registry")
             self.query_one("#promote-preview", Static).update("")
             return
-        self.registry, self.baseline = message.registry, message.baseline
+        self.registry, self.baseline, self.checks = (
+            message.registry,
+            message.baseline,
+            message.checks,
+        )
+        if message.checks is not None:
+            self.query_one("#promote-checks", Static).update(checks_text(message.checks))
+            self.query_one("#override-row").set_class(not message.checks.refusals, "-hidden")
         select = self.query_one("#artifact", Select)
         if message.artifacts:
             select.set_options([(name, name) for name in message.artifacts])
@@ -255,6 +286,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
                 if self.query_one("#branch-on", Checkbox).value
                 else None,
                 "remote": remote if push_on and isinstance(remote, str) else None,
+                "override": self.query_one("#override", Input).value.strip() or None,
             },
         )
 
@@ -272,6 +304,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
                 values=self.values,
                 baseline_values=self.baseline,
                 registry=self.registry,
+                checks=self.checks,
                 **form,
             )
         except Cd4mlError as err:

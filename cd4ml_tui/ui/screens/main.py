@@ -320,7 +320,7 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     def action_choose_columns(self) -> None:
         table = self.table
-        choices = [(c, c, "revision") for c in ("review", "gate", "sha", "created", "status")]
+        choices = [(c, c, "revision") for c in ("sha", "created", "status", "review", "gate")]
         choices += [(cid, table.label_of(cid), cid.split(":", 1)[0]) for cid in table.column_ids()]
         self.app.push_screen(ColumnChooser(choices, table.hidden), self._columns_chosen)
 

@@ -27,8 +27,11 @@ test: lint
 $(DEMO_DIR)/.cd4ml-demo: | $(BIN)/cd4ml-tui
 	$(BIN)/cd4ml-tui demo $(DEMO_DIR) --no-open
 
+# browser.png: the browser test's page (system Chromium) on the same demo repo.
 screenshots: $(DEMO_DIR)/.cd4ml-demo
 	$(BIN)/python -m cd4ml_tui.screenshots $(DEMO_DIR) screenshots
+	CD4ML_BROWSER_REPO=$(abspath $(DEMO_DIR)) CD4ML_BROWSER_PNG=$(abspath screenshots/browser.png) \
+		$(BIN)/pytest -q -p no:cacheprovider tests/browser -k deltas
 
 bench: $(BIN)/cd4ml-tui
 	$(BIN)/python benchmarks/bench_show.py

@@ -5,8 +5,9 @@
 Drives the same app the CLI runs (`create_app`) under Textual's headless test driver, with keys
 as a user would press them, and saves each screen with `App.save_screenshot`. Screens that are
 not available in this build (compare, diff, promote) are skipped with a message on stderr.
-`notebook-diff.svg` is the diff screen on the demo notebook between the `main` and
-`feature/wider` baselines (skipped when the repo has no such branches).
+`insight.svg` and `insight-parallel.svg` are the insight screen over the shown rows (its two
+tabs), the marked rows highlighted. `notebook-diff.svg` is the diff screen on the demo notebook
+between the `main` and `feature/wider` baselines (skipped when the repo has no such branches).
 """
 
 from __future__ import annotations
@@ -69,6 +70,24 @@ async def _compare_and_plots(
         await pilot.pause()
 
 
+async def _insight(app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: list[Path]) -> None:
+    """`i`: insight.svg (correlations of a metric over the shown rows, the marked rows
+    highlighted), then `tab` to its parallel-coordinates chart, insight-parallel.svg."""
+    main = app.screen
+    await pilot.press("i")
+    await _settle(app, pilot)
+    if app.screen is main:
+        print("skipped insight.svg: `i` opened no screen here", file=sys.stderr)
+        return
+    saved.append(Path(app.save_screenshot("insight.svg", str(out))))
+    await pilot.press("tab")
+    await _settle(app, pilot)
+    saved.append(Path(app.save_screenshot("insight-parallel.svg", str(out))))
+    while app.screen is not main:
+        app.pop_screen()
+        await pilot.pause()
+
+
 async def _settle_diff(app: Cd4mlApp, pilot: Pilot[int]) -> None:
     """`_settle`, where a diff worker superseded by a newer one (a re-layout) may end cancelled."""
     from textual.worker import WorkerCancelled
@@ -113,7 +132,8 @@ async def _notebook_diff(app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: lis
 
 
 async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]:
-    """Save main, help, compare, plots, diff, promote and notebook-diff SVGs (when available)."""
+    """Save main, help, compare, plots, insight, insight-parallel, diff, promote and
+    notebook-diff SVGs (when available)."""
     repo = open_repo(demo_dir)
     app = create_app(repo, load_settings(repo.root))
     saved: list[Path] = []
@@ -140,6 +160,7 @@ async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]
             app.pop_screen()
             await _settle(app, pilot)
             await _compare_and_plots(app, pilot, out, saved)
+            await _insight(app, pilot, out, saved)
             await pilot.press("U")  # unmark all: diff and promote use the selected row
             await _open_and_save(app, pilot, "d", "diff", out, saved)
             await _open_and_save(app, pilot, "p", "promote", out, saved)

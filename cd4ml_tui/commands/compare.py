@@ -48,7 +48,10 @@ def run(args: argparse.Namespace) -> int:
     with open_repo(args.path) as repo:
         settings = load_settings(repo.root)
         listed = list_revisions(repo)
-        revisions = [resolve_revision(repo, name, listed) for name in names]
+        notes: list[str] = []
+        revisions = [resolve_revision(repo, name, listed, notes) for name in names]
+        for note in notes:
+            print(f"cd4ml-tui: note: {note}", file=sys.stderr)
         values = list(read_values(repo, revisions, use_cache=not args.no_cache))
     for name, revision_values in zip(names, values, strict=True):
         for path, error in revision_values.errors.items():

@@ -97,8 +97,11 @@ def _print_readable(repo: Repo, diff: RevisionDiff, args: argparse.Namespace) ->
 def run(args: argparse.Namespace) -> int:
     with open_repo(args.path) as repo:
         revisions = list_revisions(repo)
-        base = resolve_revision(repo, args.base, revisions)
-        head = resolve_revision(repo, args.head, revisions)
+        picked: list[str] = []
+        base = resolve_revision(repo, args.base, revisions, picked)
+        head = resolve_revision(repo, args.head, revisions, picked)
+        for line in picked:
+            print(f"cd4ml-tui: note: {line}", file=sys.stderr)
         cwd = Path.cwd() if args.path == "." else None
         paths = [normalize_path(repo, p, cwd) for p in args.paths]
         diff = changed_files(repo, base, head, paths)

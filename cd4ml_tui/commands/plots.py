@@ -36,7 +36,10 @@ def run(args: argparse.Namespace) -> int:
         listed = list_revisions(repo)
         if len(set(args.revs)) != len(args.revs):
             raise Cd4mlError("a revision is given twice")
-        revisions = [resolve_revision(repo, name, listed) for name in args.revs]
+        notes: list[str] = []
+        revisions = [resolve_revision(repo, name, listed, notes) for name in args.revs]
+        for note in notes:
+            print(f"cd4ml-tui: note: {note}", file=sys.stderr)
         plots = load_plots(repo, revisions, args.revs)
     if args.plot:
         known = {plot.plot_id for plot in plots}

@@ -69,7 +69,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with open_repo(args.path) as repo:
-        revision = resolve_revision(repo, args.rev)
+        picked: list[str] = []
+        revision = resolve_revision(repo, args.rev, notes=picked)
+        for line in picked:
+            print(f"cd4ml-tui: note: {line}", file=sys.stderr)
         check_promotable(revision)
         settings = load_settings(repo.root)
         values, baseline_values = message_values(repo, revision, settings.baseline)

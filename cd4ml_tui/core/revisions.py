@@ -182,16 +182,34 @@ def resolve_commit(repo: Repo, name: str) -> str:
     return sha
 
 
-def resolve_revision(repo: Repo, name: str, revisions: list[Revision] | None = None) -> Revision:
+def resolve_revision(
+    repo: Repo,
+    name: str,
+    revisions: list[Revision] | None = None,
+    notes: list[str] | None = None,
+) -> Revision:
     """The listed revision that `name` names: workspace, sha, branch, tag or experiment name.
 
-    An experiment name shared by several baselines is ambiguous: the error lists the candidates.
+    An experiment name shared by several baselines resolves as DVC's `resolve_name` does: to
+    the one whose baseline is HEAD, with a line saying so appended to `notes`; when none of
+    them is on HEAD it is ambiguous, and the error lists the candidates.
     """
     revisions = revisions if revisions is not None else list_revisions(repo)
     if name == WORKSPACE:
         return revisions[0]
     exps = [r for r in revisions if r.kind == "experiment" and r.name == name]
     exps += [r for r in revisions if r.kind == "experiment" and name in r.refs and r not in exps]
+    on_head = [r for r in exps if r.baseline == repo.head]
+    if len(exps) > 1 and len(on_head) == 1:
+        others = ", ".join(
+            f"{r.short} on {r.baseline and r.baseline[:7]}" for r in exps if r not in on_head
+        )
+        if notes is not None:
+            notes.append(
+                f"experiment name {name!r} is used under {len(exps)} baselines; picked "
+                f"{on_head[0].short}, whose baseline is HEAD ({repo.head[:7]}), not {others}"
+            )
+        return on_head[0]
     if len(exps) > 1:
         listed = tuple(
             f"{r.name} ({r.short}, baseline {r.baseline and r.baseline[:7]})" for r in exps

@@ -19,8 +19,9 @@ from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from cd4ml_tui.ui.access import READ_ONLY_MESSAGE, Access
+from cd4ml_tui.ui.access import Access
 from cd4ml_tui.ui.commands import ScreenActionsProvider
+from cd4ml_tui.ui.delivery import deliver_screenshot
 from cd4ml_tui.ui.messages import WorkerFailed, one_line
 from cd4ml_tui.ui.screens.help import HelpScreen, collect_bindings
 from cd4ml_tui.ui.screens.main import MainScreen
@@ -41,8 +42,6 @@ class Cd4mlApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="app.screenshot"),
-        # Shown in the footer only in a read-only session, to say so.
-        Binding("exclamation_mark", "read_only", "READ ONLY", key_display="!", id="app.read_only"),
     ]
 
     def __init__(
@@ -60,13 +59,12 @@ class Cd4mlApp(App[int]):
         """The one place an unexpected worker failure is shown: a notification; the app stays."""
         self.notify(one_line(message.error), title="Failed", severity="error", markup=False)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "read_only":
-            return self.access.read_only
-        return super().check_action(action, parameters)
-
-    def action_read_only(self) -> None:
-        self.notify(READ_ONLY_MESSAGE)
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """`ctrl+s`: an SVG of the screen, downloaded in a browser, else in the downloads folder."""
+        if filename or path:
+            super().action_screenshot(filename, path)
+        else:
+            deliver_screenshot(self)
 
     @on(events.DeliveryComplete)
     def _delivered(self, event: events.DeliveryComplete) -> None:

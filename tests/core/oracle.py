@@ -36,7 +36,9 @@ def _files(results: dict[str, Any]) -> dict[str, Any]:
             files[path] = ERROR
             continue
         data = result.get("data", {})
-        flat = flatten(data) if isinstance(data, dict) else {}
+        # a bare scalar file is `{"data": 0.75}` in `exp show --json`, the key "" in `exp diff`
+        scalar = isinstance(data, int | float | str)
+        flat = flatten(data) if isinstance(data, dict) else {"": data} if scalar else {}
         files[path] = json.loads(json.dumps(flat, default=_json_default))
     return files
 

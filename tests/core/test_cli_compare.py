@@ -16,6 +16,7 @@ from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.core.revisions import list_revisions, resolve_revision
 from cd4ml_tui.core.values.read import read_values
+from tests.builders import git
 
 ACCURACY = ColumnKey("metric", "metrics.json", "accuracy")
 LR = ColumnKey("param", "params.yaml", "train.lr")
@@ -86,7 +87,6 @@ def test_table_output(demo_repo: Path, capsys: pytest.CaptureFixture[str]) -> No
     ("argv", "message"),
     [
         (["main", "no-such-rev"], "unknown revision 'no-such-rev'"),
-        (["main", "lr-0.01"], "ambiguous"),  # the same experiment name under two baselines
         (["main", "main"], "given twice"),
     ],
 )
@@ -99,8 +99,24 @@ def test_bad_revisions_exit_2(
     assert "Traceback" not in err
 
 
-def test_ambiguous_name_lists_candidates(demo_repo: Path, capsys: pytest.CaptureFixture[str]):
-    code, _, err = run(capsys, "compare", "main", "lr-0.01", "--no-cache", "-C", str(demo_repo))
+def test_name_under_two_baselines_is_the_one_on_head(
+    demo_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DVC's `resolve_name`: the experiment whose baseline is HEAD (main), said on stderr."""
+    with open_repo(demo_repo) as repo:
+        listed = list_revisions(repo)
+        on_head = [r for r in listed if r.name == "lr-0.01" and r.baseline == repo.head]
+    code, out, err = run(capsys, "compare", "main", "lr-0.01", "--json", "-C", str(demo_repo))
+    assert code == 0 and len(on_head) == 1
+    assert f"picked {on_head[0].short}, whose baseline is HEAD" in err
+    expected = values_of(demo_repo, ["main"])[0]
+    assert json.loads(out)["metrics"]["metrics.json"]["accuracy"]["old"] == expected.get(ACCURACY)
+
+
+def test_ambiguous_name_lists_candidates(demo_copy: Path, capsys: pytest.CaptureFixture[str]):
+    """Neither baseline of the name is HEAD: ambiguous, as in DVC."""
+    git(demo_copy, "checkout", "-q", "--detach", "feature/dropout")
+    code, _, err = run(capsys, "compare", "main", "lr-0.01", "--no-cache", "-C", str(demo_copy))
     assert code == 2
     assert err.count("lr-0.01 (") == 2  # both candidates, each with its sha and baseline
 

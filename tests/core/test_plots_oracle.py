@@ -131,5 +131,6 @@ def test_cli_plots_json_and_errors(oracle_repo: Path, capsys: pytest.CaptureFixt
     assert list(printed["plots"]["plots/train.csv"]["series"]) == ["main", "lr-0.1"]
     assert main(["plots", "main", "--plot", "nope", "-C", str(oracle_repo)]) == 2
     assert "no plot 'nope'" in capsys.readouterr().err
-    assert main(["plots", "lr-0.01", "-C", str(oracle_repo)]) == 2
-    assert "ambiguous" in capsys.readouterr().err
+    # a name used under two baselines is the one on HEAD's baseline (DVC's resolve_name), noted
+    assert main(["plots", "lr-0.01", "-C", str(oracle_repo)]) == 0
+    assert "used under 2 baselines; picked" in capsys.readouterr().err

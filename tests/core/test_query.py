@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
-from cd4ml_tui.core.table.query import QueryError, compile_query, parse
+from cd4ml_tui.core.table.query import QueryError, compile_query, parse, resolve_column
 
 COLUMNS = [
     ColumnKey("metric", "eval/metrics.json", "accuracy"),
@@ -135,3 +135,12 @@ def test_any_string_compiles_or_raises_query_error(text):
         return
     for row in ROWS:
         assert predicate(row) in (True, False)
+
+
+def test_a_bare_scalar_file_is_named_by_its_path() -> None:
+    """A metrics file holding only `0.75` has one column, key "", named after the file."""
+    scalar = ColumnKey("metric", "eval/score.yaml", "")
+    assert resolve_column("eval/score.yaml", [*COLUMNS, scalar]) == scalar
+    assert resolve_column("eval/score.yaml:", [*COLUMNS, scalar]) == scalar
+    row = RevisionValues(ROWS[0].revision, metrics={"eval/score.yaml": {"": 0.75}})
+    assert compile_query("eval/score.yaml > 0.7", [*COLUMNS, scalar])(row)

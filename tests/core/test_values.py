@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from cd4ml_tui.core.compare.deltas import metric_direction
+from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.git.repo import open_repo
-from cd4ml_tui.core.model import RevisionValues
+from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.table.columns import columns, labels
 from cd4ml_tui.core.values.read import load, read_values
 from cd4ml_tui.core.values.reader import NO_SUCH_FILE, NOT_IN_CACHE
 from tests.core.zoo import zoo_repo
@@ -92,7 +95,17 @@ def test_metrics_keep_what_dvc_keeps(zoo: dict[str, RevisionValues]) -> None:
     assert list(metrics) == ["acc", "ok", "label", "nested.deep.x", "nan", "inf"]
     assert metrics["ok"] is True and metrics["label"] == "v"
     assert math.isnan(metrics["nan"]) and metrics["inf"] == math.inf
-    assert zoo["v1"].metrics["scalar.yaml"] == {}  # a bare number has no column in DVC
+    # a bare number: DVC's `{"data": 0.5}`, its `exp diff` key "" (its table names it by file)
+    assert zoo["v1"].metrics["scalar.yaml"] == {"": 0.5}
+
+
+def test_a_bare_scalar_column_is_named_after_its_file(zoo: dict[str, RevisionValues]) -> None:
+    """As in `dvc exp show`'s table; its direction is guessed from the file's name."""
+    cols = columns(list(zoo.values()))
+    scalar = ColumnKey("metric", "scalar.yaml", "")
+    assert scalar in cols and labels(cols)[scalar] == "scalar.yaml"
+    loss = ColumnKey("metric", "eval/loss.yaml", "")
+    assert metric_direction(loss, Settings()).direction == "min"
 
 
 def test_dvc_tracked_metrics_come_from_the_custom_cache(zoo: dict[str, RevisionValues]) -> None:

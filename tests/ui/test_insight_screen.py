@@ -17,7 +17,7 @@ from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.ui.screens.insight import InsightScreen
 from cd4ml_tui.ui.widgets.insight_tables import MARKED_STYLE, InsightTables
 from cd4ml_tui.ui.widgets.parallel_view import ParallelView
-from tests.ui.helpers import settle
+from tests.ui.helpers import move_to_column, running, settle, table
 from tests.ui.insight_host import InsightHost, read_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.anyio]
@@ -139,3 +139,33 @@ async def test_every_part_is_on_screen_at_small_and_large_sizes(demo_values, siz
         chart = screen.query_one(PlotextPlot).region
         assert chart.height >= 10 and chart.width >= size[0] - 2
         assert screen.query_one("#parallel-rows").region.height >= 3
+
+
+async def test_i_on_the_main_screen_opens_insight_over_the_shown_rows(demo_repo):
+    """Filtered to one baseline's group and two rows marked: `i` analyses exactly those rows,
+    with the metric under the cursor."""
+    async with running(demo_repo) as (app, pilot):
+        grid = table(app)
+        await pilot.press("slash")
+        for char in "train.lr < 0.05":
+            await pilot.press(char if char != " " else "space")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = grid.shown_values
+        assert 0 < len(shown) < len(grid.rows_loaded)
+        labels_shown = [v.revision.label for v in shown]
+        for label in labels_shown[-2:]:
+            grid.move_cursor(labels_shown.index(label))
+            await pilot.press("space")
+        await move_to_column(app, pilot, "metric:metrics.json:loss")
+        await pilot.press("i")
+        await settle(app, pilot)
+        screen = screen_of(app)
+        assert screen.rows == insight_rows(shown)
+        assert screen.marked == {v.revision.rev for v in grid.marked_values()}
+        assert screen.metric == LOSS
+        tables = screen.query_one(InsightTables)
+        assert tables.result == insight(shown, LOSS, Settings())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, InsightScreen)

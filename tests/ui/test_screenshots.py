@@ -24,6 +24,8 @@ def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
         "compare.svg",
         "diff.svg",
         "help.svg",
+        "insight-parallel.svg",
+        "insight.svg",
         "main.svg",
         "notebook-diff.svg",
         "plots.svg",
@@ -34,6 +36,8 @@ def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
         "help.svg",
         "compare.svg",
         "plots.svg",
+        "insight.svg",
+        "insight-parallel.svg",
         "diff.svg",
         "promote.svg",
         "notebook-diff.svg",
@@ -44,6 +48,9 @@ def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
     assert "Mark" in (out / "help.svg").read_text()
     assert "accuracy" in (out / "compare.svg").read_text()
     assert "Plots" in (out / "plots.svg").read_text()
+    insight = (out / "insight.svg").read_text()
+    assert "spearman" in insight and "train.lr" in insight
+    assert "Parallel" in (out / "insight-parallel.svg").read_text()
     notebook = (out / "notebook-diff.svg").read_text()
     assert "added&#160;code&#160;cell&#160;5" in notebook and "higher&#160;latency" in notebook
 

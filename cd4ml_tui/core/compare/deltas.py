@@ -9,6 +9,7 @@ screen shows. Values are compared the way `dvc exp diff` compares them (lists as
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -137,7 +138,9 @@ def metric_direction(column: ColumnKey, settings: Settings) -> MetricDirection:
     for name in (f"{column.path}:{column.key}", column.key, column.key.rsplit(".", 1)[-1]):
         if name in configured:
             return MetricDirection(configured[name], inferred=False)
-    return MetricDirection(infer_direction(column.key), inferred=True)
+    # A file holding a bare scalar (key ""): its name is the metric's name (`loss.yaml`).
+    name = column.key or posixpath.splitext(posixpath.basename(column.path))[0]
+    return MetricDirection(infer_direction(name), inferred=True)
 
 
 def dvc_value(value: Any) -> Any:

@@ -120,6 +120,7 @@ def insight(values: Sequence[RevisionValues], metric: ColumnKey, settings: Setti
     number for it. The workspace is left out and each sha counts once (`insight_rows`)."""
     rows = insight_rows(values)
     frame = to_frame(rows)
+    summaries = _summaries(frame, metric_columns(rows), settings)
     direction = metric_direction(metric, settings)
     if metric not in frame.columns:
         raise InsightError(f"no listed revision has the metric {column_name(metric)}")
@@ -145,7 +146,6 @@ def insight(values: Sequence[RevisionValues], metric: ColumnKey, settings: Setti
             ParamInsight(column, column in numeric, spearman, pearson, len(groups), pairs, groups)
         )
     found.sort(key=_strength_order)
-    summaries = summarize(rows, settings)
     return Insight(metric, direction, revisions, tuple(found), summaries)
 
 
@@ -222,10 +222,15 @@ def _strength_order(param: ParamInsight) -> tuple[int, float, float, str]:
 def summarize(values: Sequence[RevisionValues], settings: Settings) -> tuple[MetricSummary, ...]:
     """Count, mean, std, min, max and the best revision of every metric with a number."""
     rows = insight_rows(values)
-    metrics = metric_columns(rows)
+    return _summaries(to_frame(rows), metric_columns(rows), settings)
+
+
+def _summaries(
+    frame: pandas.DataFrame, metrics: list[ColumnKey], settings: Settings
+) -> tuple[MetricSummary, ...]:
     if not metrics:
         return ()
-    table = numbers(to_frame(rows), metrics)
+    table = numbers(frame, metrics)
     stats = table.agg(["count", "mean", "std", "min", "max"])
     result = []
     for column in metrics:

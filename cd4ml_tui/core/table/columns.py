@@ -45,6 +45,8 @@ def labels(all_cols: Sequence[ColumnKey]) -> dict[ColumnKey, str]:
 
 
 def _label(col: ColumnKey, counts: Mapping[str, int]) -> str:
+    if col.key == "":  # a file holding a bare scalar: DVC's column is named after the file
+        return col.path
     if counts.get(col.key, 0) > 1 or col.key in RESERVED_HEADERS:
         return f"{col.path}:{col.key}"
     return col.key

@@ -223,6 +223,7 @@ def resolve_column(name: str, columns: Sequence[ColumnKey]) -> ColumnKey | str:
             if hits:
                 return hits[0]
     for candidates in (
+        [c for c in columns if c.key == "" and c.path == name],  # a bare scalar, by its file
         [c for c in columns if c.key == name],
         [c for c in columns if c.key.endswith("." + name)],
     ):
@@ -233,7 +234,7 @@ def resolve_column(name: str, columns: Sequence[ColumnKey]) -> ColumnKey | str:
             raise QueryError(f"column {name!r} is ambiguous; use one of {options}")
     if name.lower() in REVISION_FIELDS:
         return name.lower()
-    known = sorted({c.key for c in columns} | {f"{c.path}:{c.key}" for c in columns})
+    known = sorted({c.key or c.path for c in columns} | {f"{c.path}:{c.key}" for c in columns})
     close = difflib.get_close_matches(name, known + list(REVISION_FIELDS), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise QueryError(f"unknown column {name!r}{hint}")

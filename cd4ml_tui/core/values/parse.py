@@ -23,7 +23,7 @@ from cd4ml_tui.core.errors import ParseError
 from cd4ml_tui.core.model import FlatValues, ValueKind
 
 # Bump when what the reader produces changes: it is part of every persistent cache key.
-READER_VERSION = 2
+READER_VERSION = 4
 
 
 def parse_document(data: bytes, path: str) -> Any:
@@ -172,9 +172,13 @@ def json_value(value: Any) -> Any:
 def flatten(document: Any, path: str) -> FlatValues:
     """Nested keys joined with dots (`dvc.utils.flatten.flatten`); lists stay lists.
 
-    A document that is not a mapping (a bare number, a list) has no columns in `dvc exp show`'s
-    table, so it flattens to nothing.
+    A bare scalar (a number, string or boolean: `0.75` alone in a file) is kept under the empty
+    key "": `dvc exp show --json` shows it as the file's whole `data`, its table as a column named
+    after the file, and `dvc exp diff` as a row with the key "". Anything else that is not a
+    mapping (a list) has no columns in DVC, so it flattens to nothing.
     """
+    if isinstance(document, int | float | str):
+        return {"": json_value(document)}
     if not isinstance(document, dict):
         return {}
     flat: dict[Any, Any] = {}

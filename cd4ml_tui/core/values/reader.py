@@ -96,9 +96,10 @@ class RevisionReader:
             for file in view.expand(path):
                 self._read_file(view, file, "param", tuple(keys), result)
 
+        named = set(result.params) | set(result.errors)
         for pipeline in pipelines:
             for file, used in pipeline.tracked_vars:
-                if file in result.params or file in result.errors:
+                if file in named:
                     continue  # DVC lists a vars file's used keys only when no stage names it
                 try:
                     result.params.setdefault(file, {}).update(flatten(used, file))

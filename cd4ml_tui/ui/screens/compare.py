@@ -17,7 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from cd4ml_tui.core.api import (
     Comparison,
@@ -37,6 +37,7 @@ from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.delivery import deliver_report
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
+from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
 from cd4ml_tui.ui.widgets.diff_view import DiffView
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
@@ -135,7 +136,7 @@ class CompareScreen(Screen[None]):
                 yield PlotPanel(self.settings, id="plot-panel")
             with TabPane("Diff", id="diff"):
                 yield Static("", id="diff-placeholder")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._prepare()

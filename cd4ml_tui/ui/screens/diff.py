@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.diff_view import DiffView
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class DiffScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DiffView(self.repo, self.base, self.head, self.paths, id="diff-view")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self.query_one("#diff-files").focus()

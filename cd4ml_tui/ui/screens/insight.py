@@ -16,12 +16,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cd4ml_tui.core.api import columns, insight_rows, labels, metric_columns
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.render.insight_text import direction_label
+from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.insight_tables import InsightTables
 from cd4ml_tui.ui.widgets.parallel_view import ParallelView
 
@@ -68,7 +69,7 @@ class InsightScreen(Screen[None]):
                 yield InsightTables(self.settings, id="insight-tables")
             with TabPane("Parallel coordinates", id="parallel"):
                 yield ParallelView(self.settings, id="parallel-view")
-        yield Footer()
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._recompute()

@@ -5,6 +5,7 @@ The screen lays the widgets out and routes their messages; the work belongs to w
 `RevisionTable` holds the rows, marks, sort and filter, `StatusBar` shows the state it is given.
 Its own keys open the other screens with the revisions they need:
 - compare: the marked rows; with none marked, the selected row against its baseline.
+- insight: the rows shown (filter and narrow to choose them), the marked ones highlighted.
 - diff: two marked rows (older as base); with none marked, the selected row against its baseline.
 - promote: the selected row (a commit or an experiment); `u` undoes the last promotion of the
   session (the undo dialog deletes the refs it created).
@@ -21,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from cd4ml_tui.core.api import QueryError, ReviewError, Verdict, check_reviewable, compile_query
 from cd4ml_tui.core.model import Revision, RevisionValues
@@ -29,10 +30,12 @@ from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.compare import CompareScreen
 from cd4ml_tui.ui.screens.diff import DiffScreen
+from cd4ml_tui.ui.screens.insight import InsightScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.screens.review import ReviewScreen
 from cd4ml_tui.ui.table_view import baseline_rev, diff_pair
+from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
@@ -61,6 +64,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("o", "only_changed", "Only changed", id="main.only_changed"),
         Binding("v", "choose_columns", "Columns", id="main.columns"),
         Binding("c", "compare", "Compare", id="main.compare"),
+        Binding("i", "insight", "Insight", id="main.insight"),
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("p", "promote", "Promote", id="main.promote"),
         Binding("R", "review", "Review", id="main.review"),
@@ -90,7 +94,7 @@ class MainScreen(GuardsWrites, Screen[None]):
                 )
                 yield DetailPane(id="detail")
         yield FilterBar(id="filter")
-        yield Footer()
+        yield AppFooter()
         yield RevisionLoader(self.repo, self.options, id="loader")
         yield RefWatcher(self.repo, id="watcher")
         yield ReviewLoader(self.repo, self.settings, id="reviews")
@@ -370,6 +374,18 @@ class MainScreen(GuardsWrites, Screen[None]):
             revisions, baseline = [base, current.revision], base
         loaded = list(self.table.rows_loaded)
         self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, baseline))
+
+    def action_insight(self) -> None:
+        """Which params move a metric, over the rows shown (the metric under the cursor first);
+        the marked rows are highlighted there."""
+        shown = self.table.shown_values
+        if not shown:
+            self.notify("No rows to analyse: clear the filter or wait for the rows to load.")
+            return
+        column = self.table.cursor_value_column
+        metric = column if column is not None and column.kind == "metric" else None
+        marked = {v.revision.rev for v in self.table.marked_values()}
+        self.app.push_screen(InsightScreen(self.settings, shown, marked, metric))
 
     def action_diff(self) -> None:
         marked = [v.revision for v in self.table.marked_values()]

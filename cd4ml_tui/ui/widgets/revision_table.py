@@ -211,6 +211,12 @@ class RevisionTable(Grid):
         """Every value column id, in table order (hidden ones too)."""
         return [column_id(c) for c in self.value_columns]
 
+    @property
+    def cursor_value_column(self) -> ColumnKey | None:
+        """The param or metric column under the cursor (None on a revision column)."""
+        cid = self._cursor_column_id()
+        return next((c for c in self.value_columns if column_id(c) == cid), None)
+
     def cell_text(self, values: RevisionValues, cid: str) -> str:
         """What the table shows for `values` in column `cid`."""
         return self._store.cell(values, cid).plain

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
@@ -127,7 +127,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self._seq = 0
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="promote-dialog"):
+        with VerticalScroll(id="promote-dialog"):
             yield Static(
                 f"Promote {describe_source(self.revision)} ({self.revision.short})",
                 id="promote-title",

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, RadioButton, RadioSet, Static, TextArea
 
@@ -59,7 +59,7 @@ class ReviewScreen(ModalScreen["Verdict | None"]):
 
     def compose(self) -> ComposeResult:
         revision = self.values.revision
-        with Vertical(id="review-dialog"):
+        with VerticalScroll(id="review-dialog"):
             title = Text.assemble(("Review ", "bold"), (revision.label, "bold"))
             title.append(f" ({revision.short})  ", style="dim")
             yield Static(title + summary_text(summarize_thread(self.verdicts)), id="review-title")

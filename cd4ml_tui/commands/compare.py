@@ -1,4 +1,8 @@
-"""`cd4ml-tui compare BASE REV [REV...]`: metric and param deltas against a baseline.
+"""`cd4ml-tui compare BASE REV [REV...]` or `compare REV`: metric and param deltas.
+
+With one REV alone, the baseline is the core's one rule (`choose_baseline`), as `c` on one row
+in the TUI: the configured `baseline`, else the REV's own (an experiment's baseline commit, a
+commit's first parent).
 
 `--json` for two revisions is `dvc exp diff BASE REV --json` plus keys of our own; for more, the
 N-way shape documented in the README. `--md` prints tables to paste into a pull request.
@@ -15,6 +19,7 @@ from rich.console import Console
 
 from cd4ml_tui.core.api import (
     Comparison,
+    choose_baseline,
     compare,
     diff_json,
     labels,
@@ -31,9 +36,14 @@ from cd4ml_tui.render.delta_text import comparison_table
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("base", metavar="BASE", help="the baseline revision")
     parser.add_argument(
-        "revs", nargs="+", metavar="REV", help="sha, branch, tag, experiment name or workspace"
+        "base",
+        metavar="BASE",
+        help="the baseline revision; given alone, the one revision to compare with the default "
+        "baseline (the configured `baseline`, else its own)",
+    )
+    parser.add_argument(
+        "revs", nargs="*", metavar="REV", help="sha, branch, tag, experiment name or workspace"
     )
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON (dvc exp diff's shape)")
@@ -52,21 +62,26 @@ def run(args: argparse.Namespace) -> int:
         revisions = [resolve_revision(repo, name, listed, notes) for name in names]
         for note in notes:
             print(f"cd4ml-tui: note: {note}", file=sys.stderr)
+        if not args.revs:  # one revision: the baseline by the one rule
+            base, compared = choose_baseline(repo, revisions, settings.baseline, listed)
+            revisions = [base, *compared]
+            names = [base.label, *names]
         values = list(read_values(repo, revisions, use_cache=not args.no_cache))
+    base_name, rev_names = names[0], names[1:]
     for name, revision_values in zip(names, values, strict=True):
         for path, error in revision_values.errors.items():
             print(f"cd4ml-tui: {name}: {path or 'revision'}: {error}", file=sys.stderr)
     comparison = compare(values[0], values[1:], settings)
     if args.json:
-        if len(args.revs) == 1:
+        if len(rev_names) == 1:
             document = diff_json(comparison, all_rows=args.all)
         else:
-            document = nway_json(comparison, args.base, args.revs, all_rows=args.all)
+            document = nway_json(comparison, base_name, rev_names, all_rows=args.all)
         print(json.dumps(document, indent=2, allow_nan=True))
     elif args.md:
-        print(markdown(comparison, args.base, args.revs, args.all, settings.precision), end="")
+        print(markdown(comparison, base_name, rev_names, args.all, settings.precision), end="")
     else:
-        _print_table(comparison, args, settings.precision)
+        _print_table(comparison, base_name, rev_names, args.all, settings.precision)
     hidden = 0 if args.all else sum(1 for row in comparison.rows if not row.changed)
     if hidden and hidden < len(comparison.rows):  # as the TUI's status line says it
         rows = "row" if hidden == 1 else "rows"
@@ -77,12 +92,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_table(comparison: Comparison, args: argparse.Namespace, precision: int) -> None:
+def _print_table(
+    comparison: Comparison, base_name: str, rev_names: list[str], all_rows: bool, precision: int
+) -> None:
     columns = [row.column for row in comparison.rows]
-    by_key = {f"{c.path}:{c.key}": label for c, label in labels(columns).items()}
     console = Console()
-    if not args.all and not any(row.changed for row in comparison.rows):
+    if not all_rows and not any(row.changed for row in comparison.rows):
         console.print("no params or metrics differ (use --all to list them)")
         return
-    table = comparison_table(comparison, args.base, args.revs, by_key, args.all, precision)
+    table = comparison_table(comparison, base_name, rev_names, labels(columns), all_rows, precision)
     console.print(table)

@@ -54,7 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also create a branch (default name as `dvc exp branch`: <name>-branch)",
     )
     parser.add_argument(
-        "--push", nargs="?", const=_DEFAULT, metavar="REMOTE", help="push to REMOTE (origin)"
+        "--push",
+        nargs="?",
+        const=_DEFAULT,
+        metavar="REMOTE",
+        help="push to REMOTE (default: the branch's upstream remote, else origin, else the first)",
     )
     parser.add_argument(
         "--override",

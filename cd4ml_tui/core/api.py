@@ -37,6 +37,7 @@ from cd4ml_tui.core.actions.refs import (
 )
 
 # Compare against a baseline
+from cd4ml_tui.core.compare.baseline import choose_baseline, default_baseline, own_baseline
 from cd4ml_tui.core.compare.deltas import (
     Bar,
     Comparison,
@@ -44,7 +45,6 @@ from cd4ml_tui.core.compare.deltas import (
     DeltaRow,
     ScatterPoint,
     compare,
-    default_baseline,
     metric_bars,
     metric_direction,
     param_metric_points,
@@ -73,7 +73,6 @@ from cd4ml_tui.core.diff.notebooks import (
 from cd4ml_tui.core.diff.outputs import OutputChange, ValueChange, human_size
 from cd4ml_tui.core.diff.text import DiffLine, Hunk, line_hunks, side_by_side, truncate_hunks
 from cd4ml_tui.core.dvc.outs import OutState
-from cd4ml_tui.core.git.objects import run_git
 
 # Sharing and watching
 from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remotes
@@ -119,7 +118,13 @@ from cd4ml_tui.core.promote.policy import (
 )
 
 # Promotion (GTO tags)
-from cd4ml_tui.core.promote.registry import Registry, read_registry, registry_state, version_choices
+from cd4ml_tui.core.promote.registry import (
+    Registry,
+    VersionChoices,
+    read_registry,
+    registry_state,
+    version_choices,
+)
 from cd4ml_tui.core.promote.write import (
     PromotionResult,
     PushError,
@@ -210,6 +215,7 @@ __all__ = [
     "ValueChange",
     "ValueGroup",
     "Verdict",
+    "VersionChoices",
     "WorkspaceChange",
     "apply",
     "apply_to_workspace",
@@ -218,6 +224,7 @@ __all__ = [
     "changed_files",
     "check_promotable",
     "check_reviewable",
+    "choose_baseline",
     "columns",
     "compare",
     "compile_query",
@@ -262,6 +269,7 @@ __all__ = [
     "nway_json",
     "open_repo",
     "ordered_parts",
+    "own_baseline",
     "parallel_coordinates",
     "param_metric_points",
     "plan_apply",
@@ -289,7 +297,6 @@ __all__ = [
     "review_summaries",
     "reviews_fingerprint",
     "run_gate",
-    "run_git",
     "run_states",
     "side_by_side",
     "start_queued",

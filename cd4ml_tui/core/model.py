@@ -59,6 +59,28 @@ class ColumnKey:
     path: str  # repo-relative file path, e.g. "eval/metrics.json"
     key: str  # dotted key inside the file, e.g. "val.f1"
 
+    @property
+    def id(self) -> str:
+        """The column's one string id, `kind:path:key` (e.g. `metric:eval/metrics.json:val.f1`):
+        the key of table columns and rows, column choosers and saved choices. `from_id` reads it."""
+        return f"{self.kind}:{self.path}:{self.key}"
+
+    @classmethod
+    def from_id(cls, column_id: str) -> ColumnKey:
+        """The column whose `id` is `column_id`; ValueError for a string that is not one. The path
+        ends at the first `:` after the kind, as in DVC's `path:key` (keys may hold `:`)."""
+        kind, _, rest = column_id.partition(":")
+        path, sep, key = rest.partition(":")
+        if kind not in ("metric", "param") or not sep or not path or not key:
+            raise ValueError(f"not a column id: {column_id!r}")
+        return cls(kind, path, key)  # type: ignore[arg-type]
+
+    @property
+    def qualified_name(self) -> str:
+        """`path:key`, as DVC names a param or metric with its file (`dvc exp show` headers, the
+        `/` filter and the configuration accept it)."""
+        return f"{self.path}:{self.key}"
+
 
 MISSING: Any = None  # what `RevisionValues.get` returns for an absent value (never 0)
 

@@ -6,10 +6,13 @@ underlined; a changed param is yellow; a missing value says "missing" (never 0).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.table import Table
 from rich.text import Text
 
 from cd4ml_tui.core.api import Comparison, DeltaCell, DeltaRow, format_delta, format_number
+from cd4ml_tui.core.model import ColumnKey
 
 BETTER = "green"
 WORSE = "red"
@@ -61,7 +64,7 @@ def comparison_table(
     comparison: Comparison,
     base_name: str,
     names: list[str],
-    labels: dict[str, str],
+    labels: Mapping[ColumnKey, str],
     all_rows: bool,
     precision: int,
 ) -> Table:
@@ -79,7 +82,7 @@ def comparison_table(
         if row.column.kind != kind:
             kind = row.column.kind
             table.add_section()
-        label = labels.get(f"{row.column.path}:{row.column.key}", row.column.key)
+        label = labels.get(row.column, row.column.key)
         cells = [cell_text(row, cell, precision) for cell in row.cells]
         table.add_row(label, direction_text(row), base_text(row, precision), *cells)
     return table

@@ -156,14 +156,6 @@ def differing_columns(
 
 
 # --- which revisions compare and diff pick from the table -------------------------------------
-def baseline_rev(revision: Revision) -> str | None:
-    """A row's baseline: an experiment's baseline commit, a commit's first parent, the
-    workspace's HEAD (its parent)."""
-    if revision.kind == "experiment":
-        return revision.baseline
-    return revision.parents[0] if revision.parents else None
-
-
 def diff_pair(marked: list[Revision]) -> tuple[Revision, Revision]:
     """Two marked revisions as (base, head): the older one is the base; the workspace is newest."""
     first, second = marked

@@ -29,8 +29,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, WebSocket, sync_playwright
 
 from cd4ml_tui.core.api import (
+    choose_baseline,
     compare,
-    default_baseline,
     list_revisions,
     markdown,
     open_repo,
@@ -154,9 +154,9 @@ def expected_comparison(repo_path: Path, label: str) -> tuple[Any, str, str]:
     with open_repo(repo_path) as repo:
         revisions = list_revisions(repo)
         head = resolve_revision(repo, label, revisions)
-        base = resolve_revision(repo, default_baseline(head, repo.head), revisions)
-        base_values, head_values = read_values(repo, [base, head])
         settings = load_settings(repo.root)
+        base, _ = choose_baseline(repo, [head], settings.baseline, revisions)
+        base_values, head_values = read_values(repo, [base, head])
         return compare(base_values, [head_values], settings), base.label, head.label
 
 

@@ -1,9 +1,15 @@
-"""The persistent per-commit cache: identical results, corrupt entries rebuilt, never trusted."""
+"""The persistent result cache (one SQLite store): identical results, corrupt rows and files
+rebuilt, never trusted, shared by two real processes."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,7 +17,13 @@ import pytest
 from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
-from cd4ml_tui.core.values.cache import ResultCache, cache_dir_for, decode_entry, encode_entry
+from cd4ml_tui.core.values.cache import (
+    STORE_NAME,
+    ResultCache,
+    cache_dir_for,
+    decode_entry,
+    encode_entry,
+)
 from cd4ml_tui.core.values.parse import READER_VERSION
 from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.core.values.reader import ReadResult
@@ -29,16 +41,28 @@ def _dump(rows: list[RevisionValues]) -> str:
     )
 
 
-def _entries(repo: Path) -> list[Path]:
-    return sorted(cache_dir_for(repo).glob("*/*.json"))
+def _store(repo: Path) -> Path:
+    return cache_dir_for(repo) / STORE_NAME
+
+
+def _rows(store: Path) -> dict[str, bytes]:
+    """sha -> stored entry, read with SQLite itself (not through the code under test)."""
+    if not store.exists():
+        return {}
+    with closing(sqlite3.connect(store)) as db:
+        return dict(db.execute("SELECT sha, entry FROM results").fetchall())
+
+
+def _stored(repo: Path) -> set[str]:
+    return set(_rows(_store(repo)))
 
 
 def test_results_with_and_without_cache_are_identical(demo_copy: Path) -> None:
     fresh = _read(demo_copy, use_cache=False)
-    assert _entries(demo_copy) == []  # --no-cache writes nothing
+    assert not (demo_copy / ".dvc" / "tmp" / "cd4ml-tui").exists()  # --no-cache writes nothing
     cold = _read(demo_copy, use_cache=True)
     commits = {r.revision.rev for r in fresh if r.revision.kind != "workspace"}
-    stored = {p.parent.name + p.stem for p in _entries(demo_copy)}
+    stored = _stored(demo_copy)
     assert stored == {r.revision.rev for r in fresh if r.revision.status not in ("queued",)} - {
         "workspace"
     }
@@ -57,7 +81,8 @@ def test_cache_without_dvc_goes_to_user_cache_dir(plain_git_repo: Path) -> None:
     folder = cache_dir_for(plain_git_repo)
     assert not folder.is_relative_to(plain_git_repo)
     _read(plain_git_repo, use_cache=True)
-    assert len(list(folder.glob("*/*.json"))) == 2  # main and the v1/other commit
+    assert len(_rows(folder / STORE_NAME)) == 2  # main and the v1/other commit
+    assert list(folder.iterdir()) == [folder / STORE_NAME]  # one file, WAL checkpointed on close
 
 
 @pytest.mark.parametrize(
@@ -70,15 +95,116 @@ def test_cache_without_dvc_goes_to_user_cache_dir(plain_git_repo: Path) -> None:
         lambda raw: raw.split(b"\n", 1)[1],  # header gone
     ],
 )
-def test_corrupt_entry_is_detected_and_rebuilt(demo_copy: Path, damage) -> None:
+def test_corrupt_row_is_detected_and_rebuilt(demo_copy: Path, damage) -> None:
     expected = _dump(_read(demo_copy, use_cache=True))
-    entry = _entries(demo_copy)[0]
-    sha = entry.parent.name + entry.stem
-    entry.write_bytes(damage(entry.read_bytes()))
-    assert ResultCache(cache_dir_for(demo_copy)).get(sha) is None
-    assert not entry.exists()  # dropped, not trusted
+    store = _store(demo_copy)
+    sha, entry = sorted(_rows(store).items())[0]
+    with closing(sqlite3.connect(store)) as db, db:
+        db.execute("UPDATE results SET entry = ? WHERE sha = ?", (damage(entry), sha))
+    with ResultCache(cache_dir_for(demo_copy)) as cache:
+        assert cache.get(sha) is None
+    assert sha not in _rows(store)  # dropped, not trusted
     assert _dump(_read(demo_copy, use_cache=True)) == expected
-    assert ResultCache(cache_dir_for(demo_copy)).get(sha) is not None  # rebuilt
+    with ResultCache(cache_dir_for(demo_copy)) as cache:
+        assert cache.get(sha) is not None  # rebuilt
+    assert _rows(store)[sha] == entry
+
+
+def _overwrite_middle(path: Path) -> None:
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 3 : len(raw) // 3 + 4096] = b"\xff" * 4096
+    path.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(b"not a database at all" * 100),
+        lambda path: path.write_bytes(path.read_bytes()[:100]),  # header page cut short
+        lambda path: path.write_bytes(b""),
+        _overwrite_middle,
+    ],
+    ids=["garbage", "truncated", "empty", "pages-overwritten"],
+)
+def test_corrupt_store_file_is_rebuilt(demo_copy: Path, damage) -> None:
+    fresh = _dump(_read(demo_copy, use_cache=False))
+    _read(demo_copy, use_cache=True)
+    complete = _stored(demo_copy)
+    damage(_store(demo_copy))
+    assert _dump(_read(demo_copy, use_cache=True)) == fresh  # re-read, identical to fresh
+    assert _stored(demo_copy) == complete  # and the store made again, whole
+    assert _dump(_read(demo_copy, use_cache=True)) == fresh
+
+
+READ_IN_CHILD = """
+import json, sys
+from cd4ml_tui.core.git.repo import open_repo
+from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.values.read import read_values
+with open_repo(sys.argv[1]) as repo:
+    rows = list(read_values(repo, list_revisions(repo), use_cache=True))
+print(json.dumps([[r.revision.rev, r.params, r.metrics, r.errors] for r in rows], allow_nan=True))
+"""
+
+
+def _children(repo: Path, count: int) -> list[str]:
+    """Start `count` real processes reading `repo` through the cache at once; their outputs."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", READ_IN_CHILD, str(repo)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    outs = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+        outs.append(out.strip())
+    return outs
+
+
+def test_two_processes_share_one_store(demo_copy: Path) -> None:
+    fresh = _dump(_read(demo_copy, use_cache=False))
+    first = _children(demo_copy, 2)  # both start on an empty store and write it together
+    assert first == [fresh, fresh]
+    stored = _stored(demo_copy)
+    assert stored and stored <= {json.loads(fresh)[i][0] for i in range(len(json.loads(fresh)))}
+    assert _children(demo_copy, 2) == [fresh, fresh]  # both warm from the shared store
+    assert _stored(demo_copy) == stored
+
+
+def test_a_store_locked_by_another_process_only_costs_speed(demo_copy: Path) -> None:
+    fresh = _dump(_read(demo_copy, use_cache=False))
+    _store(demo_copy).parent.mkdir(parents=True)
+    holder = subprocess.Popen(  # another process holds the write lock of a WAL store
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; db = sqlite3.connect(sys.argv[1], isolation_level=None);"
+            "db.execute('PRAGMA journal_mode=WAL');"
+            "db.execute('CREATE TABLE results (sha TEXT PRIMARY KEY, entry BLOB NOT NULL) "
+            "WITHOUT ROWID'); db.execute('BEGIN IMMEDIATE'); print('locked', flush=True);"
+            "sys.stdin.read()",
+            str(_store(demo_copy)),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        assert _children(demo_copy, 1) == [fresh]  # read from git; the write was skipped
+    finally:
+        holder.communicate("", timeout=30)
+    assert _stored(demo_copy) == set()
+    assert _dump(_read(demo_copy, use_cache=True)) == fresh  # the lock gone, it writes again
+    assert _stored(demo_copy)
 
 
 def test_entry_of_another_commit_is_rejected(tmp_path: Path) -> None:
@@ -95,7 +221,7 @@ def test_nan_and_infinity_survive_the_cache(tmp_path: Path) -> None:
     back = cache.get("c" * 40)
     assert back is not None
     assert json.dumps(back.metrics) == json.dumps(result.metrics)
-    assert list(tmp_path.rglob(".tmp-*")) == []  # the atomic write left no temp file
+    cache.close()
 
 
 def test_missing_dvc_objects_are_not_cached(missing_cache_repo: Path, tmp_path: Path) -> None:
@@ -106,7 +232,7 @@ def test_missing_dvc_objects_are_not_cached(missing_cache_repo: Path, tmp_path: 
     rows = _read(copy, use_cache=True)
     first = next(r for r in rows if "refs/tags/first" in r.revision.refs)
     assert first.errors  # the lost object
-    stored = {p.parent.name + p.stem for p in _entries(copy)}
+    stored = _stored(copy)
     assert first.revision.rev not in stored  # a `dvc pull` may bring it later
     assert stored  # the complete revisions are cached
 

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
+from cd4ml_tui.core.compare.baseline import own_baseline
 from cd4ml_tui.core.compare.deltas import (
     compare,
-    default_baseline,
     infer_direction,
     is_better,
     metric_direction,
@@ -149,12 +149,9 @@ def test_nway_json_and_markdown() -> None:
     assert format_delta(comparison.rows[0].cells[0]) == "▼ -0.1 (-33.3%)"
 
 
-def test_default_baseline() -> None:
-    head = BASE.rev
-    assert default_baseline(EXP1, head) == BASE.rev
-    assert default_baseline(Revision("workspace", "workspace"), head) == head
-    other = Revision("d" * 40, "commit", parents=(head,))
-    assert default_baseline(other, head) == head
-    head_rev = Revision(head, "commit", parents=("e" * 40,))
-    assert default_baseline(head_rev, head) == "e" * 40
-    assert default_baseline(EXP1, head, "v1") == "v1"
+def test_own_baseline() -> None:
+    """An experiment's baseline commit, a commit's first parent, the workspace's HEAD."""
+    assert own_baseline(EXP1) == "a" * 40
+    assert own_baseline(Revision("workspace", "workspace", parents=(BASE.rev,))) == BASE.rev
+    assert own_baseline(Revision("d" * 40, "commit", parents=("e" * 40, "f" * 40))) == "e" * 40
+    assert own_baseline(Revision("d" * 40, "commit")) is None

@@ -274,3 +274,17 @@ def test_parallel_coordinates_scale_each_axis_and_leave_gaps() -> None:
         (pytest.approx(1.0), 0.0, 1.0),
         (None, 1.0, 0.5),
     ]
+
+
+def test_overflowing_statistics_are_null_so_the_json_is_strict() -> None:
+    rows = [
+        _row("a", {"m.json": {"size": 1e308}}, {"lr": 1}),
+        _row("b", {"m.json": {"size": 1e308}}, {"lr": 1}),
+        _row("c", {"m.json": {"size": 1.0}}, {"lr": 2}),
+    ]
+    doc = insight_json(insight(rows, ColumnKey("metric", "m.json", "size"), Settings()))
+    json.dumps(doc, allow_nan=False)  # no NaN or Infinity anywhere
+    (lr,) = doc["params"]
+    assert lr["best"]["1"]["mean"] is None and lr["best"]["2"]["mean"] == 1.0
+    assert doc["summary"]["m.json:size"]["mean"] is None
+    assert doc["summary"]["m.json:size"]["best"]["value"] == 1.0  # size: lower is better

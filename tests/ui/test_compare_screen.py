@@ -173,3 +173,22 @@ async def test_one_experiment_is_compared_with_its_baseline_commit(demo_repo):
             assert screen.baseline.revision.label == "main"
     finally:
         repo.close()
+
+
+@pytest.mark.parametrize("configured", [None, "main"])
+async def test_c_on_one_row_uses_the_one_baseline_rule(demo_copy, configured):
+    """`c` on one row compares it with the configured baseline, else with its own baseline."""
+    if configured:
+        (demo_copy / ".cd4ml-tui.toml").write_text(f'baseline = "{configured}"\n')
+    async with running(demo_copy) as (app, pilot):
+        grid = table(app)
+        shown = [v.revision.label for v in grid.shown_values]
+        grid.move_cursor(shown.index("wide-256"))
+        await pilot.press("c")
+        await settle(app, pilot)
+        screen = compare_screen(app)
+        wide = by_label(grid.rows_loaded, "wide-256")
+        assert screen.compared == [wide]
+        assert screen.baseline is not None
+        expected = by_label(grid.rows_loaded, configured or "feature/wider").revision
+        assert screen.baseline.revision.rev == expected.rev

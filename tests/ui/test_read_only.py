@@ -28,7 +28,7 @@ from tests.ui.helpers import main_screen, running, settle, table, toasts
 
 pytestmark = [pytest.mark.slow, pytest.mark.anyio]
 
-WRITES = ("promote", "undo_promotion", "fetch")
+WRITES = ("promote", "undo", "fetch", "apply", "branch", "remove", "run_queued")
 
 
 def footer_text(app: Cd4mlApp) -> str:
@@ -53,7 +53,7 @@ async def test_read_only_hides_and_refuses_every_write(demo_copy: Path) -> None:
         footer = footer_text(app)
         assert footer.startswith("READ ONLY") and "Compare" in footer and "Promote" not in footer
         table(app).move_cursor(2)  # an experiment: promotable in a writable session
-        await pilot.press("p", "u", "F")
+        await pilot.press("p", "u", "F", "a", "B", "D", "x")
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
         main.action_promote()  # reached some other way than its key: refused too
@@ -62,7 +62,7 @@ async def test_read_only_hides_and_refuses_every_write(demo_copy: Path) -> None:
         await settle(app, pilot)
         entries = help_text(app)
         assert "Compare" in entries
-        assert not {"Promote", "Undo promote", "Fetch exps"} & set(entries)
+        assert not {"Promote", "Undo", "Fetch exps", "Apply", "Remove", "Run queue"} & set(entries)
     assert tag_names(demo_copy) == before_tags
     assert fingerprint(demo_copy) == before_files
 
@@ -80,7 +80,7 @@ async def test_a_writable_session_offers_the_writes(demo_repo: Path) -> None:
         await settle(app, pilot)
         await pilot.press("question_mark")
         await settle(app, pilot)
-        assert {"Promote", "Undo promote", "Fetch exps"} <= set(help_text(app))
+        assert {"Promote", "Undo", "Fetch exps", "Apply", "Remove"} <= set(help_text(app))
 
 
 async def test_m_delivers_the_compare_markdown_report(demo_repo: Path) -> None:

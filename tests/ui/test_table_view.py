@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 
+from cd4ml_tui.core.api import own_baseline
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 from cd4ml_tui.ui.table_view import (
     ViewState,
-    baseline_rev,
     column_value,
     diff_pair,
     differing_columns,
@@ -95,7 +95,7 @@ def test_baseline_of_experiment_commit_and_workspace():
     commit = Revision(rev=B, kind="commit", parents=(A, "c" * 40))
     workspace = Revision(rev="workspace", kind="workspace", parents=(B,))
     root = Revision(rev="d" * 40, kind="commit")
-    assert [baseline_rev(r) for r in (experiment, commit, workspace, root)] == [A, A, B, None]
+    assert [own_baseline(r) for r in (experiment, commit, workspace, root)] == [A, A, B, None]
 
 
 def test_diff_pair_puts_the_older_first_and_the_workspace_last():

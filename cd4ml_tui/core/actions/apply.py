@@ -39,7 +39,7 @@ from cd4ml_tui.core.dvc.project import DvcError, dvc_project
 from cd4ml_tui.core.errors import ActionError
 from cd4ml_tui.core.git.refs import IDENTITY_HINT, identity, ref_oid, run_argv
 from cd4ml_tui.core.git.repo import Repo
-from cd4ml_tui.core.model import Revision
+from cd4ml_tui.core.model import UNFINISHED, Revision
 
 ChangeKind = Literal["add", "modify", "delete"]
 # The refs `dvc exp apply` sets (dvc/repo/experiments/refs.py); undo puts them back.
@@ -132,7 +132,7 @@ def plan_apply(repo: Repo, revision: Revision, *, stash: bool = False) -> ApplyP
     be applied at all; a plan whose `refusal` is set is previewed but not applied."""
     if revision.is_workspace:
         raise ActionError("pick an experiment or a commit to apply, not the workspace")
-    if revision.status in ("queued", "running", "failed"):
+    if revision.status in UNFINISHED:
         raise ActionError(f"{revision.label} is {revision.status}: it has no results to apply")
     if not repo.has_dvc:
         raise ActionError(f"{repo.root} is not a DVC project: `dvc exp apply` needs one")

@@ -1,10 +1,11 @@
 """Start DVC's queued experiment runs in the background, and follow them.
 
 Starting goes through DVC's queue API (`LocalCeleryQueue.start_workers`, what `dvc queue start`
-runs): it spawns a detached `dvc exp queue-worker` that runs the queue one at a time and stops
-when it is empty, so nothing here waits for a run. Following reads the queue as the table does
-(`core.dvc.queue`: the celery stash and failed reflogs, the executors' info files) plus the
-experiment refs, so a status poll costs a few git calls and no DVC import.
+runs; called in a child Python, see `start_queued`): it spawns a detached `dvc exp queue-worker`
+that runs the queue one at a time and stops when it is empty, so nothing here waits for a run.
+Following reads the queue as the table does (`core.dvc.queue`: the celery stash and failed
+reflogs, the executors' info files) plus the experiment refs, so a status poll costs a few git
+calls and no DVC import.
 
 A queued task records the absolute path of the repo it was queued in. In a copied repo DVC's
 worker would run it in the original, so starting refuses when the queue belongs elsewhere.
@@ -12,14 +13,14 @@ worker would run it in the original, so starting refuses when the queue belongs 
 
 from __future__ import annotations
 
-import contextlib
-import os
+import json
 import shutil
-import threading
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cd4ml_tui.core.dvc.project import dvc_project
 from cd4ml_tui.core.dvc.queue import QueueEntry, queue_entries
 from cd4ml_tui.core.errors import ActionError
 from cd4ml_tui.core.git.objects import run_git
@@ -27,7 +28,7 @@ from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.model import RunStatus
 
 WORKERS = 1  # `dvc queue start`'s default: one run at a time
-_CHDIR_LOCK = threading.Lock()
+START_TIMEOUT_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -77,21 +78,80 @@ def plan_run_queued(repo: Repo) -> QueuePlan:
 
 
 def start_queued(repo: Repo, plan: QueuePlan) -> QueueRun:
-    """Spawn DVC's queue worker for the queued runs and return at once."""
-    with dvc_project(repo.project_root) as project:
-        queue = project.experiments.celery_queue
-        for entry in queue.iter_queued():
-            if not _same_dir(Path(entry.dvc_root), repo.project_root):
-                raise ActionError(
-                    f"queued run {entry.name or entry.stash_rev[:7]} belongs to "
-                    f"{entry.dvc_root} (this repo is a copy): DVC would run it there; "
-                    "queue it again here"
-                )
-        # DVC forks the worker, which finds its repo from the working directory it inherits
-        # (the `dvc` CLI always runs inside the repo): be there for the fork only.
-        with _CHDIR_LOCK, contextlib.chdir(repo.project_root):
-            started = queue.start_workers(WORKERS)
-    return QueueRun(plan.entries, int(started))
+    """Spawn DVC's queue worker for the queued runs and return at once.
+
+    DVC forks the worker from the calling process; it finds its repo from the working directory
+    it inherits, and it keeps every file the caller had open (our `git cat-file` pipes among
+    them) for as long as it runs. So DVC's API is called from a short-lived child Python, in the
+    project folder, with no pipe to us: it writes its answer to a file.
+    """
+    with tempfile.TemporaryDirectory(prefix="cd4ml-queue-") as tmp:
+        answer = Path(tmp) / "answer.json"
+        try:
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    _START_SCRIPT,
+                    str(repo.project_root),
+                    str(answer),
+                    str(WORKERS),
+                ],
+                cwd=repo.project_root,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=START_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise ActionError("starting DVC's queue worker timed out") from None
+        try:
+            result = json.loads(answer.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise ActionError(
+                f"starting DVC's queue worker failed (exit {proc.returncode}): "
+                "run `dvc queue start` to see why"
+            ) from None
+    if "error" in result:
+        raise ActionError(f"dvc: {result['error']}")
+    if "foreign" in result:
+        name, where = result["foreign"]
+        raise ActionError(
+            f"queued run {name} belongs to {where} (this repo is a copy): DVC would run it "
+            "there; queue it again here"
+        )
+    return QueueRun(plan.entries, int(result["started"]))
+
+
+# What runs in the child: DVC's queue API, as `dvc queue start` calls it.
+_START_SCRIPT = """
+import json, os, sys
+root, answer, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def same(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+try:
+    from dvc.repo import Repo
+    with Repo(root) as repo:
+        queue = repo.experiments.celery_queue
+        foreign = [
+            (e.name or e.stash_rev[:7], e.dvc_root)
+            for e in queue.iter_queued()
+            if not same(e.dvc_root, root)
+        ]
+        if foreign:
+            result = {"foreign": foreign[0]}
+        else:
+            result = {"started": queue.start_workers(workers)}
+except Exception as err:
+    lines = str(err).strip().splitlines() or [type(err).__name__]
+    result = {"error": lines[0]}
+with open(answer, "w", encoding="utf-8") as stream:
+    json.dump(result, stream)
+"""
 
 
 def run_states(repo: Repo, run: QueueRun) -> tuple[RunState, ...]:
@@ -118,10 +178,3 @@ def finished(states: tuple[RunState, ...]) -> bool:
 
 def _exp_ref(entry: QueueEntry) -> str:
     return f"refs/exps/{entry.baseline[:2]}/{entry.baseline[2:]}/{entry.name}"
-
-
-def _same_dir(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False

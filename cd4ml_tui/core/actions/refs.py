@@ -16,7 +16,7 @@ from cd4ml_tui.core.errors import ActionError
 from cd4ml_tui.core.git.refs import checked_out_branch, delete_ref, git_ok, ref_oid, run_argv
 from cd4ml_tui.core.git.remotes import RemoteError, check_remote
 from cd4ml_tui.core.git.repo import Repo
-from cd4ml_tui.core.model import Revision
+from cd4ml_tui.core.model import UNFINISHED, Revision
 
 PUSH_TIMEOUT_SECONDS = 120
 
@@ -40,7 +40,7 @@ def plan_branch(repo: Repo, revision: Revision, name: str | None = None) -> Bran
     """Plan a branch at `revision` named `name` (default as `dvc exp branch`: `<name>-branch`)."""
     if revision.is_workspace:
         raise ActionError("pick an experiment or a commit to branch from, not the workspace")
-    if revision.status in ("queued", "running", "failed"):
+    if revision.status in UNFINISHED:
         raise ActionError(f"{revision.label} is {revision.status}: it has no commit to branch")
     plan = BranchPlan(name or f"{revision.label}-branch", revision.rev, revision.label)
     _check_branch(repo, plan)
@@ -114,7 +114,7 @@ def plan_remove(repo: Repo, revisions: list[Revision], remote: str | None = None
             raise ActionError(
                 f"{revision.label} is not an experiment: only experiments are removed"
             )
-        if revision.status in ("queued", "running", "failed"):
+        if revision.status in UNFINISHED:
             raise ActionError(
                 f"{revision.label} is {revision.status}: remove it with `dvc queue remove`"
             )

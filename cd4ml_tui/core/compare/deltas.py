@@ -135,7 +135,7 @@ def metric_direction(column: ColumnKey, settings: Settings) -> MetricDirection:
     key (`"val.f1"`) or only its last part (`f1`); the most specific one wins.
     """
     configured = settings.metric_directions
-    for name in (f"{column.path}:{column.key}", column.key, column.key.rsplit(".", 1)[-1]):
+    for name in (column.qualified_name, column.key, column.key.rsplit(".", 1)[-1]):
         if name in configured:
             return MetricDirection(configured[name], inferred=False)
     # A file holding a bare scalar (key ""): its name is the metric's name (`loss.yaml`).
@@ -230,21 +230,6 @@ def compare(
         row_values = [other.get(column) for other in others]
         rows.append(compare_row(column, direction, base.get(column), row_values))
     return Comparison(base.revision, tuple(o.revision for o in others), tuple(rows))
-
-
-def default_baseline(revision: Revision, head: str, settings_baseline: str | None = None) -> str:
-    """The revision (sha or name) to compare a single revision against when none is chosen.
-
-    The configured baseline first; else an experiment's baseline commit; else HEAD, or HEAD's
-    parent when the revision is HEAD itself (comparing HEAD with HEAD shows nothing).
-    """
-    if settings_baseline:
-        return settings_baseline
-    if revision.kind == "experiment" and revision.baseline:
-        return revision.baseline
-    if revision.rev == head and revision.parents:
-        return revision.parents[0]
-    return head
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ _DISPUTED = re.compile("[\t\r\x85\u2028\u2029\ufeff&*!|>?%@`]")
 
 
 class HandBack(Exception):
-    """This document needs DVC's own parser."""
+    """This document needs DVC's own parser: a signal between this module and its callers,
+    never an error a user sees (so it is not a `Cd4mlError`)."""
 
 
 def _loader_class() -> type:

@@ -29,7 +29,7 @@ DVC_FILE_SUFFIX = ".dvc"
 DEFAULT_PARAMS_FILE = "params.yaml"
 
 
-class DvcFileError(Exception):
+class DvcFileError(ParseError):
     """A dvc.yaml / dvc.lock / .dvc file DVC itself would refuse (message names file and reason)."""
 
 

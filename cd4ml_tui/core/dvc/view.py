@@ -88,7 +88,7 @@ class ProjectFiles:
             if is_templated(data):
                 return _resolved_pipeline(data, path, source)
             parsed: Pipeline | str = build_pipeline(data, path)
-        except (ParseError, DvcFileError) as err:
+        except ParseError as err:  # DvcFileError is one
             parsed = str(err)
         if memo_key:
             self._pipelines[memo_key] = parsed

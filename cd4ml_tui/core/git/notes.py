@@ -27,7 +27,7 @@ except ImportError:  # not on Windows: the compare-and-swap alone keeps every li
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.git.objects import run_git
 from cd4ml_tui.core.git.refs import ref_oid, run_argv
-from cd4ml_tui.core.git.remotes import check_remote, default_remote
+from cd4ml_tui.core.git.remotes import check_remote, write_remote
 from cd4ml_tui.core.git.repo import Repo
 
 TIMED_OUT = 124  # `run_argv`'s status when git took too long
@@ -132,7 +132,7 @@ def tracking_ref(ref: str, remote: str) -> str:
 
 
 def _remote(repo: Repo, remote: str | None) -> str:
-    return check_remote(repo, remote) if remote else default_remote(repo)
+    return check_remote(repo, remote) if remote else write_remote(repo)
 
 
 def fetch_notes(repo: Repo, ref: str, remote: str | None = None, timeout: float = 60.0) -> bool:

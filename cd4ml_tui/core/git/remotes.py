@@ -1,4 +1,10 @@
-"""Fetch experiment refs from a git remote, as `dvc exp pull` does, without any DVC data."""
+"""The repo's git remotes, the one default-remote rule, and fetching experiment refs from a remote
+(as `dvc exp pull` does, without any DVC data).
+
+The default remote is what git itself would use (`git fetch`/`git push` with no remote): the
+current branch's upstream remote (`branch.<name>.remote`), else `origin`, else the first remote.
+Fetching experiments, the promotion's push and the TUI's remote choices all take it from here.
+"""
 
 from __future__ import annotations
 
@@ -24,16 +30,26 @@ def remotes(repo: Repo) -> list[str]:
     return run_git(repo.root, "remote").split()
 
 
-def default_remote(repo: Repo) -> str:
-    """The remote a write goes to when none is named: `origin`, else the only remote."""
+def default_remote(repo: Repo) -> str | None:
+    """The remote git would fetch from and push to: the current branch's upstream remote, else
+    `origin`, else the first remote; None when the repo has no remote (module rule)."""
     names = remotes(repo)
+    branch = run_git(repo.root, "symbolic-ref", "-q", "--short", "HEAD", check=False).strip()
+    if branch:
+        upstream = run_git(repo.root, "config", "--get", f"branch.{branch}.remote", check=False)
+        if upstream.strip() in names:
+            return upstream.strip()
     if "origin" in names:
         return "origin"
-    if len(names) == 1:
-        return names[0]
-    if not names:
+    return names[0] if names else None
+
+
+def write_remote(repo: Repo) -> str:
+    """`default_remote` for a write that needs one: a RemoteError when there is none."""
+    remote = default_remote(repo)
+    if remote is None:
         raise RemoteError("no git remote configured: add one with `git remote add`")
-    raise RemoteError("no remote named 'origin': name the remote to push to")
+    return remote
 
 
 def check_remote(repo: Repo, remote: str) -> str:
@@ -45,14 +61,15 @@ def check_remote(repo: Repo, remote: str) -> str:
 
 
 def fetch_experiments(repo: Repo, remote: str | None = None, timeout: float = 60.0) -> str:
-    """Fetch `refs/exps/*` (experiment commits only) from `remote`; return git's summary.
+    """Fetch `refs/exps/*` (experiment commits only) from `remote` (default: `default_remote`);
+    return git's summary.
 
     Only experiment refs change: branches, HEAD, the index and the work tree stay untouched.
     """
     names = remotes(repo)
-    if not names:
+    target = remote or default_remote(repo)
+    if target is None:
         raise FetchError(f"{repo.root}: no git remote configured to fetch experiments from")
-    target = remote or ("origin" if "origin" in names else names[0])
     if target not in names:
         raise FetchError(f"no git remote named {target!r} (have: {', '.join(names)})")
     env = git_env()

@@ -68,7 +68,7 @@ def _try_resolve(name: str, cols: Sequence[ColumnKey]) -> ColumnKey | str | None
 
 def column_name(column: ColumnKey) -> str:
     """`path:key`, the unambiguous name the JSON uses."""
-    return f"{column.path}:{column.key}"
+    return column.qualified_name
 
 
 def real_number(value: Any) -> float | None:

@@ -44,7 +44,7 @@ class ValueGroup:
     value: Any  # the param's value (a list stays a list)
     text: str  # the value as `show --csv` writes it; the group's key
     count: int  # revisions in the group
-    mean: float
+    mean: float | None  # None only if the sum overflows
     best: float | None  # the best metric value in the group; None for a neutral metric
     best_rev: str | None  # the revision holding it (the first listed, on a tie)
     revs: tuple[str, ...]  # every revision in the group, in listed order
@@ -118,6 +118,13 @@ def numbers(frame: pandas.DataFrame, cols: Sequence[ColumnKey]) -> pandas.DataFr
 def insight(values: Sequence[RevisionValues], metric: ColumnKey, settings: Settings) -> Insight:
     """Every varying param of `values` against `metric`; `InsightError` when no revision has a
     number for it. The workspace is left out and each sha counts once (`insight_rows`)."""
+    import numpy
+
+    with numpy.errstate(all="ignore"):  # an overflow is reported as a None statistic, not a warning
+        return _insight(values, metric, settings)
+
+
+def _insight(values: Sequence[RevisionValues], metric: ColumnKey, settings: Settings) -> Insight:
     rows = insight_rows(values)
     frame = to_frame(rows)
     summaries = _summaries(frame, metric_columns(rows), settings)
@@ -197,7 +204,7 @@ def _groups(
                 value=present[members[key][0]],
                 text=str(key),
                 count=int(stats.loc[key, "count"]),
-                mean=float(stats.loc[key, "mean"]),
+                mean=_float(stats.loc[key, "mean"]),
                 best=None if best_rev is None else float(y[best_rev]),
                 best_rev=best_rev,
                 revs=tuple(str(r) for r in members[key]),
@@ -221,8 +228,11 @@ def _strength_order(param: ParamInsight) -> tuple[int, float, float, str]:
 
 def summarize(values: Sequence[RevisionValues], settings: Settings) -> tuple[MetricSummary, ...]:
     """Count, mean, std, min, max and the best revision of every metric with a number."""
+    import numpy
+
     rows = insight_rows(values)
-    return _summaries(to_frame(rows), metric_columns(rows), settings)
+    with numpy.errstate(all="ignore"):
+        return _summaries(to_frame(rows), metric_columns(rows), settings)
 
 
 def _summaries(
@@ -260,6 +270,7 @@ def _summaries(
 
 
 def _float(value: Any) -> float | None:
-    """A numpy/pandas scalar as a float; None for NaN (an undefined statistic)."""
+    """A numpy/pandas scalar as a float; None for NaN (an undefined statistic) or an overflow,
+    so the JSON holds only numbers and nulls."""
     number = float(value)
-    return None if math.isnan(number) else number
+    return number if math.isfinite(number) else None

@@ -19,7 +19,7 @@ INDEX = "step"  # DVC's x field when a plot has none: the row number
 _INT = re.compile(r"^[+-]?\d+$")
 
 
-class PlotDataError(Exception):
+class PlotDataError(ParseError):
     """A revision's plot data does not fit its definition (worded as DVC words it)."""
 
 

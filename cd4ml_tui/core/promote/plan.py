@@ -17,7 +17,7 @@ from typing import Literal
 
 from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.git.refs import IDENTITY_HINT, git_ok, identity
-from cd4ml_tui.core.git.remotes import RemoteError, check_remote, default_remote
+from cd4ml_tui.core.git.remotes import RemoteError, check_remote, write_remote
 from cd4ml_tui.core.git.repo import Repo
 from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.promote.message import tag_message
@@ -168,7 +168,7 @@ def _check_names(artifact: str | None, version: str, stage: str | None, registry
 
 def _default_remote(repo: Repo) -> str:
     try:
-        return default_remote(repo)
+        return write_remote(repo)
     except RemoteError as err:
         raise PromotionError(str(err)) from None
 

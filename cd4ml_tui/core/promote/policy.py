@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cd4ml_tui.core.compare.deltas import default_baseline
+from cd4ml_tui.core.compare.baseline import default_baseline
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError, UnknownRevisionError
 from cd4ml_tui.core.git.repo import Repo
@@ -28,10 +28,13 @@ def gate_baseline_name(
     repo: Repo, revision: Revision, settings: Settings, against: str | None = None
 ) -> str:
     """What the gate holds `revision` against: `against`, else the settings' gate.against, else
-    the compare baseline rule (`default_baseline`: configured baseline, the experiment's
-    baseline commit, HEAD)."""
+    the compare baseline rule (`default_baseline`: the configured baseline, else the revision's
+    own: an experiment's baseline commit, a commit's parent), else HEAD (a root commit)."""
     return (
-        against or settings.gate.against or default_baseline(revision, repo.head, settings.baseline)
+        against
+        or settings.gate.against
+        or default_baseline(revision, settings.baseline)
+        or repo.head
     )
 
 

@@ -116,7 +116,7 @@ def _check(
     values: RevisionValues,
     base: RevisionValues,
 ) -> GateCheck:
-    name = f"{column.path}:{column.key}"
+    name = column.qualified_name
     value, old = values.get(column), base.get(column)
     delta = value_diff(old, value) if _is_real(old) and _is_real(value) else None
 
@@ -169,7 +169,7 @@ def resolve_rule(
         direction = metric_direction(found, settings).direction
         if direction == "none":
             raise ConfigError(
-                f"{where}gate rule {rule.metric!r}: {found.path}:{found.key} has no direction, "
+                f"{where}gate rule {rule.metric!r}: {found.qualified_name} has no direction, "
                 f'so {rule.kind} means nothing; set it under [metrics] to "min" or "max"'
             )
     return found
@@ -189,7 +189,7 @@ def evaluate_gate(
         column = resolve_rule(rule, metric_columns, settings)
         if column is None:
             if not values.errors and not base.errors:
-                known = ", ".join(f"{c.path}:{c.key}" for c in metric_columns) or "none"
+                known = ", ".join(c.qualified_name for c in metric_columns) or "none"
                 raise ConfigError(
                     f"{_where(settings)}gate rule {rule.metric!r}: no such metric in "
                     f"{values.revision.label} or {base.revision.label} (metrics: {known})"

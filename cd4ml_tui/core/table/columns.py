@@ -48,7 +48,7 @@ def _label(col: ColumnKey, counts: Mapping[str, int]) -> str:
     if col.key == "":  # a file holding a bare scalar: DVC's column is named after the file
         return col.path
     if counts.get(col.key, 0) > 1 or col.key in RESERVED_HEADERS:
-        return f"{col.path}:{col.key}"
+        return col.qualified_name
     return col.key
 
 

@@ -230,11 +230,11 @@ def resolve_column(name: str, columns: Sequence[ColumnKey]) -> ColumnKey | str:
         if len(candidates) == 1:
             return candidates[0]
         if len(candidates) > 1:
-            options = ", ".join(f"{c.path}:{c.key}" for c in candidates)
+            options = ", ".join(c.qualified_name for c in candidates)
             raise QueryError(f"column {name!r} is ambiguous; use one of {options}")
     if name.lower() in REVISION_FIELDS:
         return name.lower()
-    known = sorted({c.key or c.path for c in columns} | {f"{c.path}:{c.key}" for c in columns})
+    known = sorted({c.key or c.path for c in columns} | {c.qualified_name for c in columns})
     close = difflib.get_close_matches(name, known + list(REVISION_FIELDS), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise QueryError(f"unknown column {name!r}{hint}")

@@ -1,11 +1,21 @@
-"""A persistent cache of read results, one file per immutable commit sha.
+"""A persistent cache of read results: one SQLite file, one row per immutable commit sha.
 
-A commit's params and metrics never change, so a second start reads one small file per revision
-instead of parsing. Entries live in `.dvc/tmp/cd4ml-tui/v<N>/` (DVC's own tmp dir, already
-gitignored) or, without `.dvc`, in the user cache dir. Each file starts with a header line that
-names the format, the reader version, the commit and a sha256 of the payload: anything that does
-not check out (truncated, edited, another version) is deleted and read again, never trusted.
-Writes go to a temporary file first and are renamed into place, so readers never see half a file.
+A commit's params and metrics never change, so a second start reads one row per revision instead
+of parsing. The store is `.dvc/tmp/cd4ml-tui/v<N>/results.sqlite` (DVC's own tmp dir, already
+gitignored) or, without `.dvc`, the same name under the user cache dir. One file instead of a file
+per commit: at 10,000 experiments writing 10,000 small files cost more than reading the values.
+
+Why it can be trusted:
+- atomic: rows are written in one transaction per chunk of revisions (`put_many`), so a reader
+  sees a chunk whole or not at all; SQLite's journal makes a crash mid-write roll back;
+- checksummed: each row holds a header line naming the format, the reader version, the commit and
+  a sha256 of the payload; a row that does not check out is deleted and read again, never trusted;
+- shared: WAL mode, so several app processes on one repo (serve mode runs one per browser tab)
+  read while one writes; a writer that finds the store locked past a short timeout stops writing
+  for the rest of its load (the cache only ever costs speed, never correctness, and never hangs
+  the reader for more than that timeout);
+- rebuilt: a file SQLite cannot read as a database (truncated, overwritten) is removed and made
+  again empty, and every result is re-read from git.
 """
 
 from __future__ import annotations
@@ -14,7 +24,9 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +38,12 @@ if TYPE_CHECKING:
 
 MAGIC = "cd4ml-tui-values"
 SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+STORE_NAME = "results.sqlite"
+LOCK_TIMEOUT = 2.0  # seconds a write waits for another process's write before it is skipped
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS results (sha TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
+)
+LOOKUP_BATCH = 500  # shas per SELECT ... IN (...): below SQLite's variable limit
 
 
 def user_cache_dir() -> Path:
@@ -34,7 +52,7 @@ def user_cache_dir() -> Path:
 
 
 def cache_dir_for(root: Path) -> Path:
-    """Where results of the repo at `root` are kept."""
+    """The folder of the store of the repo at `root` (the store is `STORE_NAME` inside it)."""
     if (root / ".dvc").is_dir():
         return root / ".dvc" / "tmp" / "cd4ml-tui" / f"v{READER_VERSION}"
     digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
@@ -42,47 +60,168 @@ def cache_dir_for(root: Path) -> Path:
 
 
 class ResultCache:
-    """Results keyed by commit sha. `get` returns None for absent or untrustworthy entries."""
+    """Results keyed by commit sha. `get` returns None for absent or untrustworthy entries.
+
+    The file is opened on first use; any failure to open or use it (read-only disk, a lock held
+    too long) turns the cache off for this instance rather than failing a read. Close it when done.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.path = directory / STORE_NAME
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+        self._read_only = False
+        self._lock = threading.Lock()
 
     @classmethod
     def for_repo(cls, repo: Repo) -> ResultCache:
         return cls(cache_dir_for(repo.project_root))
 
-    def path(self, sha: str) -> Path:
-        return self.directory / sha[:2] / f"{sha[2:]}.json"
+    # -- reading ------------------------------------------------------------------------------
 
     def get(self, sha: str) -> ReadResult | None:
-        if not SHA.match(sha):
-            return None
-        path = self.path(sha)
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            return None
-        result = decode_entry(raw, sha)
-        if result is None:  # corrupt or stale: drop it so that it is rebuilt
-            path.unlink(missing_ok=True)
-        return result
+        return self.get_many([sha]).get(sha)
+
+    def get_many(self, shas: Sequence[str]) -> dict[str, ReadResult]:
+        """The trustworthy results among `shas`; rows that fail their checks are deleted."""
+        wanted = [s for s in dict.fromkeys(shas) if SHA.match(s)]
+        if not wanted:
+            return {}
+        found: dict[str, ReadResult] = {}
+        bad: list[str] = []
+        for start in range(0, len(wanted), LOOKUP_BATCH):
+            part = wanted[start : start + LOOKUP_BATCH]
+            marks = ",".join("?" * len(part))
+            rows = self._query(f"SELECT sha, entry FROM results WHERE sha IN ({marks})", part)
+            for sha, entry in rows:
+                result = decode_entry(bytes(entry), sha) if isinstance(entry, bytes) else None
+                if result is None:
+                    bad.append(sha)
+                else:
+                    found[sha] = result
+        if bad:  # corrupt or stale: drop them so that they are rebuilt
+            self._write("DELETE FROM results WHERE sha = ?", [(sha,) for sha in bad])
+        return found
+
+    # -- writing ------------------------------------------------------------------------------
 
     def put(self, sha: str, result: ReadResult) -> None:
-        if not SHA.match(sha):
-            return
-        path = self.path(sha)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        self.put_many([(sha, result)])
+
+    def put_many(self, items: Iterable[tuple[str, ReadResult]]) -> None:
+        """Store results in one transaction: all of them become visible together, or none."""
+        rows = [(sha, encode_entry(sha, result)) for sha, result in items if SHA.match(sha)]
+        if rows:
+            self._write("INSERT OR REPLACE INTO results (sha, entry) VALUES (?, ?)", rows)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the connection -----------------------------------------------------------------------
+
+    def _query(self, sql: str, args: Sequence[str]) -> list[tuple[Any, Any]]:
+        with self._lock:
+            for attempt in (1, 2):
+                db = self._connect()
+                if db is None:
+                    return []
+                try:
+                    return db.execute(sql, args).fetchall()
+                except sqlite3.DatabaseError as err:
+                    if not self._recover(err, attempt):
+                        return []
+            return []
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        with self._lock:
+            if self._read_only:
+                return
+            for attempt in (1, 2):
+                db = self._connect()
+                if db is None:
+                    return
+                try:
+                    db.execute("BEGIN IMMEDIATE")  # one transaction: committed whole, or not
+                    try:
+                        db.executemany(sql, rows)
+                        db.execute("COMMIT")
+                    except BaseException:
+                        if db.in_transaction:
+                            db.execute("ROLLBACK")
+                        raise
+                    return
+                except sqlite3.DatabaseError as err:
+                    if not self._recover(err, attempt):
+                        return
+
+    def _recover(self, err: sqlite3.DatabaseError, attempt: int) -> bool:
+        """Whether to try again: a file that is not a sound database is rebuilt once; a busy or
+        read-only store turns the cache off (speed only, never a wrong or hung read)."""
+        if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
+            if "locked" in str(err) or "busy" in str(err):
+                self._read_only = True  # another process holds the store: read, don't wait again
+                return False
+            self._broken = True
+            return False
+        if attempt > 1:
+            self._broken = True
+            return False
+        self._drop_file()
+        return True
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is not None or self._broken:
+            return self._db
+        for attempt in (1, 2):
             try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(encode_entry(sha, result))
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass  # a read-only or full disk only costs speed
+                self.directory.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(
+                    self.path, timeout=LOCK_TIMEOUT, isolation_level=None, check_same_thread=False
+                )
+            except (OSError, sqlite3.Error):
+                self._broken = True
+                return None
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute(SCHEMA)
+                db.execute("SELECT count(*) FROM results WHERE sha = ''").fetchone()
+            except sqlite3.DatabaseError as err:
+                db.close()
+                if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
+                    self._broken = True  # locked or read-only: no cache this time
+                    return None
+                if attempt == 1:
+                    self._drop_file()
+                    continue
+                self._broken = True
+                return None
+            self._db = db
+            return db
+        return None
+
+    def _drop_file(self) -> None:
+        """Remove a corrupt store (and its WAL files) so that the next connect starts empty."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def _is_corruption(err: sqlite3.DatabaseError) -> bool:
+    text = str(err).lower()
+    return any(word in text for word in ("malformed", "not a database", "corrupt", "disk image"))
 
 
 def encode_entry(sha: str, result: ReadResult) -> bytes:

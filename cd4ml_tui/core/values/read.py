@@ -10,7 +10,7 @@ from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.values.cache import ResultCache
-from cd4ml_tui.core.values.reader import RevisionReader
+from cd4ml_tui.core.values.reader import ReadResult, RevisionReader
 
 
 def read_values(
@@ -30,37 +30,42 @@ def read_values(
     live = _live_dirs(repo) if any(r.status == "running" for r in revisions) else {}
     total = len(revisions)
     done = 0
-    for chunk in _chunks(revisions):
-        # the persistent cache first; the rest is read ahead from git in a few exchanges
-        cached = {
-            r.rev: hit
-            for r in chunk
-            if store
-            and not r.is_workspace
-            and r.status not in PENDING
-            and (hit := store.get(r.rev)) is not None
-        }
-        reader.prefetch([r.rev for r in chunk if not r.is_workspace and r.rev not in cached])
-        for revision in chunk:
-            if revision.is_workspace:
-                result = reader.read_workspace()
-            elif revision.status == "running" and revision.rev in live:
-                result = reader.read_workspace(live[revision.rev])
-            elif revision.status in PENDING:
-                result = reader.read_commit(revision.rev, with_metrics=False)
-            elif revision.rev in cached:
-                result = cached[revision.rev]
-            else:
-                result = reader.read_commit(revision.rev)
-                if store and result.cacheable:
-                    store.put(revision.rev, result)
-            row = RevisionValues(
-                revision, params=result.params, metrics=result.metrics, errors=result.errors
-            )
-            done += 1
-            if progress is not None:
-                progress(done, total)
-            yield row
+    try:
+        for chunk in _chunks(revisions):
+            # the persistent cache first; the rest is read ahead from git in a few exchanges
+            commits = [r.rev for r in chunk if not r.is_workspace and r.status not in PENDING]
+            cached = store.get_many(commits) if store and commits else {}
+            reader.prefetch([r.rev for r in chunk if not r.is_workspace and r.rev not in cached])
+            fresh: list[tuple[str, ReadResult]] = []
+            rows: list[RevisionValues] = []
+            for revision in chunk:
+                if revision.is_workspace:
+                    result = reader.read_workspace()
+                elif revision.status == "running" and revision.rev in live:
+                    result = reader.read_workspace(live[revision.rev])
+                elif revision.status in PENDING:
+                    result = reader.read_commit(revision.rev, with_metrics=False)
+                elif revision.rev in cached:
+                    result = cached[revision.rev]
+                else:
+                    result = reader.read_commit(revision.rev)
+                    if result.cacheable:
+                        fresh.append((revision.rev, result))
+                rows.append(
+                    RevisionValues(
+                        revision, params=result.params, metrics=result.metrics, errors=result.errors
+                    )
+                )
+            if store and fresh:
+                store.put_many(fresh)  # one transaction per chunk
+            for row in rows:
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+                yield row
+    finally:
+        if store is not None:
+            store.close()
 
 
 def _live_dirs(repo: Repo) -> dict[str, Path]:

@@ -1,10 +1,11 @@
 """The compare screen: deltas of the compared revisions against a baseline, their plots and diff.
 
 Opened by the main screen with every loaded row (`values`), the revisions to compare and maybe a
-baseline. Without a baseline: the configured one, else (one revision) its experiment baseline or
-HEAD, else (several) the first of them. Values not loaded yet and the plot data are read in
-workers; only the message handlers touch widgets. `m` delivers the comparison as the Markdown
-report of `cd4ml-tui compare --md` (saved to the downloads folder; a download in a browser).
+baseline. Without a baseline, the core's one rule picks it (`choose_baseline`: the configured one,
+else one revision's own baseline, else the first of several). Values not loaded yet and the plot
+data are read in workers; only the message handlers touch widgets. `m` delivers the comparison as
+the Markdown report of `cd4ml-tui compare --md` (saved to the downloads folder; a download in a
+browser).
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ from cd4ml_tui.core.api import (
     Comparison,
     GateResult,
     Plot,
+    choose_baseline,
     compare,
-    default_baseline,
     evaluate_gate,
     labels,
     load_plots,
     markdown,
     read_values,
-    resolve_revision,
     unique_names,
 )
 from cd4ml_tui.core.errors import Cd4mlError
@@ -148,14 +148,8 @@ class CompareScreen(Screen[None]):
         try:
             loaded = {v.revision.rev: v for v in self.all_rows}
             baseline = self.requested_baseline
-            if baseline is None and self.settings.baseline:
-                baseline = resolve_revision(self.repo, self.settings.baseline)
-            if baseline is None and len(self.requested) == 1:
-                base_rev = default_baseline(self.requested[0], self.repo.head)
-                baseline = loaded[base_rev].revision if base_rev in loaded else None
-                baseline = baseline or resolve_revision(self.repo, base_rev)
             if baseline is None:
-                baseline = self.requested[0]
+                baseline, _ = choose_baseline(self.repo, self.requested, self.settings.baseline)
             compared = [r for r in self.requested if r.rev != baseline.rev]
             wanted = [baseline, *compared]
             missing = [r for r in wanted if r.rev not in loaded]
@@ -200,7 +194,7 @@ class CompareScreen(Screen[None]):
         self.comparison = compare(self.baseline, self.compared, self.settings)
         names = self.names
         column_labels = labels([row.column for row in self.comparison.rows])
-        by_key = {f"{c.kind}:{c.path}:{c.key}": label for c, label in column_labels.items()}
+        by_key = {c.id: label for c, label in column_labels.items()}
         table = self.query_one(DeltaTable)
         gates, gate_note = self._gates()
         table.show(self.comparison, names, by_key, self.only_changed, gates)

@@ -4,11 +4,15 @@ The screen lays the widgets out and routes their messages; the work belongs to w
 `RevisionLoader` reads the revisions in its worker, `RefWatcher` notices moved refs and fetches,
 `RevisionTable` holds the rows, marks, sort and filter, `StatusBar` shows the state it is given.
 Its own keys open the other screens with the revisions they need:
-- compare: the marked rows; with none marked, the selected row against its baseline.
+- compare: the marked rows; with none marked, the selected row. The compare screen picks the
+  baseline by the core's one rule (`choose_baseline`: the configured one first).
+- diff: two marked rows (older as base); with none marked, the selected row against its own
+  baseline (`own_baseline`: an experiment's baseline, a commit's parent, the workspace's HEAD).
 - insight: the rows shown (filter and narrow to choose them), the marked ones highlighted.
-- diff: two marked rows (older as base); with none marked, the selected row against its baseline.
-- promote: the selected row (a commit or an experiment); `u` undoes the last promotion of the
-  session (the undo dialog deletes the refs it created).
+- promote: the selected row (a commit or an experiment).
+- apply `a`, branch `B` (the selected row), remove `D` (the marked rows, else the selected one),
+  run the queue `x`: the `ActionRunner` widget plans, asks, writes and follows them.
+- `u` undoes the last promotion or action of the session.
 - review: `R` records a verdict on the selected row; `ReviewLoader` reads the verdicts after each
   load and whenever the watcher sees the notes ref move; `T` shows the gate column.
 """
@@ -24,8 +28,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input
 
-from cd4ml_tui.core.api import QueryError, ReviewError, Verdict, check_reviewable, compile_query
-from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.api import (
+    QueryError,
+    ReviewError,
+    Verdict,
+    check_reviewable,
+    compile_query,
+    own_baseline,
+)
+from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.compare import CompareScreen
@@ -34,7 +45,8 @@ from cd4ml_tui.ui.screens.insight import InsightScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.screens.review import ReviewScreen
-from cd4ml_tui.ui.table_view import baseline_rev, diff_pair
+from cd4ml_tui.ui.table_view import diff_pair
+from cd4ml_tui.ui.widgets.action_runner import ActionRunner
 from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
@@ -69,7 +81,11 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("p", "promote", "Promote", id="main.promote"),
         Binding("R", "review", "Review", id="main.review"),
         Binding("T", "gate_column", "Gate column", show=False, id="main.gate"),
-        Binding("u", "undo_promotion", "Undo promote", show=False, id="main.undo"),
+        Binding("a", "apply", "Apply", show=False, id="main.apply"),
+        Binding("B", "branch", "Branch", show=False, id="main.branch"),
+        Binding("D", "remove", "Remove", show=False, id="main.remove"),
+        Binding("x", "run_queued", "Run queue", show=False, id="main.run_queued"),
+        Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
         Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
@@ -82,6 +98,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.options = options
         self.filter_text = ""
         self.last_promotion: PromotionResult | None = None  # what `u` undoes
+        self.last_write: str | None = None  # "promote" or "action": which one `u` undoes first
         self._shown_before: set[str] = set()  # revs on screen when a refresh started
 
     def compose(self) -> ComposeResult:
@@ -97,6 +114,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         yield AppFooter()
         yield RevisionLoader(self.repo, self.options, id="loader")
         yield RefWatcher(self.repo, id="watcher")
+        yield ActionRunner(self.repo, id="actions")
         yield ReviewLoader(self.repo, self.settings, id="reviews")
 
     @property
@@ -110,6 +128,10 @@ class MainScreen(GuardsWrites, Screen[None]):
     @property
     def watcher(self) -> RefWatcher:
         return self.query_one("#watcher", RefWatcher)
+
+    @property
+    def actions(self) -> ActionRunner:
+        return self.query_one("#actions", ActionRunner)
 
     @property
     def reviews(self) -> ReviewLoader:
@@ -176,7 +198,7 @@ class MainScreen(GuardsWrites, Screen[None]):
             self.apply_filter(self.filter_text, announce=False)
         self.reviews.load()
         if "gate" not in self.table.hidden:
-            self.reviews.check_gates(self.table.rows_loaded, list(self.loader.revisions.values()))
+            self._check_gates()
 
     def _announce_new_rows(self) -> None:
         """After a refresh, name the revisions that were not on screen before."""
@@ -210,6 +232,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         if not self.loader.reading:
             self._load(refresh=True)
 
+    # --- verdicts and the gate: the review loader reads, the screen shows ----------------------
     @on(RefWatcher.ReviewsMoved, "#watcher")
     def _reviews_moved(self) -> None:
         self.reviews.load()
@@ -224,11 +247,37 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.detail.reviews = self.reviews.threads
         self.detail.show(self.table.current, self.loader.revisions)
 
+    def _check_gates(self) -> None:
+        self.reviews.check_gates(self.table.rows_loaded, list(self.loader.revisions.values()))
+
     @on(ReviewLoader.GatesChecked, "#reviews")
     def _gates_checked(self, message: ReviewLoader.GatesChecked) -> None:
         if message.error is not None:
             self.notify(message.error, title="Gate", severity="error", markup=False)
         self.table.set_gates(message.gates)
+
+    def action_gate_column(self) -> None:
+        """Show (and compute) or hide the gate column: each row against its gate baseline."""
+        hidden = set(self.table.hidden)
+        self._columns_chosen(hidden - {"gate"} if "gate" in hidden else hidden | {"gate"})
+
+    @writes  # it appends to the verdicts' git note
+    def action_review(self) -> None:
+        """Record a verdict (approve, request changes, comment) on the selected revision."""
+        current = self._current()
+        if current is None:
+            return
+        try:
+            check_reviewable(current.revision)
+        except ReviewError as err:
+            self.notify(str(err), title="Not reviewed", severity="warning", markup=False)
+            return
+        thread = self.reviews.threads.get(current.revision.rev, ())
+        self.app.push_screen(ReviewScreen(self.repo, current, thread), self._reviewed)
+
+    def _reviewed(self, verdict: Verdict | None) -> None:
+        if verdict is not None:
+            self.reviews.load()
 
     @writes  # it adds experiment refs (and merges verdicts) into the repo
     def action_fetch(self) -> None:
@@ -325,7 +374,9 @@ class MainScreen(GuardsWrites, Screen[None]):
     def action_choose_columns(self) -> None:
         table = self.table
         choices = [(c, c, "revision") for c in ("sha", "created", "status", "review", "gate")]
-        choices += [(cid, table.label_of(cid), cid.split(":", 1)[0]) for cid in table.column_ids()]
+        choices += [
+            (cid, table.label_of(cid), ColumnKey.from_id(cid).kind) for cid in table.column_ids()
+        ]
         self.app.push_screen(ColumnChooser(choices, table.hidden), self._columns_chosen)
 
     def _columns_chosen(self, hidden: set[str] | None) -> None:
@@ -333,14 +384,7 @@ class MainScreen(GuardsWrites, Screen[None]):
             gate_shown = "gate" in self.table.hidden and "gate" not in hidden
             self.table.set_hidden(hidden)
             if gate_shown:
-                self.reviews.check_gates(
-                    self.table.rows_loaded, list(self.loader.revisions.values())
-                )
-
-    def action_gate_column(self) -> None:
-        """Show (and compute) or hide the gate column: each row against its gate baseline."""
-        hidden = set(self.table.hidden)
-        self._columns_chosen(hidden - {"gate"} if "gate" in hidden else hidden | {"gate"})
+                self._check_gates()
 
     def action_back(self) -> None:
         """Undo the last narrowing step: expanded details, then the group, then the filter."""
@@ -362,18 +406,14 @@ class MainScreen(GuardsWrites, Screen[None]):
     def action_compare(self) -> None:
         marked = self.table.marked_values()
         if marked:
-            revisions, baseline = [v.revision for v in marked], None
+            revisions = [v.revision for v in marked]
         else:
             current = self._current()
             if current is None:
                 return
-            base = self.loader.revisions.get(baseline_rev(current.revision) or "")
-            if base is None:
-                self.notify("Its baseline is not listed: mark the rows to compare with space.")
-                return
-            revisions, baseline = [base, current.revision], base
+            revisions = [current.revision]
         loaded = list(self.table.rows_loaded)
-        self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, baseline))
+        self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, None))
 
     def action_insight(self) -> None:
         """Which params move a metric, over the rows shown (the metric under the cursor first);
@@ -399,7 +439,7 @@ class MainScreen(GuardsWrites, Screen[None]):
             if current is None:
                 return
             head = current.revision
-            parent = baseline_rev(head)
+            parent = own_baseline(head)
             if parent is None:
                 self.notify(
                     f"{head.label} has no parent to diff against.", severity="warning", markup=False
@@ -421,36 +461,53 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     def _promoted(self, result: PromotionResult | None) -> None:
         if result:
-            self.last_promotion = result
+            self.last_promotion, self.last_write = result, "promote"
             self.action_reload()
 
     @writes
-    def action_undo_promotion(self) -> None:
-        """Undo the last promotion of this session (asks first; deletes only the refs it made)."""
-        if self.last_promotion is None:
-            self.notify("Nothing to undo: no promotion in this session.")
+    def action_undo(self) -> None:
+        """Undo the last promotion or action of this session (asks first)."""
+        if self.last_write == "action" and self.actions.undo():
             return
-        self.app.push_screen(UndoScreen(self.repo, self.last_promotion), self._undone)
+        if self.last_promotion is not None:
+            self.app.push_screen(UndoScreen(self.repo, self.last_promotion), self._undone)
+        elif not self.actions.undo():
+            self.notify("Nothing to undo in this session.")
 
     def _undone(self, report: UndoReport | None) -> None:
         if report is not None:  # the refs are gone (or reported as kept)
             self.last_promotion = None
             self.action_reload()
 
-    @writes  # it appends to the verdicts' git note
-    def action_review(self) -> None:
-        """Record a verdict (approve, request changes, comment) on the selected revision."""
-        current = self._current()
-        if current is None:
-            return
-        try:
-            check_reviewable(current.revision)
-        except ReviewError as err:
-            self.notify(str(err), title="Not reviewed", severity="warning", markup=False)
-            return
-        thread = self.reviews.threads.get(current.revision.rev, ())
-        self.app.push_screen(ReviewScreen(self.repo, current, thread), self._reviewed)
+    # --- actions on experiments: the ActionRunner plans, asks, writes and follows ---------------
+    @writes
+    def action_apply(self) -> None:
+        if current := self._current():
+            self.actions.ask_apply(current.revision)
 
-    def _reviewed(self, verdict: Verdict | None) -> None:
-        if verdict is not None:
-            self.reviews.load()
+    @writes
+    def action_branch(self) -> None:
+        if current := self._current():
+            self.actions.ask_branch(current.revision)
+
+    @writes
+    def action_remove(self) -> None:
+        """Remove the marked experiments (marked branches or tags stay), else the selected one."""
+        marked = [v.revision for v in self.table.marked_values()]
+        if marked:
+            self.actions.ask_remove([r for r in marked if r.kind == "experiment"] or marked)
+        elif current := self._current():
+            self.actions.ask_remove([current.revision])
+
+    @writes
+    def action_run_queued(self) -> None:
+        self.actions.ask_run_queued()
+
+    @on(ActionRunner.Changed, "#actions")
+    def _action_changed(self) -> None:
+        self.last_write = "action" if self.actions.last is not None else self.last_write
+        self.action_reload()
+
+    @on(ActionRunner.QueueProgress, "#actions")
+    def _queue_progress(self, message: ActionRunner.QueueProgress) -> None:
+        self.status.queue = message.summary

@@ -1,28 +1,28 @@
 """The promote dialog: pick artifact, version, stage; see the exact tags and git commands; confirm.
 
-Every change re-plans in a worker (`core.promote.plan_promotion`, which validates and writes
-nothing), so the preview always shows what confirming would write, or why it is refused. Confirm
-writes in a worker (`core.promote_write.apply`, then `push`). The dialog dismisses with the
-`PromotionResult` (truthy: tags were written) or None (Escape: nothing written).
+The fields are a `PromotionForm`; every change to it re-plans in a worker
+(`core.api.plan_promotion`, which validates and writes nothing), so the preview always shows what
+confirming would write, or why it is refused. Confirm writes in a worker (`core.api.apply`, then
+`push`). The dialog dismisses with the `PromotionResult` (truthy: tags were written) or None
+(Escape: nothing written).
 `UndoScreen` (in `promote_undo`, re-exported here) undoes one promotion.
 
 Before anything is confirmed the dialog shows the revision's verdict and its gate result
-(`core.promote.promotion_checks`); when the settings require approval or a passing gate and the
+(`core.api.promotion_checks`); when the settings require approval or a passing gate and the
 revision has neither, the plan is refused until a reason is typed into Override, which then goes
-into the tag message.
+into the tag message. The dialog scrolls, so it fits 80x24.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from cd4ml_tui.core.api import (
@@ -30,22 +30,24 @@ from cd4ml_tui.core.api import (
     apply,
     check_promotable,
     default_branch_name,
+    default_remote,
     describe_source,
-    format_command,
     known_artifacts,
     plan_promotion,
     promotion_checks,
     push,
     read_baseline_values,
     read_registry,
-    run_git,
+    remotes,
     version_choices,
 )
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError
+from cd4ml_tui.render.promote_text import preview_text
 from cd4ml_tui.render.review_text import checks_text
 from cd4ml_tui.ui.access import writes
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
+from cd4ml_tui.ui.widgets.promotion_form import PromotionForm
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import (
@@ -58,10 +60,7 @@ if TYPE_CHECKING:
     from cd4ml_tui.core.config import Settings
     from cd4ml_tui.core.model import Revision, RevisionValues
 
-__all__ = ["PromoteScreen", "UndoScreen", "preview_text"]
-
-RELEASE = "\0release"  # the artifact choice for a plain release tag (repo without artifacts)
-_FIELDS = ("artifact", "version", "stage", "branch")  # inputs an InvalidNameError can point at
+__all__ = ["PromoteScreen", "UndoScreen"]
 
 
 class PromoteScreen(ModalScreen["PromotionResult | None"]):
@@ -83,11 +82,14 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             remotes: list[str],
             baseline: RevisionValues | None,
             error: str | None = None,
+            default_remote: str | None = None,
             checks: PromotionChecks | None = None,
         ) -> None:
             super().__init__(screen)
             self.registry, self.artifacts, self.remotes = registry, artifacts, remotes
-            self.baseline, self.error, self.checks = baseline, error, checks
+            self.baseline, self.error = baseline, error
+            self.default_remote = default_remote
+            self.checks = checks
 
     class Planned(WidgetMessage):
         def __init__(
@@ -121,7 +123,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.registry: Registry | None = None
         self.baseline: RevisionValues | None = None
         self.plan: PromotionPlan | None = None
-        self.checks: PromotionChecks | None = None
+        self.checks: PromotionChecks | None = None  # the review and the gate, once read
         self.result: PromotionResult | None = None  # set once tags are written
         self.busy = False
         self._seq = 0
@@ -132,34 +134,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
                 f"Promote {describe_source(self.revision)} ({self.revision.short})",
                 id="promote-title",
             )
-            with Horizontal(classes="promote-row"):
-                yield Label("Artifact", classes="promote-label")
-                yield Select[str]([], id="artifact", prompt="loading…", compact=True)
-            with Horizontal(classes="promote-row"):
-                yield Label("Version", classes="promote-label")
-                yield Input(id="version", placeholder="v1.0.0", compact=True)
-                for bump in ("patch", "minor", "major"):
-                    yield Button(bump, id=f"bump-{bump}", compact=True, classes="bump")
-            yield Static("", id="latest", classes="promote-hint")
-            with Horizontal(classes="promote-row"):
-                yield Label("Stage", classes="promote-label")
-                yield Input(
-                    id="stage", placeholder="none (only register the version)", compact=True
-                )
-            yield Static("", id="stages", classes="promote-hint")
-            with Horizontal(classes="promote-row"):
-                yield Label("Note", classes="promote-label")
-                yield Input(
-                    id="note", placeholder="optional: put first in the tag message", compact=True
-                )
-            with Horizontal(classes="promote-row"):
-                yield Checkbox("Also create a branch", id="branch-on", compact=True)
-                yield Input(
-                    default_branch_name(self.revision), id="branch", disabled=True, compact=True
-                )
-            with Horizontal(classes="promote-row"):
-                yield Checkbox("Push to remote", id="push-on", compact=True, disabled=True)
-                yield Select[str]([], id="remote", prompt="no remote", disabled=True, compact=True)
+            yield PromotionForm(default_branch_name(self.revision), id="promote-form")
             yield Static("Reading the review and the gate…", id="promote-checks")
             with Horizontal(classes="promote-row -hidden", id="override-row"):
                 yield Label("Override", classes="promote-label")
@@ -190,105 +165,61 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         try:
             registry = read_registry(self.repo)
             artifacts = known_artifacts(self.repo, self.revision.rev, registry)
-            remotes = run_git(self.repo.root, "remote", check=False).split()
+            names = remotes(self.repo)
+            default = default_remote(self.repo)
             baseline = read_baseline_values(self.repo, self.revision, self.settings.baseline)
             checks = promotion_checks(self.repo, self.revision, self.settings, values=self.values)
         except Cd4mlError as err:
             self.post_message(self.Loaded(self, None, [], [], None, str(err)))
             return
-        self.post_message(self.Loaded(self, registry, artifacts, remotes, baseline, None, checks))
+        self.post_message(
+            self.Loaded(self, registry, artifacts, names, baseline, None, default, checks)
+        )
 
     def on_promote_screen_loaded(self, message: Loaded) -> None:
         if message.error is not None or message.registry is None:
             self._show_problem(message.error or "cannot read the registry")
             self.query_one("#promote-preview", Static).update("")
             return
-        self.registry, self.baseline, self.checks = (
-            message.registry,
-            message.baseline,
-            message.checks,
-        )
+        self.registry, self.baseline = message.registry, message.baseline
+        self.checks = message.checks
         if message.checks is not None:
             self.query_one("#promote-checks", Static).update(checks_text(message.checks))
             self.query_one("#override-row").set_class(not message.checks.refusals, "-hidden")
-        select = self.query_one("#artifact", Select)
-        if message.artifacts:
-            select.set_options([(name, name) for name in message.artifacts])
-            select.value = message.artifacts[0]
-        else:
-            select.set_options([("release: a plain tag vX.Y.Z (no artifact declared)", RELEASE)])
-            select.value = RELEASE
-        if message.remotes:
-            remote = self.query_one("#remote", Select)
-            remote.set_options([(name, name) for name in message.remotes])
-            remote.value = "origin" if "origin" in message.remotes else message.remotes[0]
-            self.query_one("#push-on", Checkbox).disabled = False
-        stages = message.registry.stages
-        self._hint("#stages", f"allowed by .gto: {', '.join(stages)}" if stages is not None else "")
+        self.form.set_choices(
+            message.artifacts, message.remotes, message.registry.stages, message.default_remote
+        )
         self._suggest_version()
 
-    def _artifact(self) -> str | None:
-        value = self.query_one("#artifact", Select).value
-        return None if value == RELEASE or not isinstance(value, str) else value
+    @property
+    def form(self) -> PromotionForm:
+        return self.query_one("#promote-form", PromotionForm)
 
     def _suggest_version(self) -> None:
         """Fill in the next patch of the chosen artifact, and label the bump buttons."""
         if self.registry is None:
             return
-        choices = version_choices(self.registry, self._artifact())
-        for bump in ("patch", "minor", "major"):
-            button = self.query_one(f"#bump-{bump}", Button)
-            button.label = f"{bump} {getattr(choices, bump)}"
-            button.refresh(layout=True)  # `label` alone does not re-measure the button
-        self._hint("#latest", f"latest {choices.latest}" if choices.latest else "no version yet")
-        self.query_one("#version", Input).value = choices.patch
+        self.form.suggest(version_choices(self.registry, self.form.artifact))
         self._replan()
 
-    @on(Select.Changed, "#artifact")
-    def _artifact_changed(self) -> None:
-        self._suggest_version()
-
-    @on(Button.Pressed, ".bump")
-    def _bump(self, event: Button.Pressed) -> None:
-        version = str(event.button.label).split(" ")[-1]
-        self.query_one("#version", Input).value = version
-
-    @on(Checkbox.Changed, "#branch-on")
-    def _branch_toggled(self, event: Checkbox.Changed) -> None:
-        self.query_one("#branch", Input).disabled = not event.value
-        self._replan()
-
-    @on(Checkbox.Changed, "#push-on")
-    def _push_toggled(self, event: Checkbox.Changed) -> None:
-        self.query_one("#remote", Select).disabled = not event.value
-        self._replan()
-
-    @on(Input.Changed)
-    @on(Select.Changed, "#remote")
-    def _changed(self) -> None:
-        self._replan()
+    @on(PromotionForm.Changed, "#promote-form")
+    def _form_changed(self, message: PromotionForm.Changed) -> None:
+        if message.field == "artifact":
+            self._suggest_version()  # which re-plans
+        else:
+            self._replan()
 
     def _replan(self) -> None:
         if self.registry is None or self.result is not None:
             return
         self._seq += 1
         self.query_one("#confirm", Button).disabled = True
-        remote = self.query_one("#remote", Select).value
-        push_on = self.query_one("#push-on", Checkbox).value
-        self.plan_in_background(
-            self._seq,
-            {
-                "artifact": self._artifact(),
-                "version": self.query_one("#version", Input).value.strip(),
-                "stage": self.query_one("#stage", Input).value.strip() or None,
-                "note": self.query_one("#note", Input).value,
-                "branch": self.query_one("#branch", Input).value.strip()
-                if self.query_one("#branch-on", Checkbox).value
-                else None,
-                "remote": remote if push_on and isinstance(remote, str) else None,
-                "override": self.query_one("#override", Input).value.strip() or None,
-            },
-        )
+        override = self.query_one("#override", Input).value.strip() or None
+        self.plan_in_background(self._seq, {**self.form.values(), "override": override})
+
+    @on(Input.Changed, "#override")
+    def _override_changed(self) -> None:
+        self._replan()
 
     # Not exclusive: a thread cannot be stopped anyway, and a cancelled worker makes
     # `workers.wait_for_complete` raise. `seq` drops every answer but the newest.
@@ -315,19 +246,13 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         if message.seq != self._seq or self.result is not None:
             return  # an older plan, or tags are already written
         self.plan = message.plan
-        for field in _FIELDS:
-            self.query_one(f"#{field}").set_class(field == message.field, "-invalid")
+        self.form.mark_invalid(message.field)
         if message.plan is None:
             self._show_problem(message.error or "")
             return
         self._show_problem("")
         self.query_one("#promote-preview", Static).update(preview_text(message.plan))
         self.query_one("#confirm", Button).disabled = self.busy
-
-    def _hint(self, selector: str, text: str) -> None:
-        hint = self.query_one(selector, Static)
-        hint.update(text)
-        hint.display = bool(text)
 
     def _show_problem(self, text: str) -> None:
         self.query_one("#promote-problem", Static).update(text)
@@ -396,22 +321,3 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             self.notify("Writing the tags; one moment.")
             return
         self.dismiss(self.result)  # None unless tags were written (then the table reloads)
-
-
-def preview_text(plan: PromotionPlan) -> Text:
-    """What confirming writes: tags, branch, push, any warning, and the git commands."""
-    short = plan.commit[:7]
-    text = Text()
-    for tag in plan.tags:
-        text.append("tag ", "bold").append(f"{tag.name} → {short}\n")
-    if plan.branch:
-        text.append("branch ", "bold").append(f"{plan.branch} → {short}\n")
-    if plan.remote:
-        text.append("push ", "bold").append(f"to {plan.remote}\n")
-    for warning in plan.warnings:
-        text.append(f"⚠ {warning}\n", "bold yellow")
-    text.append("git commands:\n", "dim")
-    for argv in plan.commands:
-        text.append(f"  {format_command(argv)}\n", "dim")
-    text.rstrip()
-    return text

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class UndoScreen(ModalScreen["UndoReport | None"]):
     """Confirm and undo one promotion: delete its refs locally, and on the remote if asked."""
 
-    CSS_PATH = "promote.tcss"
+    CSS_PATH = "promote_undo.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="undo.cancel"),
     ]
@@ -45,7 +45,7 @@ class UndoScreen(ModalScreen["UndoReport | None"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="undo-dialog"):
             yield Static(f"Undo the last promotion: {describe_undo(self.result)}?", id="undo-text")
-            with Horizontal(id="promote-buttons"):
+            with Horizontal(id="undo-buttons"):
                 yield Button("Delete locally", id="undo-local", variant="warning")
                 if self.result.pushed:
                     yield Button(

@@ -15,17 +15,13 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from cd4ml_tui.core.api import Comparison, DeltaRow, GateResult
+from cd4ml_tui.core.api import Comparison, GateResult
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.render.delta_text import base_text, cell_text, direction_text
 from cd4ml_tui.render.review_text import gate_marks, rule_labels
 from cd4ml_tui.ui.messages import WidgetMessage
 
 FIRST_REVISION_COLUMN = 3  # key, direction, baseline, then the compared revisions
-
-
-def row_key(row: DeltaRow) -> str:
-    return f"{row.column.kind}:{row.column.path}:{row.column.key}"
 
 
 class DeltaTable(DataTable[Text]):
@@ -84,7 +80,7 @@ class DeltaTable(DataTable[Text]):
                 title = "METRICS" if kind == "metric" else "PARAMS"
                 blank = [Text("")] * (len(names) + 1)
                 self.add_row(Text(title, style="bold dim"), *blank, key=f"section:{kind}")
-            label = Text(labels.get(row_key(row), row.column.key))
+            label = Text(labels.get(row.column.id, row.column.key))
             if row.column.kind == "param" and row.changed:
                 label.stylize("bold")
             cells = [cell_text(row, cell, self.precision) for cell in row.cells]
@@ -97,7 +93,7 @@ class DeltaTable(DataTable[Text]):
                 direction_text(row),
                 base_text(row, self.precision),
                 *cells,
-                key=row_key(row),
+                key=row.column.id,
             )
         if self.row_count:
             # First fill: start on the first metric of the first compared revision.

@@ -12,7 +12,7 @@ The verdicts (`refs/notes/cd4ml-review`) are watched on their own (`reviews_fing
 they differ from `reviews_listed` (set by the screen after it read them) the watcher posts
 `ReviewsMoved`, so a verdict added by another process appears without reloading any row.
 
-`fetch()` fetches `refs/exps/*` from the git remote (origin, else the first remote) in a worker
+`fetch()` fetches `refs/exps/*` from the default git remote (core `default_remote`) in a worker
 with a timeout, then the verdicts (merged with `cat_sort_uniq`), and posts `Fetched` (with the
 error, if any); the screen then refreshes.
 """
@@ -26,10 +26,10 @@ from textual.widget import Widget
 
 from cd4ml_tui.core.api import (
     Fingerprint,
+    default_remote,
     fetch_experiments,
     fetch_reviews,
     refs_fingerprint,
-    remotes,
     reviews_fingerprint,
 )
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
@@ -155,8 +155,7 @@ class RefWatcher(Widget):
     def _fetch(self) -> None:
         remote = None
         try:
-            names = remotes(self.repo)
-            remote = "origin" if "origin" in names else (names[0] if names else None)
+            remote = default_remote(self.repo)
             self.post_message(self.FetchStarted(self, remote))
             summary = fetch_experiments(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
             fetch_reviews(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)

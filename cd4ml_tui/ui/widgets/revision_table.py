@@ -45,10 +45,6 @@ REVISION_LABELS = {
 COMPUTED_COLUMNS = ("review", "gate")  # cells from what is set on the table, not the rows
 
 
-def column_id(column: ColumnKey) -> str:
-    return f"{column.kind}:{column.path}:{column.key}"
-
-
 class RevisionTable(Grid):
     """Revisions as rows; `space` marks, `s` sorts, `z` folds a group."""
 
@@ -168,16 +164,14 @@ class RevisionTable(Grid):
 
     def _refresh_columns(self) -> None:
         self.value_columns = self._column_order.columns()
-        self._by_id = self._store.by_id = {column_id(c): c for c in self.value_columns}
+        self._by_id = self._store.by_id = {c.id: c for c in self.value_columns}
         for column in self.value_columns:
-            names = {column.key, f"{column.path}:{column.key}"}
+            names = {column.key, column.qualified_name}
             if names & self._hidden_names:
-                self.hidden.add(column_id(column))
+                self.hidden.add(column.id)
                 self._hidden_names -= names
         self._labels = dict(REVISION_LABELS)
-        self._labels.update(
-            {column_id(c): label for c, label in labels(self.value_columns).items()}
-        )
+        self._labels.update({c.id: label for c, label in labels(self.value_columns).items()})
 
     def label_of(self, column: str) -> str:
         return self._labels.get(column, column)
@@ -209,13 +203,13 @@ class RevisionTable(Grid):
 
     def column_ids(self) -> list[str]:
         """Every value column id, in table order (hidden ones too)."""
-        return [column_id(c) for c in self.value_columns]
+        return [c.id for c in self.value_columns]
 
     @property
     def cursor_value_column(self) -> ColumnKey | None:
         """The param or metric column under the cursor (None on a revision column)."""
         cid = self._cursor_column_id()
-        return next((c for c in self.value_columns if column_id(c) == cid), None)
+        return next((c for c in self.value_columns if c.id == cid), None)
 
     def cell_text(self, values: RevisionValues, cid: str) -> str:
         """What the table shows for `values` in column `cid`."""
@@ -223,7 +217,7 @@ class RevisionTable(Grid):
 
     # --- view ------------------------------------------------------------------------------
     def _shown_value_columns(self) -> list[ColumnKey]:
-        candidates = [c for c in self.value_columns if column_id(c) not in self.hidden]
+        candidates = [c for c in self.value_columns if c.id not in self.hidden]
         if self.only_changed:
             candidates = differing_columns(self.rows_loaded, self._shown, candidates)
         return candidates
@@ -241,7 +235,7 @@ class RevisionTable(Grid):
             sort_key = lambda values: column_value(values, target)  # noqa: E731
         self._shown = visible_rows(self.rows_loaded, self.state, sort_key)
         revision_ids = [c for c in REVISION_COLUMNS if c == "name" or c not in self.hidden]
-        ids = ["mark", *revision_ids, *map(column_id, self._shown_value_columns())]
+        ids = ["mark", *revision_ids, *(c.id for c in self._shown_value_columns())]
         self._shown_ids = ids
         shown, loaded, marked = self._shown, self.rows_loaded, self.marked
         value_cells = [self._store.column(cid, loaded) for cid in ids[2:]]

@@ -21,6 +21,7 @@ WATCHED = (
     "filter_text",
     "only_changed",
     "marked",
+    "queue",
 )
 
 
@@ -53,6 +54,7 @@ class StatusBar(Horizontal):
     filter_text: reactive[str] = reactive("", init=False)
     only_changed: reactive[bool] = reactive(False, init=False)
     marked: reactive[int] = reactive(0, init=False)
+    queue: reactive[str | None] = reactive(None, init=False)  # the started queue runs' states
 
     def __init__(self, repo_name: str, has_dvc: bool, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -87,6 +89,8 @@ class StatusBar(Horizontal):
             parts.append("only changed columns")
         if self.marked:
             parts.append(f"{self.marked} marked")
+        if self.queue:
+            parts.append(self.queue)
         return " · ".join(parts)
 
     def _redraw(self) -> None:

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-repo
 
-.PHONY: demo test lint screenshots bench clean
+.PHONY: demo test lint screenshots bench bench-quick bench-tui clean
 
 $(BIN)/cd4ml-tui: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,15 @@ screenshots: $(DEMO_DIR)/.cd4ml-demo
 	CD4ML_BROWSER_REPO=$(abspath $(DEMO_DIR)) CD4ML_BROWSER_PNG=$(abspath screenshots/browser.png) \
 		$(BIN)/pytest -q -p no:cacheprovider tests/browser -k deltas
 
+# benchmarks/results.md: 100 / 1,000 / 10,000 generated experiments against DVC (DVC at 10,000
+# takes many minutes on a small machine). bench-quick: one CI-sized run (not part of `make test`).
 bench: $(BIN)/cd4ml-tui
-	$(BIN)/python benchmarks/bench_show.py
+	$(BIN)/python benchmarks/bench_show.py --sizes 100 1000 10000 --runs 2 --dvc-runs 1
+
+bench-quick: $(BIN)/cd4ml-tui
+	$(BIN)/python benchmarks/bench_show.py --sizes 100 --runs 1 --out benchmarks/.work/results-quick.md
+
+bench-tui: $(BIN)/cd4ml-tui
 	$(BIN)/python benchmarks/bench_tui.py
 
 clean:

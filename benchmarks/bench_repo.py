@@ -36,13 +36,14 @@ def _experiment_count(root: Path) -> int:
     return sum(1 for ref in out.split() if ref.count("/") == 4)
 
 
-def _init(root: Path) -> None:
+def init_project(root: Path, branches: tuple[str, ...] = BASELINES) -> None:
+    """A DVC project with one baseline per branch, each reproduced for real (`dvc repro`)."""
     root.mkdir(parents=True)
     shell = RepoShell(root)
     shell.git("init", "-q", "-b", "main")
     shell.dvc("init", "-q")
     shell.dvc("config", "core.analytics", "false")
-    for index, branch in enumerate(BASELINES):
+    for index, branch in enumerate(branches):
         if branch != "main":
             shell.git("checkout", "-q", "-b", branch, "main")
         shell.write(
@@ -68,7 +69,7 @@ def build(n: int, say=print) -> Path:  # type: ignore[no-untyped-def]
     if not (root / ".dvc").is_dir():
         if root.exists():
             subprocess.run(["rm", "-rf", str(root)], check=True)
-        _init(root)
+        init_project(root)
     done = _experiment_count(root)
     if done >= n:
         return root

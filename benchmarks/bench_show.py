@@ -17,18 +17,26 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import itertools
+
 from bench_repo import build
+from gen_repo import generate
 
 BIN = Path(sys.executable).parent
+WORK = Path(__file__).resolve().parent / ".work"
+MARKER = re.compile(r"(sweep|gen)-\d")
+FILTER = "accuracy>0.8 and train.lr<0.02"
 OURS = [str(BIN / "cd4ml-tui"), "show", "--json"]
 DVCS = [str(BIN / "dvc"), "exp", "show", "--json", "-a", "-T"]
 
@@ -97,40 +105,86 @@ def check_agreement(ours_json: bytes, dvc_json: bytes) -> int:
     return compared
 
 
-def first_rows_seconds(repo: Path, marker: str = "sweep-") -> float:
-    """Seconds from launching the TUI in a 200x50 tmux terminal until an experiment row shows."""
-    if not shutil.which("tmux"):
-        return float("nan")
-    session = f"bench-{os.getpid()}"
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            "tmux",
-            "new",
-            "-d",
-            "-s",
-            session,
-            "-x",
-            "200",
-            "-y",
-            "50",
-            "-c",
-            str(repo),
-            str(BIN / "cd4ml-tui"),
-        ],
-        check=True,
-    )
-    try:
-        while time.perf_counter() - start < 60:
-            screen = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
-            ).stdout
-            if marker in screen:
-                return time.perf_counter() - start
-            time.sleep(0.02)
+class Terminal:
+    """The TUI in a real terminal: a detached 200x50 tmux session, read with capture-pane."""
+
+    def __init__(self, repo: Path, *flags: str) -> None:
+        self.session = f"bench-{os.getpid()}"
+        self.start = time.perf_counter()
+        subprocess.run(
+            [
+                "tmux",
+                "new",
+                "-d",
+                "-s",
+                self.session,
+                "-x",
+                "200",
+                "-y",
+                "50",
+                "-c",
+                str(repo),
+                str(BIN / "cd4ml-tui"),
+                *flags,
+            ],
+            check=True,
+        )
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.session], capture_output=True, text=True
+        ).stdout
+
+    def until(self, test: Callable[[str], bool], limit: float = 900.0) -> float:
+        """Seconds since `self.start` when the screen first passes `test` (inf past `limit`)."""
+        while time.perf_counter() - self.start < limit:
+            if test(self.screen()):
+                return time.perf_counter() - self.start
+            time.sleep(0.01)
         return float("inf")
+
+    def key(self, keys: str, test: Callable[[str], bool], literal: bool = False) -> float:
+        """Seconds from sending `keys` until the screen passes `test`: key to frame."""
+        self.start = time.perf_counter()
+        subprocess.run(
+            ["tmux", "send-keys", "-t", self.session, *(["-l"] if literal else []), keys],
+            check=True,
+        )
+        return self.until(test, limit=30.0)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.session], check=False)
+
+
+LOADED = re.compile(r"(\d+)/(\d+) revisions")
+
+
+def loaded(screen: str) -> bool:
+    found = LOADED.search(screen)
+    return bool(found) and "reading " not in screen and "listing revisions" not in screen
+
+
+def tui_figures(repo: Path, use_cache: bool, keys: bool) -> dict[str, float]:
+    """First rows (an experiment name on screen), full load, and (if `keys`) sort / filter key
+    to frame, of one launch in a real terminal."""
+    if not shutil.which("tmux"):
+        return {}
+    term = Terminal(repo, *([] if use_cache else ["--no-cache"]))
+    try:
+        out = {"first_rows": term.until(lambda screen: MARKER.search(screen) is not None)}
+        out["loaded"] = term.until(loaded)
+        if keys:
+            time.sleep(0.5)  # quiet screen first
+            out["sort"] = term.key("s", lambda screen: "sorted by" in screen)
+            time.sleep(0.3)
+            term.key("/", lambda screen: True, literal=True)
+            time.sleep(0.5)
+            out["filter"] = term.key(
+                FILTER, lambda screen: f"filter: {FILTER}" in screen, literal=True
+            )
+        return out
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+        term.close()
 
 
 def machine() -> str:
@@ -140,57 +194,210 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {system}"
 
 
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def drop_cache(repo: Path) -> None:
+    shutil.rmtree(repo / ".dvc" / "tmp" / "cd4ml-tui", ignore_errors=True)
+
+
+def measure(
+    n: int, runs: int, dvc_runs: int, real: bool, reuse_dvc: bool, say: Callable[[str], None]
+) -> dict:
+    """Every figure of one size; DVC's output is checked against ours before any timing."""
+    repo = build(n, say=say) if real else generate(n, say=say)
+    fig: dict[str, Any] = {"n": n, "loads": [], "rss": {}}
+    times: dict[str, list[float]] = {
+        k: [] for k in ("cold", "first", "warm", "dvc_cold", "dvc_warm")
+    }
+
+    def run(name: str, argv: list[str]) -> bytes:
+        fig["loads"].append(load_average())
+        seconds, rss, out = timed(argv, repo)
+        times[name].append(seconds)
+        fig["rss"][name] = max(fig["rss"].get(name, 0), rss)
+        say(f"{n}: {name} {seconds:.2f} s, {rss} MB (load {fig['loads'][-1]:.1f})")
+        return out
+
+    saved = WORK / f"dvc-{'real' if real else 'gen'}-{n}.json"
+    ours_out = run("cold", [*OURS, "--no-cache"])
+    if reuse_dvc and saved.exists():  # DVC's figures and output from an earlier run of this size
+        old = json.loads(saved.read_text())
+        dvc_out = old["output"].encode()
+        for key in ("dvc_cold", "dvc_warm"):
+            times[key] = old["times"][key]
+            fig["rss"][key] = old["rss"][key]
+        fig["dvc_reused"] = f"{old['when']}, load average {min(old['loads']):.1f}-" + (
+            f"{max(old['loads']):.1f}"
+        )
+        say(f"{n}: DVC figures reused from {saved} (measured {old['when']})")
+    else:
+        dvc_out = run("dvc_cold", [*DVCS, "-f"])
+    fig["compared"] = check_agreement(ours_out, dvc_out)
+    fig["revisions"] = len(json.loads(ours_out)["revisions"])
+    say(f"{n}: {fig['compared']} values agree with DVC")
+    for index in range(runs):
+        if index:
+            run("cold", [*OURS, "--no-cache"])
+        drop_cache(repo)
+        run("first", OURS)
+        run("warm", OURS)
+        if index < dvc_runs and not (reuse_dvc and saved.exists()):
+            if index:
+                run("dvc_cold", [*DVCS, "-f"])
+            run("dvc_warm", DVCS)
+    if not (reuse_dvc and saved.exists()):
+        WORK.mkdir(exist_ok=True)
+        saved.write_text(
+            json.dumps(
+                {
+                    "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                    "times": {k: times[k] for k in ("dvc_cold", "dvc_warm")},
+                    "rss": {k: fig["rss"][k] for k in ("dvc_cold", "dvc_warm")},
+                    "loads": fig["loads"],
+                    "output": dvc_out.decode(),
+                }
+            )
+        )
+    for kind, flag in (("tui_cold", False), ("tui_warm", True)):
+        samples = [tui_figures(repo, flag, keys=flag and i == 0) for i in range(runs)]
+        fig[kind] = {
+            key: statistics.median(s[key] for s in samples if key in s) for key in samples[0]
+        }
+        say(f"{n}: {kind} {fig[kind]}")
+    fig["times"] = times
+    fig["median"] = {k: statistics.median(v) for k, v in times.items() if v}
+    return fig
+
+
+def _head() -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=Path(__file__).resolve().parent,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def secs(value: float) -> str:
+    return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+
+
+def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
+    import dvc
+
+    loads = [x for f in figures for x in f["loads"]]
+    kind = "real `dvc exp run`s (bench_repo.py)" if real else "generated (gen_repo.py)"
+    lines = [
+        "# Benchmark: `cd4ml-tui show --json` and the TUI against `dvc exp show --json -a -T`",
+        "",
+        f"- machine: {machine()}; shared: load average {min(loads):.1f}-{max(loads):.1f} "
+        "(1-minute, sampled before each timed command), so figures are noisy",
+        f"- DVC {dvc.__version__}, Python {platform.python_version()}; experiments {kind}; "
+        f"ours: median of {runs} runs, DVC: median of up to {dvc_runs}; "
+        "values checked equal to DVC's before any timing counts: "
+        + ", ".join(f"{f['compared']} at {f['n']}" for f in figures),
+        "- cold: `show --json --no-cache` vs `dvc exp show --json -a -T -f`; warm: `show --json`"
+        " on a filled cache vs `dvc exp show --json -a -T` after a run; first run: `show --json` "
+        "with the cache removed first (reads and fills it)",
+        "- TUI: launched in a 200x50 tmux terminal; first rows = an experiment name on screen; "
+        "loaded = the status bar says N/N revisions, nothing reading; sort / filter = from "
+        "`tmux send-keys` to the status bar showing it (includes tmux polling, ~10-30 ms)",
+        "",
+        *[
+            f"- DVC's figures at {f['n']:,} were measured in an earlier run ({f['dvc_reused']}) "
+            "and reused; ours were measured now and checked against that run's DVC output"
+            for f in figures
+            if "dvc_reused" in f
+        ],
+        f"- cd4ml-tui at commit {_head()}",
+        "",
+        "| figure | " + " | ".join(f"{f['n']:,} exps" for f in figures) + " |",
+        "| --- |" + " --- |" * len(figures),
+    ]
+
+    def row(label: str, cell: Callable[[dict], str]) -> None:
+        lines.append(f"| {label} | " + " | ".join(cell(f) for f in figures) + " |")
+
+    def med(f: dict, key: str) -> float:
+        return f["median"].get(key, float("nan"))
+
+    row("revisions listed", lambda f: str(f["revisions"]))
+    row("ours cold", lambda f: secs(med(f, "cold")))
+    row("DVC cold (`-f`)", lambda f: secs(med(f, "dvc_cold")))
+    row("cold: x faster than DVC", lambda f: f"{med(f, 'dvc_cold') / med(f, 'cold'):.1f}x")
+    row("ours warm", lambda f: secs(med(f, "warm")))
+    row("DVC warm", lambda f: secs(med(f, "dvc_warm")))
+    row("warm: x faster than DVC", lambda f: f"{med(f, 'dvc_warm') / med(f, 'warm'):.1f}x")
+    row("ours first run with the cache on", lambda f: secs(med(f, "first")))
+    row("first run / cold", lambda f: f"{med(f, 'first') / med(f, 'cold'):.2f}")
+    row(
+        "peak RSS ours (cold / first / warm)",
+        lambda f: "{cold} / {first} / {warm} MB".format(**f["rss"]),
+    )
+    row(
+        "peak RSS DVC (cold / warm)",
+        lambda f: f"{f['rss'].get('dvc_cold')} / {f['rss'].get('dvc_warm')} MB",
+    )
+    for key, label in (("cold", "ours cold"), ("warm", "ours warm"), ("dvc_cold", "DVC cold")):
+        row(f"{label}: ms per experiment", lambda f, k=key: f"{med(f, k) * 1000 / f['n']:.2f}")
+    for kind, label in (("tui_warm", "warm cache"), ("tui_cold", "`--no-cache`")):
+        row(f"TUI first rows, {label}", lambda f, k=kind: secs(f[k].get("first_rows", math.nan)))
+        row(f"TUI fully loaded, {label}", lambda f, k=kind: secs(f[k].get("loaded", math.nan)))
+    row(
+        "TUI key to frame: sort (`s`)",
+        lambda f: f"{f['tui_warm'].get('sort', math.nan) * 1000:.0f} ms",
+    )
+    row(
+        f"TUI key to frame: filter (typing `{FILTER}`)",
+        lambda f: f"{f['tui_warm'].get('filter', math.nan) * 1000:.0f} ms",
+    )
+    if len(figures) > 1:
+        lines += ["", "Growth (time per experiment, larger size / smaller size; 1.0 = linear):", ""]
+        for key, label in (
+            ("cold", "ours cold"),
+            ("warm", "ours warm"),
+            ("first", "ours first run"),
+            ("dvc_cold", "DVC cold"),
+            ("dvc_warm", "DVC warm"),
+        ):
+            steps = [
+                f"{a['n']:,}→{b['n']:,}: {(med(b, key) / b['n']) / (med(a, key) / a['n']):.2f}"
+                for a, b in itertools.pairwise(figures)
+            ]
+            lines.append(f"- {label}: " + ", ".join(steps))
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1000, help="number of experiments")
-    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure of ours (median)")
+    parser.add_argument("--dvc-runs", type=int, default=1, help="runs per figure of DVC")
+    parser.add_argument("--real", action="store_true", help="real `dvc exp run`s (bench_repo)")
+    parser.add_argument(
+        "--reuse-dvc",
+        action="store_true",
+        help="take DVC's timings and output from the last run of the same size (DVC at 10,000 "
+        "takes many minutes; ours is still checked against DVC's saved output value by value)",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results.md")
     args = parser.parse_args()
 
-    repo = build(args.n, say=lambda line: print(line, file=sys.stderr))
-    figures: dict[str, list[float]] = {
-        k: [] for k in ("ours_cold", "dvc_cold", "ours_warm", "dvc_warm")
-    }
-    peak_mb = 0
-    for _ in range(args.runs):
-        seconds, rss, ours_out = timed([*OURS, "--no-cache"], repo)
-        figures["ours_cold"].append(seconds)
-        peak_mb = max(peak_mb, rss)
-        seconds, _, dvc_out = timed([*DVCS, "-f"], repo)
-        figures["dvc_cold"].append(seconds)
-        seconds, rss, _ = timed(OURS, repo)
-        figures["ours_warm"].append(seconds)
-        peak_mb = max(peak_mb, rss)
-        seconds, _, _ = timed(DVCS, repo)
-        figures["dvc_warm"].append(seconds)
-    compared = check_agreement(ours_out, dvc_out)
-    first_rows = statistics.median(first_rows_seconds(repo) for _ in range(args.runs))
-
-    med = {k: statistics.median(v) for k, v in figures.items()}
-    import dvc
-
-    lines = [
-        f"# Benchmark: {args.n} experiments",
-        "",
-        f"- machine: {machine()}",
-        f"- DVC {dvc.__version__}, Python {platform.python_version()}; median of {args.runs} runs, "
-        "alternating; "
-        f"{compared} values checked equal to DVC's before timing counts",
-        "",
-        "| figure | cd4ml-tui | dvc exp show | ratio |",
-        "| --- | --- | --- | --- |",
-        f"| cold (`--no-cache` / `-f`) | {med['ours_cold']:.2f} s | {med['dvc_cold']:.2f} s | "
-        f"{med['dvc_cold'] / med['ours_cold']:.1f}x faster |",
-        f"| warm | {med['ours_warm']:.2f} s | {med['dvc_warm']:.2f} s | "
-        f"{med['dvc_warm'] / med['ours_warm']:.1f}x faster |",
-        f"| peak memory (`show --json`) | {peak_mb} MB | | |",
-        f"| TUI: launch to first rows (tmux, 200x50) | {first_rows:.2f} s | | |",
-        "",
-    ]
-    report = "\n".join(lines)
-    print(report)
-    args.out.write_text(report, encoding="utf-8")
+    figures = []
+    for n in args.sizes:
+        figures.append(
+            measure(n, args.runs, args.dvc_runs, args.real, args.reuse_dvc, say=print_err)
+        )
+        text = report(figures, args.runs, args.dvc_runs, args.real)
+        args.out.write_text(text, encoding="utf-8")  # after each size: a long run keeps its part
+    print(text)
     return 0
+
+
+def print_err(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

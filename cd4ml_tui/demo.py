@@ -303,4 +303,8 @@ Built by `cd4ml-tui demo`: a tiny pure-Python "training" script (`src/train.py`)
 
     dvc exp show          # what DVC sees
     cd4ml-tui .           # review it in the terminal
+
+`dvc` and `cd4ml-tui` come from the virtual environment cd4ml-tui is installed in, so they are
+not on your PATH until you activate it (`source .venv/bin/activate` in the cd4ml-tui checkout,
+after `make demo`) or call them by their path there (`.venv/bin/dvc`, `.venv/bin/cd4ml-tui`).
 """

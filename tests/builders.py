@@ -71,6 +71,14 @@ def make_shallow_clone(src: Path, dst: Path) -> Path:
     return dst
 
 
+def make_clone(src: Path, dst: Path) -> Path:
+    """`git clone src dst` plus its experiment refs, as a reviewer's fresh clone: full history,
+    no DVC cache (nothing pulled)."""
+    subprocess.run(["git", "clone", "-q", str(src), str(dst)], check=True, capture_output=True)
+    git(dst, "fetch", "-q", "origin", "refs/exps/*:refs/exps/*")
+    return dst
+
+
 CORRUPT_DVC_YAML = """\
 stages:
   train:

@@ -176,6 +176,15 @@ def missing_cache_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def nocache_clone(demo_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`git clone` of the demo with its experiment refs but no DVC cache: the DVC-cached outs
+    (eval/stats.yaml, plots/confusion.json, the model) are only in the DVC remote. READ-ONLY."""
+    return _shared_build(
+        tmp_path_factory, "nocache-clone", lambda path: builders.make_clone(demo_repo, path)
+    )
+
+
+@pytest.fixture(scope="session")
 def dvc2_cache_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`builders.make_dvc2_cache`: tag `dvc2` (DVC 2 lock + cache layout), `dvc3` = HEAD.
     READ-ONLY."""

@@ -22,6 +22,7 @@ from cd4ml_tui.core.api import (
     choose_baseline,
     compare,
     diff_json,
+    error_notes,
     labels,
     list_revisions,
     markdown,
@@ -68,9 +69,8 @@ def run(args: argparse.Namespace) -> int:
             names = [base.label, *names]
         values = list(read_values(repo, revisions, use_cache=not args.no_cache))
     base_name, rev_names = names[0], names[1:]
-    for name, revision_values in zip(names, values, strict=True):
-        for path, error in revision_values.errors.items():
-            print(f"cd4ml-tui: {name}: {path or 'revision'}: {error}", file=sys.stderr)
+    for note in error_notes(values):  # the values compare leaves out, and why
+        print(f"cd4ml-tui: {note}", file=sys.stderr)
     comparison = compare(values[0], values[1:], settings)
     if args.json:
         if len(rev_names) == 1:

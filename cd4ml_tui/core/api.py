@@ -155,7 +155,14 @@ from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, sum
 from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
 
 # The table: columns, filter, exports
-from cd4ml_tui.core.table.columns import columns, format_value, labels
+from cd4ml_tui.core.table.columns import (
+    UNREAD_KEY,
+    ColumnOrder,
+    columns,
+    error_notes,
+    format_value,
+    labels,
+)
 from cd4ml_tui.core.table.export import to_csv, to_json, to_markdown, tree_labels
 from cd4ml_tui.core.table.query import QueryError, compile_query
 
@@ -167,6 +174,7 @@ __all__ = [
     "NOISE_KINDS",
     "NOISE_TOGGLES",
     "NOTES_REF",
+    "UNREAD_KEY",
     "VERDICTS",
     "ApplyPlan",
     "ApplyResult",
@@ -174,6 +182,7 @@ __all__ = [
     "Bar",
     "BranchPlan",
     "CellDiff",
+    "ColumnOrder",
     "Comparison",
     "DeltaCell",
     "DeltaRow",
@@ -235,6 +244,7 @@ __all__ = [
     "describe_source",
     "describe_undo",
     "diff_json",
+    "error_notes",
     "evaluate_gate",
     "fetch_experiments",
     "fetch_reviews",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from cd4ml_tui.core.api import columns, format_value, labels, tree_labels
+from cd4ml_tui.core.api import columns, error_notes, format_value, labels, tree_labels
 from cd4ml_tui.core.model import RevisionValues
 
 # As the TUI's status column: an unfinished run stands out (its values are only params).
@@ -26,7 +26,7 @@ def values_table(values: Sequence[RevisionValues], precision: int) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    cols = columns(values)
+    cols = columns(values, unread=True)  # a file no revision could read keeps a column: `!`
     names = labels(cols)
     table = Table(show_edge=False, header_style="bold", pad_edge=False, box=None)
     table.add_column("Experiment", no_wrap=True)
@@ -58,11 +58,7 @@ def values_table(values: Sequence[RevisionValues], precision: int) -> Table:
 
 
 def value_errors(values: Sequence[RevisionValues]) -> list[Text]:
-    """One red line per file that could not be read, naming the revision and the file."""
+    """What the `!` cells stand for: one red line per file and reason, with where."""
     from rich.text import Text
 
-    return [
-        Text(f"! {row.revision.label} ({row.revision.short}) {path}: {msg}", style="red")
-        for row in values
-        for path, msg in row.errors.items()
-    ]
+    return [Text(f"! {note}", style="red") for note in error_notes(values)]

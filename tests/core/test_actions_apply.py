@@ -98,6 +98,35 @@ def test_apply_ends_exactly_as_dvc_exp_apply(
     assert any(c.dvc for c in plan.changes)
 
 
+@pytest.mark.parametrize("dirty", [False, True], ids=["clean", "with-an-untracked-note"])
+def test_a_file_head_has_and_the_experiment_lacks(
+    demo_copy: Path, tmp_path: Path, dirty: bool
+) -> None:
+    """DVC deletes it when the workspace is clean (a forced checkout, no stash) and keeps it
+    when there is anything to stash (the stash's files REV lacks are copied back)."""
+    (demo_copy / "added.txt").write_text("only on the newer HEAD\n")
+    git(demo_copy, "add", "added.txt")
+    git(demo_copy, "commit", "-q", "-m", "Add a file")
+    exp = _experiment(demo_copy, "HEAD~1")
+    theirs = tmp_path / "theirs"
+    shutil.copytree(demo_copy, theirs, symlinks=True)
+    for root in (demo_copy, theirs):
+        if dirty:
+            (root / "notes.txt").write_text("my notes\n")
+    before = _files(demo_copy)
+    with api.open_repo(demo_copy) as repo:
+        plan = api.plan_apply(repo, exp)
+        api.apply_to_workspace(repo, plan)
+    _dvc_exp_apply(theirs, exp.rev)
+    assert _files(demo_copy) == _files(theirs)
+    assert _git_state(demo_copy) == _git_state(theirs)
+    after = _files(demo_copy)
+    changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+    assert {c.path for c in plan.changes} == changed
+    assert ("added.txt" in after) is dirty
+    assert any(c.change == "delete" for c in plan.changes) is not dirty
+
+
 def test_stash_saves_uncommitted_work_and_undo_restores_everything(demo_copy: Path) -> None:
     exp = _experiment(demo_copy)
     (demo_copy / "params.yaml").write_text((demo_copy / "params.yaml").read_text() + "# mine\n")

@@ -226,3 +226,9 @@ def test_more_experiments_than_named_ones_come_from_a_sweep() -> None:
         assert plan[: len(baseline.experiments)] == list(baseline.experiments)
         assert len({name for name, _ in plan}) == 40
         assert len({frozenset(sets) for _, sets in plan}) == 40
+
+
+def test_demo_readme_says_the_commands_need_the_venv(demo_repo: Path) -> None:
+    readme = (demo_repo / "README.md").read_text(encoding="utf-8")
+    assert "cd4ml-tui ." in readme and "dvc exp show" in readme
+    assert "not on your PATH until you activate it" in readme and "bin/activate" in readme

@@ -14,6 +14,7 @@ from cd4ml_tui.core.model import Revision
 from cd4ml_tui.core.promote.message import format_value, message_values
 from cd4ml_tui.core.promote.plan import (
     default_branch_name,
+    known_artifacts,
     plan_promotion,
     version_choices,
 )
@@ -223,3 +224,15 @@ def test_default_branch_name_is_what_dvc_exp_branch_creates(demo_copy: Path) -> 
     )
     branch = default_branch_name(revision)
     assert git(demo_copy, "rev-parse", f"refs/heads/{branch}") == revision.rev
+
+
+def test_known_artifacts_put_models_first(tmp_path: Path) -> None:
+    root = make_registry_repo(tmp_path / "reg")
+    (root / "dvc.yaml").write_text(
+        "artifacts:\n  raw-data:\n    path: data.csv\n    type: dataset\n"
+        "  clf:\n    path: model/clf.pkl\n    type: model\n"
+    )
+    git(root, "commit", "-qam", "declare a dataset first")
+    with open_repo(root) as repo:
+        names = known_artifacts(repo, repo.head, read_registry(repo))
+    assert names[0] == "clf" and set(names) == {"clf", "raw-data", "nlp:tagger"}

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
+from cd4ml_tui.ui.access import READ_ONLY_MESSAGE, Access
 from cd4ml_tui.ui.app import Cd4mlApp
 from cd4ml_tui.ui.screens.action_dialog import ActionDialog
 from cd4ml_tui.ui.screens.main import MainScreen
@@ -145,3 +146,12 @@ async def test_x_runs_a_real_queued_experiment_and_shows_its_status(tmp_path: Pa
         assert "double-3" in {
             v.revision.name for v in table(app).shown_values if v.revision.status == "success"
         }
+
+
+async def test_a_read_only_session_never_starts_an_action_write(demo_copy: Path) -> None:
+    ran: list[str] = []
+    async with running(demo_copy, access=Access(read_only=True)) as (app, pilot):
+        main_screen(app).actions._start("branch", lambda: ran.append("wrote"))
+        await settle(app, pilot)
+        assert READ_ONLY_MESSAGE in await toasts(app, pilot, "warning")
+    assert ran == []

@@ -155,7 +155,7 @@ async def test_tab_to_plots_and_brackets_cycle_the_metric(demo_repo):
                 screen.baseline.revision,
                 screen.compared[0].revision,
             )
-            await pilot.press("tab")
+            await pilot.press("tab", "tab")  # the file list, then the diff, then round
             assert host.screen.query_one(TabbedContent).active == "deltas"
     finally:
         repo.close()
@@ -171,6 +171,63 @@ async def test_one_experiment_is_compared_with_its_baseline_commit(demo_repo):
             assert screen.baseline is not None
             assert screen.baseline.revision.rev == experiment.baseline
             assert screen.baseline.revision.label == "main"
+    finally:
+        repo.close()
+
+
+async def test_movement_keys_tab_through_every_pane_and_diff_picks_the_revision(demo_repo):
+    from textual.widgets import SelectionList
+
+    from cd4ml_tui.ui.screens.columns import ColumnChooser
+    from cd4ml_tui.ui.widgets.diff_pane import DiffPane
+    from cd4ml_tui.ui.widgets.file_list import FileList
+
+    names = ["main", "epochs-20", "lr-0.1", "feature/wider"]
+    host, repo = host_for(demo_repo, names)
+    try:
+        async with host.run_test(size=SIZE) as pilot:
+            await settle(host, pilot)
+            deltas = host.screen.query_one(DeltaTable)
+            assert deltas.has_focus
+            row, col = deltas.cursor_coordinate
+            await pilot.press("j", "l")
+            assert deltas.cursor_coordinate == (row + 1, col + 1)
+            await pilot.press("k", "h")
+            assert deltas.cursor_coordinate == (row, col)
+            await pilot.press("tab")  # plots
+            await settle(host, pilot)
+            panel = host.screen.query_one(PlotPanel)
+            assert panel.has_focus
+            await pilot.press("j")
+            assert panel.scroll_y > 0
+            await pilot.press("tab")  # the diff tab: its file list has the focus
+            await settle(host, pilot)
+            await pilot.pause()
+            assert host.screen.query_one(FileList).has_focus
+            screen = compare_screen(host)
+            view = host.screen.query_one(DiffView)
+            assert view.head == screen.compared[0].revision
+            await pilot.press("greater_than_sign")
+            await settle(host, pilot)
+            view = host.screen.query(DiffView).last()
+            assert view.head == screen.compared[1].revision
+            assert "2 of 3" in str(host.screen.query_one("#diff-placeholder").render())
+            await pilot.press("less_than_sign", "less_than_sign")
+            await settle(host, pilot)
+            assert host.screen.query(DiffView).last().head == screen.compared[2].revision
+            await pilot.press("tab")  # the diff itself
+            assert host.screen.query(DiffPane).last().has_focus
+            await pilot.press("tab")  # round to the deltas
+            assert host.screen.query_one(TabbedContent).active == "deltas"
+            # the column chooser moves with j/k like every list
+            host.push_screen(ColumnChooser([("a", "a", "metric"), ("b", "b", "param")], set()))
+            await pilot.pause()
+            options = host.screen.query_one(SelectionList)
+            first = options.highlighted or 0
+            await pilot.press("j")
+            assert options.highlighted == first + 1
+            await pilot.press("k")
+            assert options.highlighted == first
     finally:
         repo.close()
 

@@ -134,6 +134,13 @@ async def test_every_part_is_on_screen_at_small_and_large_sizes(demo_values, siz
             region = screen.query_one(selector).region
             assert region.height >= 3 and region.width >= 20, (selector, region)
             assert region.bottom <= size[1] - 1  # above the footer
+        # narrow: params and groups stack, each as wide as the screen; wide: side by side
+        params = screen.query_one("#insight-params").region
+        groups = screen.query_one("#insight-groups").region
+        if size[0] < 120:
+            assert params.width == groups.width == size[0] and groups.y > params.y
+        else:
+            assert groups.x >= params.right and params.y == groups.y
         await pilot.press("tab")
         await settle(host, pilot)
         chart = screen.query_one(PlotextPlot).region

@@ -200,3 +200,19 @@ async def test_p_on_a_queued_experiment_refuses_and_the_dialog_does_not_stay(
         messages = [n.message for n in app._notifications]
         assert any("its run is queued" in m for m in messages), messages
     assert tag_names(demo_repo) == before
+
+
+async def test_an_error_clears_the_preview_and_loading_is_not_an_artifact(
+    demo_copy: Path,
+) -> None:
+    async with running(demo_copy) as (app, pilot):
+        screen, _ = await _open_on_experiment(app, pilot)
+        select = screen.query_one("#artifact", Select)
+        assert not select.disabled and select.value == "classifier"
+        assert [value for _, value in select._options] == ["classifier"]  # no blank, no loading…
+        assert "classifier@v0.0.1" in _text(screen, "#promote-preview")
+        screen.query_one("#version", Input).value = "1.0"
+        await settle(app, pilot)
+        assert "invalid version '1.0'" in _text(screen, "#promote-problem")
+        assert _text(screen, "#promote-preview").strip() == ""  # not the last valid plan's tags
+        assert screen.plan is None

@@ -188,7 +188,7 @@ def _series(triples: list[tuple[str, list[Any], list[Any]]]) -> PlotSeries:
 
 def _missing(path: str, revision: Revision, why: str | None) -> str:
     if why == NOT_IN_CACHE:
-        return f"'{path}' is not in the local DVC cache; `dvc pull` fetches it"
+        return f"{path}: {NOT_IN_CACHE}"  # the same words as the table and compare
     return f"'{path}' does not exist in {revision.label}"
 
 

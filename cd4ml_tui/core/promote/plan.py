@@ -113,8 +113,10 @@ class PromotionPlan:
 
 
 def known_artifacts(repo: Repo, commit: str, registry: Registry) -> list[str]:
-    """Artifacts declared in dvc.yaml at `commit`, then any others that GTO tags already name."""
-    names = [a.name for a in list_artifacts(repo, commit)]
+    """Artifacts declared in dvc.yaml at `commit` (`type: model` first: what a reviewer promotes
+    most, and the dialog's default), then any others that GTO tags already name."""
+    declared = list_artifacts(repo, commit)
+    names = [a.name for a in sorted(declared, key=lambda a: a.type != "model")]
     names += sorted(n for n in registry.state.get_artifacts() if n not in names)
     return names
 

@@ -21,6 +21,8 @@ class ColumnChooser(ModalScreen[set[str]]):
         Binding("escape,v", "done", "Done", id="columns.done"),
         Binding("a", "show_all", "Show all", id="columns.all"),
         Binding("n", "hide_all", "Hide all", id="columns.none"),
+        Binding("j", "move(1)", "Down", show=False, id="columns.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="columns.up"),
     ]
 
     def __init__(self, columns: Sequence[tuple[str, str, str]], hidden: set[str]) -> None:
@@ -45,6 +47,14 @@ class ColumnChooser(ModalScreen[set[str]]):
 
     def action_done(self) -> None:
         self.dismiss(self._hidden_now())
+
+    def action_move(self, step: int) -> None:
+        """`j`/`k` move like the arrows, as on every list."""
+        options = self.query_one(SelectionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
 
     def action_show_all(self) -> None:
         self.query_one(SelectionList).select_all()

@@ -26,6 +26,7 @@ from cd4ml_tui.core.api import (
     Plot,
     choose_baseline,
     compare,
+    error_notes,
     evaluate_gate,
     labels,
     load_plots,
@@ -39,7 +40,9 @@ from cd4ml_tui.ui.delivery import deliver_report
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.delta_table import DeltaTable
+from cd4ml_tui.ui.widgets.diff_pane import DiffPane
 from cd4ml_tui.ui.widgets.diff_view import DiffView
+from cd4ml_tui.ui.widgets.file_list import FileList
 from cd4ml_tui.ui.widgets.plot_panel import PlotPanel
 
 if TYPE_CHECKING:
@@ -74,6 +77,8 @@ class CompareScreen(Screen[None]):
             id="compare.next_param",
         ),
         Binding("a", "bar_scope", "Bars: all rows", show=False, id="compare.scope"),
+        Binding("less_than_sign", "diff_revision(-1)", "Prev rev", id="compare.diff_prev"),
+        Binding("greater_than_sign", "diff_revision(1)", "Next rev", id="compare.diff_next"),
         Binding("m", "export_markdown", "Markdown", id="compare.markdown"),
         Binding("escape", "back", "Back", id="compare.back"),
     ]
@@ -125,6 +130,7 @@ class CompareScreen(Screen[None]):
         self._plots_generation = 0
         self._plotted: tuple[str, ...] = ()
         self._diff_for: tuple[str, str] | None = None
+        self._diff_index: int | None = None  # which compared revision the Diff tab shows
 
     def compose(self) -> ComposeResult:
         yield Static("reading values…", id="compare-title")
@@ -132,6 +138,7 @@ class CompareScreen(Screen[None]):
             with TabPane("Deltas", id="deltas"):
                 yield DeltaTable(self.settings.precision, id="delta-table")
                 yield Static(id="delta-status")
+                yield Static(id="delta-notes")
             with TabPane("Plots", id="plots"):
                 yield PlotPanel(self.settings, id="plot-panel")
             with TabPane("Diff", id="diff"):
@@ -189,6 +196,11 @@ class CompareScreen(Screen[None]):
         assert self.baseline is not None
         return unique_names([self.baseline.revision, *(v.revision for v in self.compared)])
 
+    @property
+    def comparison_rows(self) -> list[RevisionValues]:
+        """The baseline, then the compared revisions."""
+        return [self.baseline, *self.compared] if self.baseline is not None else []
+
     def _refresh(self) -> None:
         assert self.baseline is not None
         self.comparison = compare(self.baseline, self.compared, self.settings)
@@ -210,6 +222,10 @@ class CompareScreen(Screen[None]):
         status = f"{hidden} unchanged params hidden (o shows them) · " if hidden else ""
         legend = "↑ higher / ↓ lower is better · * guessed · underline: best · b: baseline"
         self.query_one("#delta-status", Static).update(status + legend + gate_note)
+        notes = self.query_one("#delta-notes", Static)
+        lines = [f"! {note}" for note in error_notes(self.comparison_rows)]
+        notes.update(Text("\n".join(lines)))
+        notes.display = bool(lines)
         panel = self.query_one(PlotPanel)
         panel.set_values([self.baseline, *self.compared], names, self.all_rows, column_labels)
         revisions = [self.baseline.revision, *(v.revision for v in self.compared)]
@@ -234,8 +250,32 @@ class CompareScreen(Screen[None]):
 
     # --- actions ------------------------------------------------------------------------------
     def action_next_tab(self) -> None:
+        """`tab` reaches every pane: deltas → plots → diff file list → diff → deltas."""
         tabs = self.query_one(TabbedContent)
+        if tabs.active == "diff":
+            files = self.query(FileList)
+            if files and files.last().has_focus:
+                self.query(DiffPane).last().focus()
+                return
         tabs.active = TABS[(TABS.index(tabs.active) + 1) % len(TABS)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "diff_revision":  # only on the Diff tab, with a revision to switch to
+            return self.query_one(TabbedContent).active == "diff" and len(self.compared) > 1
+        return True
+
+    def action_diff_revision(self, step: int) -> None:
+        """`<`/`>`: the Diff tab shows the baseline against the previous/next compared revision."""
+        if len(self.compared) < 2:
+            return
+        current = self._diff_index if self._diff_index is not None else self._diff_head_index()
+        self._diff_index = (current + step) % len(self.compared)
+        self._show_diff()
+
+    def _diff_head_index(self) -> int:
+        under = self.query_one(DeltaTable).revision_under_cursor()
+        revs = [v.revision.rev for v in self.compared]
+        return revs.index(under.rev) if under is not None and under.rev in revs else 0
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id
@@ -245,6 +285,13 @@ class CompareScreen(Screen[None]):
             self.query_one(PlotPanel).focus()
         elif pane == "diff":
             self._show_diff()
+            self.call_after_refresh(self._focus_diff_files)
+        self.refresh_bindings()
+
+    def _focus_diff_files(self) -> None:
+        files = self.query(FileList)
+        if files:
+            files.last().focus()
 
     def action_only_changed(self) -> None:
         self.only_changed = not self.only_changed
@@ -291,7 +338,9 @@ class CompareScreen(Screen[None]):
         """The diff of the baseline and the revision under the table's cursor (or the first)."""
         if self.baseline is None or not self.compared:
             return
-        head = self.query_one(DeltaTable).revision_under_cursor() or self.compared[0].revision
+        if self._diff_index is None or self._diff_index >= len(self.compared):
+            self._diff_index = self._diff_head_index()
+        head = self.compared[self._diff_index].revision
         pair = (self.baseline.revision.rev, head.rev)
         if pair == self._diff_for:
             return
@@ -300,7 +349,12 @@ class CompareScreen(Screen[None]):
         for old in pane.query(".compare-diff"):
             old.remove()
         placeholder = self.query_one("#diff-placeholder", Static)
-        placeholder.update(f"{self.baseline.revision.label} → {head.label}")
+        which = ""
+        if len(self.compared) > 1:
+            which = f"  ({self._diff_index + 1} of {len(self.compared)}: < > the other revisions)"
+        placeholder.update(Text(f"{self.baseline.revision.label} → {head.label}{which}"))
         view = DiffView(self.repo, self.baseline.revision, head)
         view.add_class("compare-diff")
         pane.mount(view)
+        if self.query_one(TabbedContent).active == "diff":
+            self.call_after_refresh(self._focus_diff_files)

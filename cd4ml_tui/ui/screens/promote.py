@@ -213,7 +213,9 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         if self.registry is None or self.result is not None:
             return
         self._seq += 1
+        self.plan = None  # confirm waits for the plan being made, never takes the previous one
         self.query_one("#confirm", Button).disabled = True
+        self.query_one("#promote-preview", Static).add_class("-stale")
         override = self.query_one("#override", Input).value.strip() or None
         self.plan_in_background(self._seq, {**self.form.values(), "override": override})
 
@@ -247,7 +249,10 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             return  # an older plan, or tags are already written
         self.plan = message.plan
         self.form.mark_invalid(message.field)
-        if message.plan is None:
+        preview = self.query_one("#promote-preview", Static)
+        preview.remove_class("-stale")
+        if message.plan is None:  # no preview of an older plan beside this plan's error
+            preview.update("")
             self._show_problem(message.error or "")
             return
         self._show_problem("")

@@ -50,6 +50,7 @@ from cd4ml_tui.core.api import (
 )
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision
+from cd4ml_tui.ui.access import writes
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.screens.action_dialog import ActionDialog, Choice
 
@@ -150,7 +151,7 @@ class ActionRunner(Widget):
 
         def chosen(answer: str | None) -> None:
             if answer == "undo":
-                self._write("undo", partial(self._undo, kind, result))
+                self._start("undo", partial(self._undo, kind, result))
 
         self.app.push_screen(ActionDialog(title, body, (), choices), chosen)
         return True
@@ -206,7 +207,7 @@ class ActionRunner(Widget):
             if answer in ("apply", "stash"):
                 chosen_plan = plan if answer == "apply" else stash
                 assert chosen_plan is not None
-                self._write("apply", partial(apply_to_workspace, self.repo, chosen_plan))
+                self._start("apply", partial(apply_to_workspace, self.repo, chosen_plan))
 
         title = f"Apply {plan.source} ({plan.commit[:7]}) to the workspace, as dvc exp apply"
         dialog = ActionDialog(title, apply_preview(shown), shown.commands, choices, refusal)
@@ -216,7 +217,7 @@ class ActionRunner(Widget):
         def chosen(answer: str | None) -> None:
             if answer == "branch":
                 name = dialog.value or plan.name
-                self._write("branch", partial(self._make_branch, plan, name))
+                self._start("branch", partial(self._make_branch, plan, name))
 
         body = Text(f"A branch at {plan.source} ({plan.commit[:7]}); HEAD stays where it is.\n")
         choices: list[Choice] = [("branch", "Create branch", "primary")]
@@ -239,7 +240,7 @@ class ActionRunner(Widget):
 
         def chosen(answer: str | None) -> None:
             if answer == "remove":
-                self._write("remove", partial(remove_experiments, self.repo, plan))
+                self._start("remove", partial(remove_experiments, self.repo, plan))
             elif answer == "remote" and remote:
                 self._confirm_remote(plan, revisions, remote)
 
@@ -255,7 +256,7 @@ class ActionRunner(Widget):
         def chosen(answer: str | None) -> None:
             if answer == "remote":
                 job = partial(self._remove_on_remote, revisions, remote)
-                self._write("remove", job)
+                self._start("remove", job)
 
         dialog = ActionDialog(f"Change the remote {remote}?", body, plan.commands, choices)
         self.app.push_screen(dialog, chosen)
@@ -272,11 +273,15 @@ class ActionRunner(Widget):
 
         def chosen(answer: str | None) -> None:
             if answer == "start":
-                self._write("queue", partial(start_queued, self.repo, plan))
+                self._start("queue", partial(start_queued, self.repo, plan))
 
         self.app.push_screen(ActionDialog("Run the queue", body, plan.commands, choices), chosen)
 
     # --- writing -------------------------------------------------------------------------------
+    @writes  # the one door to every write here: refused in a read-only session
+    def _start(self, kind: str, job: Callable[[], object]) -> None:
+        self._write(kind, job)
+
     @work(thread=True, exclusive=True, group="action-write", exit_on_error=False)
     def _write(self, kind: str, job: Callable[[], object]) -> None:
         try:

@@ -33,6 +33,11 @@ class DeltaTable(DataTable[Text]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "choose_baseline", "Baseline", id="compare.baseline"),
+        # the movement keys of every list and table (DataTable has the arrows)
+        Binding("j", "cursor_down", "Down", show=False, id="deltas.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="deltas.up"),
+        Binding("h", "cursor_left", "Left", show=False, id="deltas.left"),
+        Binding("l", "cursor_right", "Right", show=False, id="deltas.right"),
     ]
 
     class BaselineChosen(WidgetMessage):

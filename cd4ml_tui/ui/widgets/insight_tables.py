@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -56,7 +56,13 @@ class InsightTables(Vertical):
     InsightTables #insight-groups { width: 2fr; }
     InsightTables > .insight-heading { height: 1; color: $text-muted; padding: 0 1; }
     InsightTables > #insight-summary { height: auto; max-height: 9; }
+    InsightTables.-narrow > #insight-top { layout: vertical; }
+    InsightTables.-narrow #insight-params { width: 1fr; height: 1fr; }
+    InsightTables.-narrow #insight-groups { width: 1fr; height: 1fr; }
+    InsightTables.-short > #insight-summary { max-height: 5; }
     """
+    NARROW = 120  # below this width the params and the groups stack, not side by side
+    SHORT = 30  # below this height the summary gets fewer rows (it scrolls)
 
     class Computed(WidgetMessage):
         """An insight was computed (or `error` says why not)."""
@@ -84,6 +90,10 @@ class InsightTables(Vertical):
             yield KeyedTable(id="insight-groups", cursor_type="row")
         yield Static("summary of every metric over the same revisions", classes="insight-heading")
         yield KeyedTable(id="insight-summary", cursor_type="row")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+        self.set_class(event.size.height < self.SHORT, "-short")
 
     def on_mount(self) -> None:
         self.query_one("#insight-params", DataTable).add_columns(" ", *PARAM_HEADERS)

@@ -8,8 +8,11 @@ bar chart's scope (compared revisions or every loaded row).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
@@ -29,7 +32,12 @@ from cd4ml_tui.render.plot_draw import draw_metric_bars, draw_plot, draw_scatter
 
 
 class PlotPanel(VerticalScroll):
-    """Charts of the comparison, stacked; scroll with the arrow keys."""
+    """Charts of the comparison, stacked; scroll with the arrow keys or `j`/`k`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False, id="plots.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="plots.up"),
+    ]
 
     DEFAULT_CSS = """
     PlotPanel { height: 1fr; padding: 0 1; }
@@ -104,6 +112,8 @@ class PlotPanel(VerticalScroll):
                 lines = [f"{rev}: {', '.join(paths)}" for rev, paths in plot.images.items()]
                 text = "\n".join(lines) or "no image in these revisions"
                 widgets.append(Static(text + "\n(image: open it in a viewer)", classes="dvc-plot"))
+            elif not plot.series:  # nothing to draw: one line, not an empty frame
+                widgets.append(Static("no data in these revisions", classes="plot-note dvc-plot"))
             else:
                 chart = PlotextPlot(classes="dvc-plot")
                 drawn = draw_plot(chart.plt, plot)
@@ -115,7 +125,7 @@ class PlotPanel(VerticalScroll):
                 if drawn.note:
                     widgets.append(Static(drawn.note, classes="plot-note dvc-plot"))
             for rev, error_text in plot.errors.items():
-                widgets.append(Static(f"{rev}: {error_text}", classes="plot-note dvc-plot"))
+                widgets.append(Static(Text(f"{rev}: {error_text}"), classes="plot-note dvc-plot"))
         self.mount_all(widgets, after=status)
 
     # --- state ------------------------------------------------------------------------------

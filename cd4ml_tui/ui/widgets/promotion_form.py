@@ -17,6 +17,7 @@ from cd4ml_tui.core.api import VersionChoices
 from cd4ml_tui.ui.messages import WidgetMessage
 
 RELEASE = "\0release"  # the artifact choice for a plain release tag (repo without artifacts)
+LOADING = "\0loading"  # the artifact select's only option until the registry is read
 FIELDS = ("artifact", "version", "stage", "branch")  # inputs an InvalidNameError can point at
 BUMPS = ("patch", "minor", "major")
 
@@ -43,7 +44,16 @@ class PromotionForm(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="promote-row"):
             yield Label("Artifact", classes="promote-label")
-            yield Select[str]([], id="artifact", prompt="loading…", compact=True)
+            # Until the registry is read the only option is a disabled "loading…", never a
+            # blank a user could pick as an artifact.
+            yield Select[str](
+                [("loading…", LOADING)],
+                id="artifact",
+                value=LOADING,
+                allow_blank=False,
+                disabled=True,
+                compact=True,
+            )
         with Horizontal(classes="promote-row"):
             yield Label("Version", classes="promote-label")
             yield Input(id="version", placeholder="v1.0.0", compact=True)
@@ -77,6 +87,7 @@ class PromotionForm(Vertical):
         """The artifacts to choose from (none: a plain release tag), the git remotes (the core's
         `default_remote` chosen), and the stages `.gto` allows (None: any)."""
         select = self.query_one("#artifact", Select)
+        select.disabled = False
         if artifacts:
             select.set_options([(name, name) for name in artifacts])
             select.value = artifacts[0]
@@ -108,7 +119,7 @@ class PromotionForm(Vertical):
     @property
     def artifact(self) -> str | None:
         value = self.query_one("#artifact", Select).value
-        return None if value == RELEASE or not isinstance(value, str) else value
+        return None if value in (RELEASE, LOADING) or not isinstance(value, str) else value
 
     def values(self) -> dict[str, Any]:
         remote = self.query_one("#remote", Select).value

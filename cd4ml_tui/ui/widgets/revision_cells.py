@@ -13,6 +13,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.text import Text
 
+from cd4ml_tui.core.api import ColumnOrder as CoreColumnOrder
 from cd4ml_tui.core.api import GateResult, ReviewSummary, format_value
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.render.review_text import gate_cell, verdict_glyph
@@ -49,30 +50,12 @@ def compact_badges(labels: Sequence[str], own_name: str | None = None) -> str:
     return " ".join(parts)
 
 
-class ColumnOrder:
-    """`core.table.columns(rows)` kept up to date as rows stream in, so that each batch costs
-    its own rows, not a scan of every row loaded so far (the same rule: metrics, then params;
-    files, and each file's keys, in order of first appearance; a file without keys still takes
-    its place)."""
+class ColumnOrder(CoreColumnOrder):
+    """`core.table.columns(rows, unread=True)` kept up to date as rows stream in: a file that no
+    revision could read (not in the local DVC cache, ...) keeps a column, marked `!`."""
 
-    def __init__(self) -> None:
-        self._files: dict[str, dict[str, dict[str, None]]] = {"metric": {}, "param": {}}
-
-    def add(self, rows: Sequence[RevisionValues]) -> None:
-        metric_files, param_files = self._files["metric"], self._files["param"]
-        for row in rows:
-            for path, flat in row.metrics.items():
-                metric_files.setdefault(path, {}).update(dict.fromkeys(flat))
-            for path, flat in row.params.items():
-                param_files.setdefault(path, {}).update(dict.fromkeys(flat))
-
-    def columns(self) -> list[ColumnKey]:
-        return [
-            ColumnKey(kind, path, key)
-            for kind in ("metric", "param")
-            for path, keys in self._files[kind].items()
-            for key in keys
-        ]
+    def columns(self, *, unread: bool = True) -> list[ColumnKey]:
+        return super().columns(unread=unread)
 
 
 class CellStore:

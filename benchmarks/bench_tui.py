@@ -3,13 +3,15 @@
     python benchmarks/bench_tui.py [--n 1000] [--runs 5] [--out benchmarks/results-tui.md]
 
 Each launch is `create_app(...).run_test(size=(200, 50))` on `benchmarks/.cache/exps-N` (built by
-`bench_repo.py`; this script only reads it, so the app may fill its per-commit cache there):
+`bench_repo.py`; or `benchmarks/.cache/gen-N` with `--gen`, built by `gen_repo.py`; this script
+only reads it, so the app may fill its result cache there):
 - first rows: from creating the app until the table holds its first row (then painted),
 - loaded: until every revision is in the table and the load worker is done,
 both cold (`--no-cache`, every commit parsed) and warm (per-commit cache). Then, on the loaded
 table, the median over `--runs` runs of the code the keys run:
 - sort: `s` on a metric column (`RevisionTable.action_sort`), cycling asc/desc/off,
-- filter: the handler of an edit of the filter bar (`MainScreen._apply_filter`) with an
+- filter: an edit of the filter bar (`FilterBar.apply`, which compiles it and posts `Applied`;
+  the screen's handler refilters the table, so that is in the "+frame" figure) with an
   expression, alternating with the empty filter.
 Last, the live refresh: on a throwaway copy, an experiment ref is added with git (laid out as
 `dvc exp run` does) and timed until its row is on screen, with no key pressed (the watcher checks
@@ -37,6 +39,7 @@ from textual.pilot import Pilot
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_repo import bench_repo_path
 from bench_show import machine
+from gen_repo import gen_repo_path
 
 from cd4ml_tui.core.config import load_settings
 from cd4ml_tui.core.git.repo import open_repo
@@ -97,7 +100,7 @@ async def key_figures(repo_path: Path, runs: int) -> dict[str, list[float]]:
             assert isinstance(screen, MainScreen)
             await _until(lambda: screen.loader.last_load is not None and not screen.loader.reading)
             await pilot.pause()
-            table = screen.table
+            table, bar = screen.table, screen.filter_bar
             accuracy = next(c for c in table.column_ids() if c.endswith(":accuracy"))
             table.move_cursor(0, ["mark", *table.shown_column_ids].index(accuracy))
             await pilot.pause()
@@ -113,9 +116,9 @@ async def key_figures(repo_path: Path, runs: int) -> dict[str, list[float]]:
             for _ in range(runs):
                 for _cycle in range(3):  # ascending, descending, back to the tree
                     await timed("sort", table.action_sort)
-                await timed("filter", lambda: screen.apply_filter(FILTER, announce=False))
+                await timed("filter", lambda: bar.apply(FILTER))
                 shown = len(table.view_rows)
-                await timed("filter", lambda: screen.apply_filter("", announce=False))
+                await timed("filter", lambda: bar.apply(""))
             figures["shown"] = [float(shown)]
     finally:
         repo.close()
@@ -168,9 +171,10 @@ def ms(seconds: float) -> str:
 
 
 async def run(args: argparse.Namespace) -> str:
-    repo_path = bench_repo_path(args.n)
+    repo_path = gen_repo_path(args.n) if args.gen else bench_repo_path(args.n)
     if not (repo_path / ".git").is_dir():
-        raise SystemExit(f"{repo_path}: not built; run `python benchmarks/bench_repo.py {args.n}`")
+        script = "gen_repo.py" if args.gen else "bench_repo.py"
+        raise SystemExit(f"{repo_path}: not built; run `python benchmarks/{script} {args.n}`")
     launches: dict[str, list[tuple[float, float, int]]] = {"cold": [], "warm": []}
     await launch(repo_path, use_cache=True)  # fill the per-commit cache for the warm runs
     for _ in range(args.launches):
@@ -181,7 +185,8 @@ async def run(args: argparse.Namespace) -> str:
     rows = launches["warm"][0][2]
     med = {k: statistics.median(v) for k, v in keys.items() if k != "shown"}
     lines = [
-        f"# TUI benchmark: {args.n} experiments ({rows} rows)",
+        f"# TUI benchmark: {args.n} experiments ({rows} rows, "
+        f"{'generated' if args.gen else 'real dvc exp run'})",
         "",
         f"- machine: {machine()}",
         f"- in one process: `create_app(...).run_test(size={SIZE})`; launches: median of "
@@ -214,6 +219,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=1000, help="number of experiments")
     parser.add_argument("--runs", type=int, default=5, help="runs per key figure (median)")
     parser.add_argument("--launches", type=int, default=3, help="launches per load figure")
+    parser.add_argument("--gen", action="store_true", help="the generated repo (gen_repo.py)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results-tui.md")
     args = parser.parse_args()
     report = asyncio.run(run(args))

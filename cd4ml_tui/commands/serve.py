@@ -75,6 +75,17 @@ def read_only_for(host: str, read_only: bool | None) -> bool:
     return (not is_loopback(host)) if read_only is None else read_only
 
 
+def default_public_url(host: str, port: int) -> str | None:
+    """Where browsers reach the server when `--public-url` is not given. The page opens its
+    websocket at this absolute address, so a wildcard bind (0.0.0.0, ::) is named by this
+    machine's host name, which other machines can use; else textual-serve's http://HOST:PORT."""
+    try:
+        wildcard = ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        wildcard = False
+    return f"http://{socket.gethostname()}:{port}" if wildcard else None
+
+
 def check_port(host: str, port: int) -> None:
     """Refuse early, in one line, when `port` on `host` cannot be bound (busy, or not allowed)."""
     if not 0 < port < 65536:
@@ -132,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         title=f"cd4ml-tui · {name}" + (" (read only)" if read_only else ""),
-        public_url=args.public_url,
+        public_url=args.public_url or default_public_url(args.host, args.port),
     )
     server.banner = f"cd4ml-tui: serving {path}{' read only' if read_only else ''} on " + (
         f"{server.public_url} (Ctrl+C stops)"

@@ -75,7 +75,12 @@ from cd4ml_tui.core.diff.text import DiffLine, Hunk, line_hunks, side_by_side, t
 from cd4ml_tui.core.dvc.outs import OutState
 
 # Sharing and watching
-from cd4ml_tui.core.git.remotes import default_remote, fetch_experiments, remotes
+from cd4ml_tui.core.git.remotes import (
+    commit_web_url,
+    default_remote,
+    fetch_experiments,
+    remotes,
+)
 
 # Opening a repo
 from cd4ml_tui.core.git.repo import Repo, open_repo
@@ -235,6 +240,7 @@ __all__ = [
     "check_reviewable",
     "choose_baseline",
     "columns",
+    "commit_web_url",
     "compare",
     "compile_query",
     "create_branch",

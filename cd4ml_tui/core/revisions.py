@@ -25,7 +25,11 @@ def _iso(stamp: int) -> str:
 
 
 def _list_refs(repo: Repo) -> list[tuple[str, str]]:
-    """(ref name, peeled commit sha) for every branch, remote branch, tag and experiment ref."""
+    """(ref name, peeled commit sha) for every branch, remote branch, tag and experiment ref.
+
+    Experiment refs are listed without peeling or typing their objects (git would read each of
+    10,000 objects for that); `dvc exp run` points them at commits, and one that does not is
+    dropped when its commit is read (`_read_commits` keeps commits only)."""
     out = run_git(
         repo.root,
         "for-each-ref",
@@ -33,7 +37,6 @@ def _list_refs(repo: Repo) -> list[tuple[str, str]]:
         "refs/heads",
         "refs/remotes",
         "refs/tags",
-        "refs/exps",
     )
     refs: list[tuple[str, str]] = []
     for line in out.splitlines():
@@ -44,6 +47,8 @@ def _list_refs(repo: Repo) -> list[tuple[str, str]]:
         if (peeled_type or obj_type) != "commit":
             continue
         refs.append((name, sha))
+    out = run_git(repo.root, "for-each-ref", "--format=%(refname)%00%(objectname)", "refs/exps")
+    refs += [(name, sha) for name, _, sha in (line.partition("\0") for line in out.splitlines())]
     return refs
 
 
@@ -58,7 +63,9 @@ def _ref_label(ref: str) -> str:
 def _commit_revision(
     info: CommitInfo, refs: Iterable[str], kind: str = "commit", baseline: str | None = None
 ) -> Revision:
-    ref_list = tuple(sorted(refs, key=_ref_order))
+    ref_list = tuple(refs)
+    if len(ref_list) > 1:
+        ref_list = tuple(sorted(ref_list, key=_ref_order))
     return Revision(
         rev=info.sha,
         kind="experiment" if kind == "experiment" else "commit",

@@ -202,12 +202,26 @@ def test_j_space_c_shows_the_deltas_and_m_downloads_the_report(
         assert svg.lstrip().startswith("<svg") and "Markdown" in svg  # the compare footer
 
 
-def test_each_tab_is_its_own_app_and_refreshes_live(demo_copy: Path, tmp_path: Path) -> None:
+def test_each_tab_is_its_own_app_and_refreshes_live_and_w_opens_a_link(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    origin = "git@github.com:example/demo.git"
+    subprocess.run(["git", "remote", "add", "origin", origin], cwd=demo_copy, check=True)
+    main_sha = subprocess.run(
+        ["git", "rev-parse", "main"], cwd=demo_copy, capture_output=True, text=True, check=True
+    ).stdout.strip()
     with serving(demo_copy) as served, chromium(tmp_path) as context:
+        context.route(lambda url: not url.startswith(served.url), lambda route: route.abort())
         first, second = open_tab(context, served.url), open_tab(context, served.url)
         first.press("j", "Space")  # marks a row in the first tab only
         first.wait_for(lambda text: "1 marked" in text, "the mark")
         assert "marked" not in second.text
+        first.press("k", "w")  # back up to main (space moved down): its commit's web page
+        first.wait_for(lambda _: any(m[0] == "open_url" for m in first.texts), "a link opened")
+        opened = [message[1] for message in first.texts if message[0] == "open_url"]
+        assert opened == [
+            {"url": f"https://github.com/example/demo/commit/{main_sha}", "new_tab": True}
+        ]
         subprocess.run(["git", "tag", "reviewed-in-browser"], cwd=demo_copy, check=True)
         for tab in (first, second):
             tab.wait_for(lambda text: "reviewed-in-browser" in text, "the new tag")

@@ -244,3 +244,25 @@ def test_workspace_is_never_cached(demo_copy: Path) -> None:
     after = _read(demo_copy, use_cache=True)[0]
     assert before.params["params.yaml"]["train.lr"] != 0.07
     assert after.params["params.yaml"]["train.lr"] == 0.07
+
+
+@pytest.mark.parametrize("payload", [b"{", b"[1]", b'{"params": {}}, {"x": 1}', b'"text"'])
+def test_a_checksummed_but_bad_payload_drops_only_its_row(tmp_path: Path, payload: bytes) -> None:
+    import hashlib
+
+    shas = [c * 40 for c in "abc"]
+    with ResultCache(tmp_path) as cache:
+        cache.put_many(
+            (sha, ReadResult(params={"params.yaml": {"lr": i}})) for i, sha in enumerate(shas)
+        )
+    header = f"cd4ml-tui-values {READER_VERSION} {shas[1]} {hashlib.sha256(payload).hexdigest()}"
+    with closing(sqlite3.connect(tmp_path / STORE_NAME)) as db, db:
+        db.execute(
+            "UPDATE results SET entry = ? WHERE sha = ?",
+            (header.encode() + b"\n" + payload, shas[1]),
+        )
+    with ResultCache(tmp_path) as cache:
+        found = cache.get_many(shas)
+    assert sorted(found) == [shas[0], shas[2]]
+    assert found[shas[2]].params == {"params.yaml": {"lr": 2}}
+    assert set(_rows(tmp_path / STORE_NAME)) == {shas[0], shas[2]}  # the bad row is gone

@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from cd4ml_tui.commands.serve import app_command, is_loopback, read_only_for
+from cd4ml_tui.commands.serve import (
+    app_command,
+    default_public_url,
+    is_loopback,
+    read_only_for,
+)
 from tests.serve_support import (
     STARTUP_LIMIT_SECONDS,
     alive,
@@ -131,3 +136,24 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+@pytest.mark.slow
+def test_public_url_is_where_the_page_connects(demo_repo: Path) -> None:
+    """Behind a proxy the page must open its websocket and statics at the public address."""
+    import urllib.request
+
+    public = "https://reviews.example.invalid/cd4ml"
+    with serving(demo_repo, "--public-url", public) as served:
+        with urllib.request.urlopen(served.url, timeout=STARTUP_LIMIT_SECONDS) as response:
+            page = response.read().decode()
+        code, stdout, _ = served.interrupt()
+    assert 'data-session-websocket-url="wss://reviews.example.invalid/cd4ml/ws"' in page
+    assert f'href="{public}/static/css/xterm.css"' in page
+    assert f"on {public} (Ctrl+C stops)" in stdout and code == 0
+
+
+def test_a_wildcard_host_is_reached_by_this_machines_name() -> None:
+    assert default_public_url("0.0.0.0", 8000) == f"http://{socket.gethostname()}:8000"
+    assert default_public_url("::", 9000) == f"http://{socket.gethostname()}:9000"
+    assert default_public_url("127.0.0.1", 8000) is None  # textual-serve's http://HOST:PORT

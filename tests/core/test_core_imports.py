@@ -13,7 +13,7 @@ import cd4ml_tui.core as core
 names = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "cd4ml_tui.core."))
 for name in {first}:
     importlib.import_module(name)
-heavy = ["textual", "dvc", "pandas", "nbdime", "gto", "ruamel", "scmrepo"]
+heavy = ["textual", "dvc", "pandas", "nbdime", "gto", "ruamel", "scmrepo", "git"]
 print(json.dumps({{"modules": names, "loaded": [h for h in heavy if h in sys.modules]}}))
 """
 
@@ -73,3 +73,24 @@ def test_help_and_first_paint_do_not_load_pandas() -> None:
     found = json.loads(out)
     assert "insight" in found["help"]  # the probe saw the subcommand list
     assert found["pandas"] is False
+
+
+SHOW_PROBE = """
+import contextlib, io, json, sys
+from cd4ml_tui.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["show", "--json", "--no-cache", {path!r}])
+print(json.dumps({{"code": code, "gitpython": "git" in sys.modules}}))
+"""
+
+
+def test_show_reads_without_gitpython(demo_repo) -> None:
+    """`show` reads through our own batch reader and one `for-each-ref`: GitPython (whose import
+    alone costs more than reading a small repo) is loaded only by writes, remotes and refs."""
+    out = subprocess.run(
+        [sys.executable, "-c", SHOW_PROBE.format(path=str(demo_repo))],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert json.loads(out) == {"code": 0, "gitpython": False}

@@ -218,3 +218,17 @@ def test_every_error_is_a_cd4ml_error() -> None:
     assert "cd4ml_tui.core.plots.series.PlotDataError" in defined
     outside = sorted(n for n, cls in defined.items() if not issubclass(cls, Cd4mlError))
     assert outside == ["cd4ml_tui.core.dvc.fastyaml.HandBack"]
+
+
+# --- git through GitPython never prompts ---------------------------------------------------------
+def test_git_run_through_gitpython_never_prompts(tmp_path: Path) -> None:
+    """Every git process the core starts through GitPython gets the no-prompt environment: the
+    one a real git alias (`!env`) sees."""
+    from cd4ml_tui.core.git.library import execute
+
+    with open_repo(make_plain_git(tmp_path / "work")) as repo:
+        status, out, _ = execute(repo.library, ["git", "-c", "alias.showenv=!env", "showenv"])
+    env = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    assert status == 0
+    assert env["GIT_TERMINAL_PROMPT"] == "0"
+    assert "BatchMode=yes" in env["GIT_SSH_COMMAND"]

@@ -127,7 +127,7 @@ async def test_plain_text_filter_matches_names_and_escape_clears_it(demo_repo):
         assert table(app).has_focus
         await pilot.press("slash", "escape")
         assert labels(app) == everything
-        assert main_screen(app).filter_text == ""
+        assert app.query_one(FilterBar).applied == ""
 
 
 async def test_expression_filter_keeps_matching_rows_and_their_baselines(demo_repo):
@@ -161,7 +161,7 @@ async def test_bad_expression_is_reported_and_the_app_keeps_running(demo_repo):
         errors = await toasts(app, pilot, "error")
         assert any("expected a value after '>'" in text for text in errors), errors
         assert app.query_one(FilterBar).has_class("-invalid")
-        assert main_screen(app).filter_text != "accuracy >"  # the last valid filter stays
+        assert app.query_one(FilterBar).applied != "accuracy >"  # the last valid filter stays
         await pilot.press("escape")
         assert not app.query_one(FilterBar).has_class("-invalid")
         assert labels(app) == everything

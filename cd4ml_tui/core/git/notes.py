@@ -40,8 +40,9 @@ class NotesError(Cd4mlError):
 
 
 def note_blobs(repo: Repo, ref: str) -> dict[str, str]:
-    """Annotated commit sha -> note blob sha, for every note under `ref` (one git call)."""
-    if ref_oid(repo, ref) is None:
+    """Annotated commit sha -> note blob sha, for every note under `ref` (one git call; none,
+    and no GitPython either, when the ref does not exist: the batch reader answers that)."""
+    if repo.objects.read(ref) is None:
         return {}
     out = run_git(repo.root, "notes", f"--ref={ref}", "list", check=False)
     blobs = {}

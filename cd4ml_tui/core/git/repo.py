@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cd4ml_tui.core.errors import EmptyRepoError, NotARepoError
+from cd4ml_tui.core.git.library import open_library
 from cd4ml_tui.core.git.objects import GitObjects, run_git
+
+if TYPE_CHECKING:
+    import git
 
 
 @dataclass
@@ -45,8 +50,16 @@ class Repo:
         """Drop the cached HEAD: a commit or checkout since it was read may have moved it."""
         self.__dict__.pop("head", None)
 
+    @cached_property
+    def library(self) -> git.Repo:
+        """The repo as GitPython sees it (refs, remotes, writes), opened on first use."""
+        return open_library(self.root)
+
     def close(self) -> None:
         self.objects.close()
+        library = self.__dict__.pop("library", None)
+        if library is not None:
+            library.close()
 
     def __enter__(self) -> Repo:
         return self

@@ -94,8 +94,14 @@ class ResultCache:
             part = wanted[start : start + LOOKUP_BATCH]
             marks = ",".join("?" * len(part))
             rows = self._query(f"SELECT sha, entry FROM results WHERE sha IN ({marks})", part)
+            checked: list[tuple[str, bytes]] = []
             for sha, entry in rows:
-                result = decode_entry(bytes(entry), sha) if isinstance(entry, bytes) else None
+                payload = checked_payload(entry, sha) if isinstance(entry, bytes) else None
+                if payload is None:
+                    bad.append(sha)
+                else:
+                    checked.append((sha, payload))
+            for (sha, _), result in zip(checked, _decode_all([p for _, p in checked]), strict=True):
                 if result is None:
                     bad.append(sha)
                 else:
@@ -235,7 +241,13 @@ def encode_entry(sha: str, result: ReadResult) -> bytes:
 
 def decode_entry(raw: bytes, sha: str) -> ReadResult | None:
     """The result stored in `raw`, or None unless header, checksum and shape all check out."""
+    payload = checked_payload(raw, sha)
+    return None if payload is None else _decode_all([payload])[0]
 
+
+def checked_payload(raw: bytes, sha: str) -> bytes | None:
+    """The payload of `raw` if its header names this format, reader version and commit and its
+    sha256 matches; else None."""
     header, newline, payload = raw.partition(b"\n")
     if not newline:
         return None
@@ -244,10 +256,26 @@ def decode_entry(raw: bytes, sha: str) -> ReadResult | None:
         return None
     if hashlib.sha256(payload).hexdigest() != parts[3]:
         return None
+    return payload
+
+
+def _decode_all(payloads: list[bytes]) -> list[ReadResult | None]:
+    """Checked payloads to results, parsed as one JSON array (one parse per batch, not per row);
+    a payload that is not the expected shape gives None."""
+    if not payloads:
+        return []
     try:
-        data = json.loads(payload)
-    except ValueError:
-        return None
+        items = json.loads(b"[" + b",".join(payloads) + b"]")
+    except ValueError:  # one bad payload: fall back to one parse each to find it
+        if len(payloads) == 1:
+            return [None]
+        return [_decode_all([p])[0] for p in payloads]
+    if len(items) != len(payloads):  # a payload held more than one value
+        return [_decode_all([p])[0] if len(payloads) > 1 else None for p in payloads]
+    return [_shaped(data) for data in items]
+
+
+def _shaped(data: Any) -> ReadResult | None:
     if not isinstance(data, dict):
         return None
     params, metrics, errors = data.get("params"), data.get("metrics"), data.get("errors")

@@ -26,17 +26,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input
 
-from cd4ml_tui.core.api import (
-    QueryError,
-    ReviewError,
-    Verdict,
-    check_reviewable,
-    compile_query,
-    own_baseline,
-)
-from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
+from cd4ml_tui.core.api import ReviewError, Verdict, check_reviewable, own_baseline
+from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.screens.compare import CompareScreen
@@ -57,6 +49,7 @@ from cd4ml_tui.ui.widgets.review_loader import ReviewLoader
 from cd4ml_tui.ui.widgets.revision_loader import LoadOptions, RevisionLoader
 from cd4ml_tui.ui.widgets.revision_table import RevisionTable
 from cd4ml_tui.ui.widgets.status_bar import StatusBar
+from cd4ml_tui.ui.widgets.web_link import WebLinker
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import PromotionResult, Repo, UndoReport
@@ -88,6 +81,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
         Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
+        Binding("w", "open_web", "Open on web", show=False, id="main.open_web"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
     ]
 
@@ -96,10 +90,8 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.repo = repo
         self.settings = settings
         self.options = options
-        self.filter_text = ""
         self.last_promotion: PromotionResult | None = None  # what `u` undoes
         self.last_write: str | None = None  # "promote" or "action": which one `u` undoes first
-        self._shown_before: set[str] = set()  # revs on screen when a refresh started
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.repo.root.name, self.repo.has_dvc, id="status-bar")
@@ -115,6 +107,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         yield RevisionLoader(self.repo, self.options, id="loader")
         yield RefWatcher(self.repo, id="watcher")
         yield ActionRunner(self.repo, id="actions")
+        yield WebLinker(self.repo, id="web-link")
         yield ReviewLoader(self.repo, self.settings, id="reviews")
 
     @property
@@ -142,6 +135,10 @@ class MainScreen(GuardsWrites, Screen[None]):
         return self.query_one("#status-bar", StatusBar)
 
     @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#filter", FilterBar)
+
+    @property
     def detail(self) -> DetailPane:
         return self.query_one("#detail", DetailPane)
 
@@ -157,7 +154,6 @@ class MainScreen(GuardsWrites, Screen[None]):
     def _load(self, refresh: bool) -> None:
         """`refresh`: reuse the values on screen for commits seen before."""
         rows = self.table.rows_loaded
-        self._shown_before = {v.revision.rev for v in rows}
         self.watcher.listed = None  # the loader lists the refs itself
         self.status.progress = (0, 0)
         self.loader.load(rows, refresh)
@@ -192,32 +188,18 @@ class MainScreen(GuardsWrites, Screen[None]):
                 severity="warning",
                 markup=False,
             )
-        elif message.stats is not None and message.stats.refresh:
-            self._announce_new_rows()
-        if self.filter_text:
-            self.apply_filter(self.filter_text, announce=False)
+        elif message.new_rows:
+            self.notify(message.new_rows, title="Refreshed", markup=False)
+        self.filter_bar.columns = self.table.value_columns  # a filter may name new columns
+        self.filter_bar.reapply()
         self.reviews.load()
         if "gate" not in self.table.hidden:
             self._check_gates()
 
-    def _announce_new_rows(self) -> None:
-        """After a refresh, name the revisions that were not on screen before."""
-        rows = self.table.rows_loaded
-        new = [v.revision.label for v in rows if v.revision.rev not in self._shown_before]
-        if new:
-            names = ", ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
-            self.notify(f"New: {names}", title="Refreshed", markup=False)
-
     @on(RevisionLoader.BadgesLoaded, "#loader")
     def _badges_loaded(self, message: RevisionLoader.BadgesLoaded) -> None:
         badges = message.badges
-        refs = self.query_one(RefsPane)
-        by_ref = {}
-        for ref in refs.refs:
-            labels = badges.get(refs.commit_of(ref) or "", [])
-            if labels:
-                by_ref[ref] = " ".join(labels)
-        refs.set_badges(by_ref)
+        self.query_one(RefsPane).set_badges(badges)
         self.detail.badges = badges
         self.table.set_badges(badges)
         self.detail.show(self.table.current, self.loader.revisions)
@@ -306,6 +288,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         status, narrow_to = self.status, self.table.state.narrow_to
         status.shown, status.total = message.shown, message.total
         status.sort_label = message.sort_label
+        self.filter_bar.columns = self.table.value_columns
         head = self.loader.revisions.get(narrow_to) if narrow_to else None
         status.group = (head.label if head else narrow_to[:7]) if narrow_to else None
 
@@ -329,42 +312,15 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     # --- filter, columns, back ----------------------------------------------------------------
     def action_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.display = True
-        bar.focus()
+        self.filter_bar.open()
 
-    def apply_filter(self, text: str, announce: bool) -> bool:
-        """Filter the table by `text` (the language of `core.api.compile_query`); a bad filter
-        marks the bar invalid (and, if `announce`, says why) and keeps the last good one."""
-        bar = self.query_one(FilterBar)
-        try:
-            predicate = compile_query(text, self.table.value_columns) if text.strip() else None
-        except QueryError as err:
-            bar.add_class("-invalid")
-            if announce:
-                self.notify(str(err), title="Bad filter", severity="error", markup=False)
-            return False
-        bar.remove_class("-invalid")
-        self.filter_text = self.status.filter_text = text.strip()
-        self.table.set_predicate(predicate)
-        return True
+    @on(FilterBar.Applied, "#filter")
+    def _filter_applied(self, message: FilterBar.Applied) -> None:
+        self.status.filter_text = message.text
+        self.table.set_predicate(message.predicate)
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.apply_filter(event.value, announce=False)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        if self.apply_filter(event.value, announce=True):
-            event.input.display = bool(self.filter_text)
-            self.table.focus()
-
-    @on(FilterBar.Cancelled, "#filter")
-    def _clear_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.value = ""
-        self.apply_filter("", announce=False)
-        bar.display = False
+    @on(FilterBar.Closed, "#filter")
+    def _filter_closed(self) -> None:
         self.table.focus()
 
     def action_only_changed(self) -> None:
@@ -372,12 +328,8 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.status.only_changed = self.table.only_changed
 
     def action_choose_columns(self) -> None:
-        table = self.table
-        choices = [(c, c, "revision") for c in ("sha", "created", "status", "review", "gate")]
-        choices += [
-            (cid, table.label_of(cid), ColumnKey.from_id(cid).kind) for cid in table.column_ids()
-        ]
-        self.app.push_screen(ColumnChooser(choices, table.hidden), self._columns_chosen)
+        chooser = ColumnChooser(self.table.column_choices(), self.table.hidden)
+        self.app.push_screen(chooser, self._columns_chosen)
 
     def _columns_chosen(self, hidden: set[str] | None) -> None:
         if hidden is not None:
@@ -393,8 +345,8 @@ class MainScreen(GuardsWrites, Screen[None]):
             self.table.focus()
         elif self.table.state.narrow_to is not None:
             self.table.narrow(None)
-        elif self.filter_text:
-            self._clear_filter()
+        elif self.filter_bar.applied:
+            self.filter_bar.clear()
 
     # --- compare, diff, promote, undo ---------------------------------------------------------
     def _current(self) -> RevisionValues | None:
@@ -402,6 +354,12 @@ class MainScreen(GuardsWrites, Screen[None]):
         if current is None:
             self.notify("No revision selected.", severity="warning")
         return current
+
+    def action_open_web(self) -> None:
+        """The selected commit's page on the remote's web host (a new tab under `serve`)."""
+        current = self._current()
+        if current is not None:
+            self.query_one("#web-link", WebLinker).open(current.revision)
 
     def action_compare(self) -> None:
         marked = self.table.marked_values()

@@ -1,17 +1,29 @@
-"""The filter bar: an input for the filter language of `core.query`, shown by `/`."""
+"""The filter bar: an input for the filter language of `core.api.compile_query`, shown by `/`.
+
+The bar owns the filter: it compiles what is typed against `columns` (the table's value columns,
+kept current by the screen), keeps the last valid filter in force (`applied`), marks itself
+invalid while the text does not compile (and says why on enter), and posts `Applied` with the
+predicate to show. `Closed` says the user is done with it (enter on a valid filter, or escape,
+which clears it).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
+from cd4ml_tui.core.api import QueryError, compile_query
+from cd4ml_tui.core.model import ColumnKey
 from cd4ml_tui.ui.messages import WidgetMessage
+from cd4ml_tui.ui.table_view import Predicate
 
 
 class FilterBar(Input):
-    """Posts `Input.Changed` while typing, `Input.Submitted` on enter, `Cancelled` on escape."""
+    """Posts `Applied` when the filter in force changes and `Closed` when the user is done."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Clear filter", id="filter.cancel"),
@@ -19,14 +31,68 @@ class FilterBar(Input):
 
     HELP_TITLE = "Filter bar"
 
-    class Cancelled(WidgetMessage):
-        """The user dismissed the filter (escape): clear it."""
+    class Applied(WidgetMessage):
+        """The filter in force is `text` ("" for none), compiled to `predicate`."""
+
+        def __init__(self, bar: FilterBar, text: str, predicate: Predicate | None) -> None:
+            super().__init__(bar)
+            self.bar = bar
+            self.text = text
+            self.predicate = predicate
+
+    class Closed(WidgetMessage):
+        """The user is done with the bar: focus goes back to the table."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
             placeholder="filter: text matches names/shas; or accuracy>0.8 and train.lr<0.05",
             id=id,
         )
+        self.columns: Sequence[ColumnKey] = ()  # the names a filter may use
+        self.applied = ""  # the filter in force (the last valid one)
+
+    def open(self) -> None:
+        self.display = True
+        self.focus()
+
+    def apply(self, text: str, announce: bool = False) -> bool:
+        """Put `text` in force if it compiles; else mark the bar invalid (and, if `announce`,
+        say why) and keep the filter in force."""
+        try:
+            predicate = compile_query(text, list(self.columns)) if text.strip() else None
+        except QueryError as err:
+            self.add_class("-invalid")
+            if announce:
+                self.notify(str(err), title="Bad filter", severity="error", markup=False)
+            return False
+        self.remove_class("-invalid")
+        self.applied = text.strip()
+        self.post_message(self.Applied(self, self.applied, predicate))
+        return True
+
+    def reapply(self) -> None:
+        """Compile the filter in force again (the columns changed, e.g. after a reload)."""
+        if self.applied:
+            self.apply(self.applied)
+
+    def clear(self) -> None:
+        """Drop the filter, hide the bar and hand the focus back."""
+        self.value = ""
+        self.apply("")
+        self.display = False
+        self.post_message(self.Closed(self))
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.apply(event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.apply(event.value, announce=True):
+            self.display = bool(self.applied)
+            self.post_message(self.Closed(self))
 
     def action_cancel(self) -> None:
-        self.post_message(self.Cancelled(self))
+        self.clear()

@@ -8,13 +8,13 @@ and posts `ParallelView.Computed`, which the handler here draws.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
-from textual_plotext import PlotextPlot
 
 from cd4ml_tui.core.api import (
     ParallelCoordinates,
@@ -27,7 +27,11 @@ from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.render.parallel_draw import draw_parallel
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
+from cd4ml_tui.ui.widgets.chart import new_chart
 from cd4ml_tui.ui.widgets.insight_tables import KeyedTable
+
+if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
 
 MARKED_STYLE = "bold magenta"
 
@@ -64,7 +68,7 @@ class ParallelView(Vertical):
         self._generation = 0
 
     def compose(self) -> ComposeResult:
-        yield PlotextPlot(id="parallel-chart")
+        yield new_chart(id="parallel-chart")
         yield Static(id="parallel-note")
         yield KeyedTable(id="parallel-rows", cursor_type="row", zebra_stripes=True)
 
@@ -103,7 +107,7 @@ class ParallelView(Vertical):
 
     def on_parallel_view_computed(self, message: Computed) -> None:
         self.chart = message.chart
-        plot = self.query_one(PlotextPlot)
+        plot = cast("PlotextPlot", self.query_one("#parallel-chart"))
         plot.plt.clear_figure()
         note = self.query_one("#parallel-note", Static)
         if message.chart is None or not message.chart.lines:

@@ -8,7 +8,7 @@ bar chart's scope (compared revisions or every loaded row).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,7 +16,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
-from textual_plotext import PlotextPlot
 
 from cd4ml_tui.core.api import (
     Plot,
@@ -29,6 +28,10 @@ from cd4ml_tui.core.api import (
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.render.plot_draw import draw_metric_bars, draw_plot, draw_scatter, legend_text
+from cd4ml_tui.ui.widgets.chart import new_chart
+
+if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
 
 
 class PlotPanel(VerticalScroll):
@@ -62,12 +65,12 @@ class PlotPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="bars-heading", classes="plot-heading")
-        yield PlotextPlot(id="bars")
+        yield new_chart(id="bars")
         yield Static(id="bars-note", classes="plot-note")
         yield Static("dvc.yaml plots", classes="plot-heading")
         yield Static("reading plot data…", id="plots-status", classes="plot-note")
         yield Static(id="scatter-heading", classes="plot-heading")
-        yield PlotextPlot(id="scatter")
+        yield new_chart(id="scatter")
         yield Static(id="scatter-note", classes="plot-note")
 
     # --- data in ----------------------------------------------------------------------------
@@ -115,7 +118,7 @@ class PlotPanel(VerticalScroll):
             elif not plot.series:  # nothing to draw: one line, not an empty frame
                 widgets.append(Static("no data in these revisions", classes="plot-note dvc-plot"))
             else:
-                chart = PlotextPlot(classes="dvc-plot")
+                chart = new_chart(classes="dvc-plot")
                 drawn = draw_plot(chart.plt, plot)
                 widgets.append(chart)
                 if drawn.legend:
@@ -157,7 +160,7 @@ class PlotPanel(VerticalScroll):
 
     # --- drawing ----------------------------------------------------------------------------
     def redraw_bars(self) -> None:
-        chart = self.query_one("#bars", PlotextPlot)
+        chart = cast("PlotextPlot", self.query_one("#bars"))
         chart.plt.clear_figure()
         metric = self.current_metric
         heading = self.query_one("#bars-heading", Static)
@@ -184,7 +187,7 @@ class PlotPanel(VerticalScroll):
         chart.refresh()
 
     def redraw_scatter(self) -> None:
-        chart = self.query_one("#scatter", PlotextPlot)
+        chart = cast("PlotextPlot", self.query_one("#scatter"))
         chart.plt.clear_figure()
         metric, param = self.current_metric, self.current_param
         heading = self.query_one("#scatter-heading", Static)

@@ -1,7 +1,7 @@
 """The refs pane: local branches, remote branches and tags, each with its experiment count.
 
 Choosing a ref posts `RefsPane.Chosen` with the commit it points to; the screen narrows the table
-to that commit's group. `set_badges` adds short labels (e.g. GTO versions and stages) to refs.
+to that commit's group. `set_badges` adds labels by commit (GTO versions and stages) to its refs.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class RefsPane(Tree[str]):
         self.guide_depth = 2
         self._commit_of: dict[str, str] = {}
         self._exp_counts: Counter[str] = Counter()
-        self._badges: dict[str, str] = {}
+        self._badges: dict[str, Sequence[str]] = {}  # labels by commit sha
         self._leaves: dict[str, TreeNode[str]] = {}
 
     def _style(self, part: str) -> Style:
@@ -66,8 +66,9 @@ class RefsPane(Tree[str]):
         self._commit_of = {ref: r.rev for r in revisions if r.kind == "commit" for ref in r.refs}
         self._rebuild()
 
-    def set_badges(self, badges: Mapping[str, str]) -> None:
-        """Show `badges[ref]` next to each ref (the hook for GTO versions and stages)."""
+    def set_badges(self, badges: Mapping[str, Sequence[str]]) -> None:
+        """Show the labels of each ref's commit (`badges` by commit sha: GTO versions and
+        stages) next to the ref."""
         self._badges = dict(badges)
         for ref, node in self._leaves.items():
             node.set_label(self._label(ref))
@@ -114,7 +115,7 @@ class RefsPane(Tree[str]):
                 f" {count} exp",
                 style=self._style("count"),
             )
-        badge = self._badges.get(ref)
+        badge = " ".join(self._badges.get(self._commit_of.get(ref, ""), ()))
         if badge:
             label.append(f" {badge}", style=self._style("badge"))
         return label

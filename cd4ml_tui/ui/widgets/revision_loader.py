@@ -94,6 +94,14 @@ def values_in_order(
         yield old if old is not None else next(read)
 
 
+def new_rows_text(rows: Sequence[RevisionValues], shown_before: set[str]) -> str:
+    """After a refresh, name the revisions that were not on screen before ("" for none)."""
+    new = [v.revision.label for v in rows if v.revision.rev not in shown_before]
+    if not new:
+        return ""
+    return "New: " + ", ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
+
+
 class RevisionLoader(Widget):
     """Loads the revisions of `repo` in a worker; posts what it read, with itself as `control`."""
 
@@ -147,6 +155,7 @@ class RevisionLoader(Widget):
             self.error = error
             self.stats = stats
             self.rows: list[RevisionValues] = []
+            self.new_rows = ""  # after a refresh: "New: exp-1, exp-2" (revisions not shown before)
 
     class BadgesLoaded(_LoaderMessage):
         """GTO registry facts by commit sha, e.g. {"abc...": ["model@v1.0.0", "model#prod"]}."""
@@ -176,12 +185,14 @@ class RevisionLoader(Widget):
         self._generation = 0
         self._stream = True
         self._pending: list[RevisionValues] = []
+        self._shown_before: set[str] = set()  # revs on screen when a refresh started
 
     def load(self, shown: Sequence[RevisionValues], refresh: bool) -> None:
         """Load in a worker; `shown` are the rows on screen. `refresh`: reuse their values for
         commits seen before. With rows on screen, the new rows arrive at once at the end."""
         self._generation += 1
         self._stream = not shown
+        self._shown_before = {v.revision.rev for v in shown}
         self._pending = []
         self.progress = (0, 0)
         self.reading = True
@@ -265,6 +276,8 @@ class RevisionLoader(Widget):
         message.rows, self._pending = self._pending, []
         if message.error is None and self.repo.has_dvc:
             self.last_load = message.stats
+            if message.stats is not None and message.stats.refresh:
+                message.new_rows = new_rows_text(message.rows, self._shown_before)
         self._load_badges(message.generation)
 
     @on(BadgesLoaded)

@@ -205,6 +205,13 @@ class RevisionTable(Grid):
         """Every value column id, in table order (hidden ones too)."""
         return [c.id for c in self.value_columns]
 
+    def column_choices(self) -> list[tuple[str, str, str]]:
+        """(id, label, kind) of every column the user may hide: kind is "revision", "param" or
+        "metric" (what the column chooser lists)."""
+        revision = ("sha", "created", "status", "review", "gate")
+        choices = [(c, c, "revision") for c in revision]
+        return choices + [(c.id, self.label_of(c.id), c.kind) for c in self.value_columns]
+
     @property
     def cursor_value_column(self) -> ColumnKey | None:
         """The param or metric column under the cursor (None on a revision column)."""

@@ -143,12 +143,16 @@ def visible_rows(
 def differing_columns(
     rows: Sequence[RevisionValues], shown: Sequence[ViewRow], columns: Sequence[ColumnKey]
 ) -> list[ColumnKey]:
-    """The columns whose value is not the same in every shown row (missing counts as a value)."""
+    """The columns whose value differs between shown rows that have one: a param that old tags
+    lack is not a change when every row that has it has the same value."""
     result = []
     for column in columns:
         seen: set[str] = set()
         for view_row in shown:
-            seen.add(repr(rows[view_row.index].get(column)))
+            value = rows[view_row.index].get(column)
+            if value is None:
+                continue
+            seen.add(repr(value))
             if len(seen) > 1:
                 result.append(column)
                 break

@@ -266,3 +266,18 @@ def test_a_checksummed_but_bad_payload_drops_only_its_row(tmp_path: Path, payloa
     assert sorted(found) == [shas[0], shas[2]]
     assert found[shas[2]].params == {"params.yaml": {"lr": 2}}
     assert set(_rows(tmp_path / STORE_NAME)) == {shas[0], shas[2]}  # the bad row is gone
+
+
+def test_the_file_per_commit_layout_is_removed_when_the_store_is_made(demo_copy: Path) -> None:
+    folder = cache_dir_for(demo_copy)
+    old = folder / "ab" / f"{'c' * 38}.json"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"cd4ml-tui-values old entry")
+    other = folder / "notes.txt"
+    other.write_text("not ours to delete")
+    fresh = _dump(_read(demo_copy, use_cache=False))
+    assert old.exists()  # --no-cache touches nothing
+    assert _dump(_read(demo_copy, use_cache=True)) == fresh
+    assert not old.parent.exists()
+    assert other.read_text() == "not ours to delete"
+    assert _stored(demo_copy)

@@ -1,4 +1,5 @@
-"""SVG snapshot of the main screen on the demo repo (160x48), built by the CLI's own factory.
+"""SVG snapshots of the main screen on the demo repo at 80x24 and 200x50, built by the CLI's own
+factory (at 80x24 the refs pane hides and the details pane shrinks).
 
 Experiment shas and run times differ between builds of the demo, so the snapshot hides the sha and
 created columns (baseline commits have fixed dates; names, values and the tree are stable).
@@ -19,10 +20,11 @@ from cd4ml_tui.ui.screens.main import MainScreen
 from tests.ui.helpers import settled
 
 pytestmark = pytest.mark.slow
-SIZE = (160, 48)
+SIZES = [(80, 24), (200, 50)]
 
 
-def test_main_screen(demo_repo: Path, snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "200x50"])
+def test_main_screen(demo_repo: Path, snap_compare: Any, size: tuple[int, int]) -> None:
     repo = open_repo(demo_repo)
     app = create_app(repo, load_settings(repo.root), use_cache=False)
 
@@ -39,6 +41,6 @@ def test_main_screen(demo_repo: Path, snap_compare: Any) -> None:
         assert screen.table.current.revision.label == "main"
 
     try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=stable_view)
+        assert snap_compare(app, terminal_size=size, run_before=stable_view)
     finally:
         repo.close()

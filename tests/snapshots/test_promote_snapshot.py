@@ -20,7 +20,7 @@ from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 
 pytestmark = pytest.mark.slow
-SIZE = (120, 36)
+SIZES = [(80, 24), (200, 50)]  # at 80x24 the form scrolls and the buttons stay
 
 
 class PromoteHost(App[None]):
@@ -48,12 +48,13 @@ async def _settled(pilot: Any) -> None:
     await pilot.pause()
 
 
-def test_promote_dialog(demo_repo: Path, snap_compare: Any) -> None:
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "200x50"])
+def test_promote_dialog(demo_repo: Path, snap_compare: Any, size: tuple[int, int]) -> None:
     repo = open_repo(demo_repo)
     try:
         revision = resolve_revision(repo, "main")
         [values] = read_values(repo, [revision], use_cache=False)
         app = PromoteHost(repo, load_settings(repo.root), values)
-        assert snap_compare(app, terminal_size=SIZE, run_before=_settled)
+        assert snap_compare(app, terminal_size=size, run_before=_settled)
     finally:
         repo.close()

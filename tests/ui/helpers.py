@@ -41,10 +41,11 @@ async def running(
     """The app on `path` (the read-only fixtures are read without the persistent cache).
     `message_hook` sees every message the app processes."""
     options.setdefault("use_cache", False)
+    size = options.pop("size", SIZE)
     repo = open_repo(path)
     app = create_app(repo, load_settings(repo.root), **options)
     try:
-        async with app.run_test(size=SIZE, notifications=True, message_hook=message_hook) as pilot:
+        async with app.run_test(size=size, notifications=True, message_hook=message_hook) as pilot:
             await settle(app, pilot)
             yield app, pilot
     finally:

@@ -161,7 +161,9 @@ async def test_bad_expression_is_reported_and_the_app_keeps_running(demo_repo):
         errors = await toasts(app, pilot, "error")
         assert any("expected a value after '>'" in text for text in errors), errors
         assert app.query_one(FilterBar).has_class("-invalid")
-        assert app.query_one(FilterBar).applied != "accuracy >"  # the last valid filter stays
+        # no stale filter: not the last valid prefix ("accuracy") as a text filter
+        assert app.query_one(FilterBar).applied == ""
+        assert labels(app) == everything
         await pilot.press("escape")
         assert not app.query_one(FilterBar).has_class("-invalid")
         assert labels(app) == everything
@@ -263,3 +265,18 @@ async def test_o_shows_only_columns_whose_values_differ(demo_repo):
         assert len(value_ids) < len([c for c in before if ":" in c])
         await pilot.press("o")
         assert grid.shown_column_ids == before
+
+
+async def test_filter_lands_on_the_first_match_and_counts_only_matches(demo_repo):
+    async with running(demo_repo) as (app, pilot):
+        grid = table(app)
+        rows = grid.rows_loaded
+        grid.move_cursor(1)  # `main`, a baseline: after the filter it is only context
+        await pilot.press("slash", *"accuracy>0.9", "enter")
+        await pilot.pause()
+        matching = [r for r in grid.view_rows if not r.context]
+        assert any(r.context for r in grid.view_rows) and matching
+        assert not grid.view_rows[grid.cursor_row].context
+        assert grid.current is rows[matching[0].index]
+        status = main_screen(app).status
+        assert status.shown == len(matching) < len(grid.view_rows)

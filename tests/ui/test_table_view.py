@@ -83,11 +83,15 @@ def test_sort_ranks_numbers_then_booleans_then_text():
     assert [rows[i].get(ACC) for i in order] == [1.5, 2, True, "A", "b"]
 
 
-def test_differing_columns_count_missing_as_a_value():
+def test_differing_columns_ignore_present_versus_missing():
     shown = visible_rows(ROWS, ViewState(narrow_to=A))
     assert differing_columns(ROWS, shown, [ACC, LR]) == [ACC, LR]
     same = visible_rows(ROWS, ViewState(narrow_to=B))
     assert differing_columns(ROWS, same, [LR]) == []
+    # an old tag without the param: the rows that have it agree, so it is not a change
+    old_tag = RevisionValues(Revision(rev="5" * 40, kind="commit", name="old"))
+    rows = [*ROWS[:2], old_tag]
+    assert differing_columns(rows, visible_rows(rows, ViewState()), [LR]) == []
 
 
 def test_baseline_of_experiment_commit_and_workspace():

@@ -20,6 +20,7 @@ Why it can be trusted:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -43,6 +44,8 @@ LOCK_TIMEOUT = 2.0  # seconds a write waits for another process's write before i
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (sha TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
 )
+OLD_FOLDER = re.compile(r"^[0-9a-f]{2}$")
+OLD_ENTRY = re.compile(r"^[0-9a-f]{38}([0-9a-f]{24})?\.json$")
 LOOKUP_BATCH = 500  # shas per SELECT ... IN (...): below SQLite's variable limit
 
 
@@ -188,6 +191,8 @@ class ResultCache:
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is not None or self._broken:
             return self._db
+        if not self.path.exists():
+            remove_file_per_commit_layout(self.directory)
         for attempt in (1, 2):
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
@@ -223,6 +228,21 @@ class ResultCache:
             self._db = None
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def remove_file_per_commit_layout(directory: Path) -> None:
+    """Delete the entries of the cache's earlier layout (`<sha[:2]>/<sha[2:]>.json` files in the
+    same folder), which the store replaces; only those files and their then-empty folders."""
+    try:
+        folders = [f for f in directory.iterdir() if f.is_dir() and OLD_FOLDER.match(f.name)]
+    except OSError:
+        return
+    for folder in folders:
+        for entry in folder.glob("*.json"):
+            if OLD_ENTRY.match(entry.name):
+                entry.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # left alone if anything else is in it
 
 
 def _is_corruption(err: sqlite3.DatabaseError) -> bool:

@@ -63,6 +63,14 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#revisions"
+    # Every size: below 100 columns the refs pane hides (`w` shows it), below 140 it narrows;
+    # below 32 rows the details pane shrinks (`e` hides it).
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (100, "-medium"),
+        (140, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="main.filter"),
@@ -80,6 +88,8 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("x", "run_queued", "Run queue", show=False, id="main.run_queued"),
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
+        Binding("w", "toggle_refs", "Refs", id="main.toggle_refs"),
+        Binding("e", "toggle_details", "Details pane", id="main.toggle_details"),
         Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
         Binding("w", "open_web", "Open on web", show=False, id="main.open_web"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
@@ -302,8 +312,10 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     @on(Grid.Selected, "#revisions")
     def _row_selected(self) -> None:
+        self.detail.remove_class("-hidden")
         self.detail.add_class("-expanded")
         self.detail.focus()
+        self.call_after_refresh(self.table.keep_cursor_visible)  # the table just got shorter
 
     @on(RefsPane.Chosen, "#refs")
     def _ref_chosen(self, message: RefsPane.Chosen) -> None:
@@ -337,6 +349,25 @@ class MainScreen(GuardsWrites, Screen[None]):
             self.table.set_hidden(hidden)
             if gate_shown:
                 self._check_gates()
+
+    def action_toggle_refs(self) -> None:
+        """Show or hide the refs pane (hidden by default below 100 columns)."""
+        refs = self.query_one(RefsPane)
+        shown = refs.display
+        refs.set_class(shown, "-hidden")
+        refs.set_class(not shown, "-shown")
+        if shown and refs.has_focus:
+            self.table.focus()
+
+    def action_toggle_details(self) -> None:
+        """Show or hide the details pane (the table takes its rows)."""
+        detail = self.detail
+        detail.toggle_class("-hidden")
+        if detail.has_class("-hidden"):
+            detail.remove_class("-expanded")
+            if detail.has_focus:
+                self.table.focus()
+        self.table.keep_cursor_visible()
 
     def action_back(self) -> None:
         """Undo the last narrowing step: expanded details, then the group, then the filter."""

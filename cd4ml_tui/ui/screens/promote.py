@@ -10,7 +10,7 @@ confirming would write, or why it is refused. Confirm writes in a worker (`core.
 Before anything is confirmed the dialog shows the revision's verdict and its gate result
 (`core.api.promotion_checks`); when the settings require approval or a passing gate and the
 revision has neither, the plan is refused until a reason is typed into Override, which then goes
-into the tag message. The dialog scrolls, so it fits 80x24.
+into the tag message.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
@@ -67,6 +67,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
     """Promote one revision to a GTO version (and stage) of an artifact."""
 
     CSS_PATH = "promote.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]  # short: the dialog fills the height
     AUTO_FOCUS = "#artifact"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="promote.cancel"),
@@ -129,26 +130,28 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self._seq = 0
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="promote-dialog"):
+        with Vertical(id="promote-dialog"):
             yield Static(
                 f"Promote {describe_source(self.revision)} ({self.revision.short})",
                 id="promote-title",
             )
-            yield PromotionForm(default_branch_name(self.revision), id="promote-form")
-            yield Static("Reading the review and the gate…", id="promote-checks")
-            with Horizontal(classes="promote-row -hidden", id="override-row"):
-                yield Label("Override", classes="promote-label")
-                yield Input(
-                    id="override",
-                    placeholder="why promote anyway (goes into the tag)",
-                    compact=True,
-                )
-            yield Static("Reading the registry…", id="promote-preview")
-            yield Static("", id="promote-problem")
+            # The form and preview scroll; the buttons, with their keys, stay on screen.
+            with VerticalScroll(id="promote-body"):
+                yield PromotionForm(default_branch_name(self.revision), id="promote-form")
+                yield Static("Reading the review and the gate…", id="promote-checks")
+                with Horizontal(classes="promote-row -hidden", id="override-row"):
+                    yield Label("Override", classes="promote-label")
+                    yield Input(
+                        id="override",
+                        placeholder="why promote anyway (goes into the tag)",
+                        compact=True,
+                    )
+                yield Static("Reading the registry…", id="promote-preview")
+                yield Static("", id="promote-problem")
             with Horizontal(id="promote-buttons"):
-                yield Button("Promote", id="confirm", variant="primary", disabled=True)
+                yield Button("Promote  ctrl+s", id="confirm", variant="primary", disabled=True)
                 yield Button("Retry push", id="retry", variant="warning", classes="-hidden")
-                yield Button("Cancel", id="cancel")
+                yield Button("Cancel  esc", id="cancel")
 
     def on_mount(self) -> None:
         try:

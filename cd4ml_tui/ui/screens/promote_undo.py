@@ -51,7 +51,7 @@ class UndoScreen(ModalScreen["UndoReport | None"]):
                     yield Button(
                         f"Also on {self.result.plan.remote}", id="undo-remote", variant="error"
                     )
-                yield Button("Cancel", id="cancel")
+                yield Button("Cancel  esc", id="cancel")
 
     @on(Button.Pressed, "#undo-local, #undo-remote")
     @writes

@@ -1,8 +1,8 @@
 """The filter bar: an input for the filter language of `core.api.compile_query`, shown by `/`.
 
 The bar owns the filter: it compiles what is typed against `columns` (the table's value columns,
-kept current by the screen), keeps the last valid filter in force (`applied`), marks itself
-invalid while the text does not compile (and says why on enter), and posts `Applied` with the
+kept current by the screen), marks itself invalid while the text does not compile (and says why
+on enter) and then filters nothing (never the last valid prefix), and posts `Applied` with the
 predicate to show. `Closed` says the user is done with it (enter on a valid filter, or escape,
 which clears it).
 """
@@ -57,11 +57,16 @@ class FilterBar(Input):
 
     def apply(self, text: str, announce: bool = False) -> bool:
         """Put `text` in force if it compiles; else mark the bar invalid (and, if `announce`,
-        say why) and keep the filter in force."""
+        say why) and drop the filter in force."""
         try:
             predicate = compile_query(text, list(self.columns)) if text.strip() else None
         except QueryError as err:
+            # No stale filter: an expression being typed (or refused) filters nothing, rather
+            # than leaving its last valid prefix in force as a text filter.
             self.add_class("-invalid")
+            if self.applied:
+                self.applied = ""
+                self.post_message(self.Applied(self, "", None))
             if announce:
                 self.notify(str(err), title="Bad filter", severity="error", markup=False)
             return False

@@ -192,8 +192,26 @@ class Grid(ScrollView, can_focus=True):
                 x = start + width - room
         self.scroll_to(x=x, y=y, animate=False, immediate=True)
 
+    def keep_cursor_visible(self) -> None:
+        """Scroll so the cursor's row and column are on screen (after the grid changed size)."""
+        self._scroll_cursor_into_view()
+
+    def on_resize(self) -> None:
+        # `enter` expands the details pane under the grid: the cursor's row must stay in view.
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
     def _scrolling_columns_before(self) -> list[GridColumn]:
         return self.grid_columns[self.fixed_columns : self.cursor_column]
+
+    def _column_edge(self, x: int) -> int:
+        """The first scrolling column edge at or after `x`: a column scrolled partly out of view
+        is left out whole, never drawn as a fragment beside the pinned columns."""
+        edge = 0
+        for column in self.grid_columns[self.fixed_columns :]:
+            if edge >= x:
+                return edge
+            edge += column.width + 2 * PADDING
+        return max(edge, x)
 
     def _fixed_width(self) -> int:
         return sum(c.width + 2 * PADDING for c in self.grid_columns[: self.fixed_columns])
@@ -231,7 +249,7 @@ class Grid(ScrollView, can_focus=True):
         fixed = self._fixed_width()
         edge, columns = (0, range(self.fixed_columns))
         if x >= fixed:
-            x = x - fixed + int(self.scroll_x)
+            x = x - fixed + self._column_edge(int(self.scroll_x))
             columns = range(self.fixed_columns, len(self.grid_columns))
         for index in columns:
             edge += self.grid_columns[index].width + 2 * PADDING
@@ -351,7 +369,7 @@ class Grid(ScrollView, can_focus=True):
             return Strip.blank(width, self._component_style(""))
         fixed, scrolling = self._line(row)
         room = max(width - fixed.cell_length, 0)
-        start = int(self.scroll_x)
+        start = self._column_edge(int(self.scroll_x))
         line = Strip.join([fixed, scrolling.crop(start, start + room)])
         style = self._component_style("")
         if row is None:

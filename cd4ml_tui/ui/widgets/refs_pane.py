@@ -22,6 +22,29 @@ from cd4ml_tui.ui.messages import WidgetMessage
 SECTIONS = (("refs/heads/", "Branches"), ("refs/remotes/", "Remotes"), ("refs/tags/", "Tags"))
 
 
+def short_ref(ref: str) -> str:
+    """`refs/heads/main` -> `main`, `refs/tags/v1` -> `v1`, `refs/remotes/o/x` -> `o/x`."""
+    for prefix, _ in SECTIONS:
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
+def middle_ellipsis(text: Text, width: int) -> Text:
+    """`text` in at most `width` cells: its start and end with `…` between (styles kept)."""
+    if text.cell_len <= width:
+        return text
+    if width <= 1:
+        return Text("…")
+    keep = width - 1
+    head, tail = (keep + 1) // 2, keep // 2
+    cut = text[:head]
+    cut.append("…")
+    if tail:
+        cut.append_text(text[len(text) - tail :])
+    return cut
+
+
 class RefsPane(Tree[str]):
     """Refs by kind; each leaf's data is the full ref name."""
 
@@ -104,11 +127,14 @@ class RefsPane(Tree[str]):
             self.move_cursor(self._leaves[cursor_ref])
 
     def _label(self, ref: str) -> Text:
-        name = ref
-        for prefix, _ in SECTIONS:
-            if ref.startswith(prefix):
-                name = ref[len(prefix) :]
-        label = Text(name)
+        """The ref's name, experiment count and badges, cut in the middle (`text-cl…prod#3`)
+        when the pane is too narrow, so both ends stay readable; the tooltip has it whole."""
+        label = self._full_label(ref)
+        room = self.scrollable_content_region.width - self.guide_depth - 1
+        return middle_ellipsis(label, room) if room > 0 else label
+
+    def _full_label(self, ref: str) -> Text:
+        label = Text(short_ref(ref))
         count = self._exp_counts.get(self._commit_of.get(ref, ""), 0)
         if count:
             label.append(
@@ -119,6 +145,14 @@ class RefsPane(Tree[str]):
         if badge:
             label.append(f" {badge}", style=self._style("badge"))
         return label
+
+    def on_resize(self) -> None:
+        for ref, node in self._leaves.items():
+            node.set_label(self._label(ref))
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        ref = event.node.data
+        self.tooltip = self._full_label(ref) if ref in self._leaves else None
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[str]) -> None:
         event.stop()

@@ -269,9 +269,8 @@ class RevisionTable(Grid):
         if self.state.sort_column is not None:
             arrow = "↓" if self.state.sort_reverse else "↑"
             sort_label = f"{self.label_of(self.state.sort_column)} {arrow}"
-        self.post_message(
-            self.ViewChanged(self, len(self._shown), len(self.rows_loaded), sort_label)
-        )
+        matches = sum(1 for row in self._shown if not row.context)  # context rows don't count
+        self.post_message(self.ViewChanged(self, matches, len(self.rows_loaded), sort_label))
         self._announce_current()
 
     def _header_text(self, cid: str) -> Text:
@@ -326,8 +325,17 @@ class RevisionTable(Grid):
         self.refresh_view()
 
     def set_predicate(self, predicate: Predicate | None) -> None:
+        """Filter; the cursor lands on the first match when its row is only context (a baseline
+        shown for its matching experiments), so `p` or `c` never acts on a row that did not
+        match."""
         self.state.predicate = predicate
         self.refresh_view()
+        shown = self._shown
+        if predicate is not None and shown and shown[self.cursor_row].context:
+            first = next((i for i, row in enumerate(shown) if not row.context), None)
+            if first is not None:
+                self.move_cursor(first)
+                self._announce_current()
 
     def narrow(self, head_rev: str | None) -> None:
         """Show only the group headed by `head_rev` (None widens again)."""

@@ -29,6 +29,7 @@ from cd4ml_tui.core.api import (
     default_remote,
     fetch_experiments,
     fetch_reviews,
+    files_fingerprint,
     refs_fingerprint,
     reviews_fingerprint,
 )
@@ -67,11 +68,16 @@ class RefWatcher(Widget):
             self,
             watcher: RefWatcher,
             fingerprint: Fingerprint | None,
+            workspace: Fingerprint | None = None,
             reviews: Fingerprint | None = None,
         ) -> None:
             super().__init__(watcher)
             self.fingerprint = fingerprint  # None when the refs could not be read
+            self.workspace = workspace  # the workspace files; None when not watched
             self.reviews = reviews  # the verdicts' ref, None when it could not be read
+
+    class WorkspaceChanged(_WatcherMessage):
+        """A workspace params or metrics file was edited since the rows on screen were read."""
 
     class ReviewsMoved(_WatcherMessage):
         """The verdicts changed since they were read (another process added or fetched one)."""
@@ -108,6 +114,14 @@ class RefWatcher(Widget):
         self.fetching: str | None = None  # what the status bar says while a fetch runs
         self._checking = False
         self._seen: Fingerprint | None = None  # the refs at the previous check
+        # The workspace's params and metrics files (relative to the project root) and their
+        # stat when the rows on screen were read; the screen sets both around each load.
+        self.workspace_files: tuple[str, ...] = ()
+        self.workspace_listed: Fingerprint | None = None
+
+    def snapshot_workspace(self) -> None:
+        """Remember the workspace files as they are now (a load is about to read them)."""
+        self.workspace_listed = files_fingerprint(self.repo.project_root, self.workspace_files)
 
     def on_mount(self) -> None:
         self.set_interval(WATCH_SECONDS, self._check, name="watch-refs")
@@ -120,12 +134,15 @@ class RefWatcher(Widget):
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _fingerprint(self) -> None:
+        workspace: Fingerprint | None = None
         try:
             fingerprint: Fingerprint | None = refs_fingerprint(self.repo.git_dir)
             reviews: Fingerprint | None = reviews_fingerprint(self.repo)
+            if self.workspace_files:
+                workspace = files_fingerprint(self.repo.project_root, self.workspace_files)
         except Exception:  # e.g. a folder made unreadable: skip this check, never stop watching
             fingerprint = reviews = None
-        self.post_message(self.Checked(self, fingerprint, reviews))
+        self.post_message(self.Checked(self, fingerprint, workspace, reviews))
 
     @on(Checked)
     def _checked(self, message: Checked) -> None:
@@ -137,10 +154,20 @@ class RefWatcher(Widget):
             self.post_message(self.ReviewsMoved(self))
         current, seen = message.fingerprint, self._seen
         self._seen = current
-        if current is None or self.listed is None or current == self.listed:
+        if current is None or self.listed is None:
             return
-        if current == seen:  # moved, and quiet since the last check: the run has settled
-            self.post_message(self.Moved(self))
+        if current != self.listed:
+            if current == seen:  # moved, and quiet since the last check: the run has settled
+                self.post_message(self.Moved(self))
+            return
+        # An edited params or metrics file: refresh at once (within a check, about a second).
+        listed_workspace = self.workspace_listed
+        if (  # posted at each check until a load snapshots the files again
+            message.workspace is not None
+            and listed_workspace is not None
+            and message.workspace != listed_workspace
+        ):
+            self.post_message(self.WorkspaceChanged(self))
 
     # --- fetch ---------------------------------------------------------------------------------
     def fetch(self) -> bool:

@@ -225,7 +225,9 @@ def measure(
 
     saved = WORK / f"dvc-{'real' if real else 'gen'}-{n}.json"
     ours_out = run("cold", [*OURS, "--no-cache"])
-    if reuse_dvc and saved.exists():  # DVC's figures and output from an earlier run of this size
+    reuse = reuse_dvc and saved.exists()
+    dvc_out: bytes | None = None
+    if reuse:  # DVC's figures and output from an earlier run of this size
         old = json.loads(saved.read_text())
         dvc_out = old["output"].encode()
         for key in ("dvc_cold", "dvc_warm"):
@@ -235,9 +237,12 @@ def measure(
             f"{max(old['loads']):.1f}"
         )
         say(f"{n}: DVC figures reused from {saved} (measured {old['when']})")
-    else:
+    elif dvc_runs > 0:
         dvc_out = run("dvc_cold", [*DVCS, "-f"])
-    fig["compared"] = check_agreement(ours_out, dvc_out)
+    if dvc_out is None:  # --dvc-runs 0: ours only, nothing checked against DVC
+        fig["compared"] = "none (DVC not run)"
+    else:
+        fig["compared"] = check_agreement(ours_out, dvc_out)
     fig["revisions"] = len(json.loads(ours_out)["revisions"])
     say(f"{n}: {fig['compared']} values agree with DVC")
     for index in range(runs):
@@ -246,11 +251,11 @@ def measure(
         drop_cache(repo)
         run("first", OURS)
         run("warm", OURS)
-        if index < dvc_runs and not (reuse_dvc and saved.exists()):
+        if index < dvc_runs and not reuse:
             if index:
                 run("dvc_cold", [*DVCS, "-f"])
             run("dvc_warm", DVCS)
-    if not (reuse_dvc and saved.exists()):
+    if dvc_out is not None and not reuse:
         WORK.mkdir(exist_ok=True)
         saved.write_text(
             json.dumps(
@@ -378,7 +383,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure of ours (median)")
-    parser.add_argument("--dvc-runs", type=int, default=1, help="runs per figure of DVC")
+    parser.add_argument(
+        "--dvc-runs",
+        type=int,
+        default=1,
+        help="runs per figure of DVC (0: none, ours only, unchecked)",
+    )
     parser.add_argument("--real", action="store_true", help="real `dvc exp run`s (bench_repo)")
     parser.add_argument(
         "--reuse-dvc",

@@ -405,6 +405,7 @@ def main() -> int:
             measure(n, args.runs, args.dvc_runs, args.real, args.reuse_dvc, say=print_err)
         )
         text = report(figures, args.runs, args.dvc_runs, args.real)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")  # after each size: a long run keeps its part
     print(text)
     return 0

@@ -288,8 +288,21 @@ def _head() -> str:
     ).stdout.strip()
 
 
+NOT_MEASURED = "not measured"
+
+
 def secs(value: float) -> str:
+    if math.isnan(value):
+        return NOT_MEASURED
     return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+
+
+def number(value: float) -> str:
+    return NOT_MEASURED if math.isnan(value) else f"{value:.2f}"
+
+
+def times_faster(theirs: float, ours: float) -> str:
+    return NOT_MEASURED if math.isnan(theirs / ours) else f"{theirs / ours:.1f}x"
 
 
 def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
@@ -335,10 +348,10 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
     row("revisions listed", lambda f: str(f["revisions"]))
     row("ours cold", lambda f: secs(med(f, "cold")))
     row("DVC cold (`-f`)", lambda f: secs(med(f, "dvc_cold")))
-    row("cold: x faster than DVC", lambda f: f"{med(f, 'dvc_cold') / med(f, 'cold'):.1f}x")
+    row("cold: x faster than DVC", lambda f: times_faster(med(f, "dvc_cold"), med(f, "cold")))
     row("ours warm", lambda f: secs(med(f, "warm")))
     row("DVC warm", lambda f: secs(med(f, "dvc_warm")))
-    row("warm: x faster than DVC", lambda f: f"{med(f, 'dvc_warm') / med(f, 'warm'):.1f}x")
+    row("warm: x faster than DVC", lambda f: times_faster(med(f, "dvc_warm"), med(f, "warm")))
     row("ours first run with the cache on", lambda f: secs(med(f, "first")))
     row("first run / cold", lambda f: f"{med(f, 'first') / med(f, 'cold'):.2f}")
     row(
@@ -347,10 +360,14 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
     )
     row(
         "peak RSS DVC (cold / warm)",
-        lambda f: f"{f['rss'].get('dvc_cold')} / {f['rss'].get('dvc_warm')} MB",
+        lambda f: (
+            f"{f['rss']['dvc_cold']} / {f['rss']['dvc_warm']} MB"
+            if "dvc_cold" in f["rss"]
+            else NOT_MEASURED
+        ),
     )
     for key, label in (("cold", "ours cold"), ("warm", "ours warm"), ("dvc_cold", "DVC cold")):
-        row(f"{label}: ms per experiment", lambda f, k=key: f"{med(f, k) * 1000 / f['n']:.2f}")
+        row(f"{label}: ms per experiment", lambda f, k=key: number(med(f, k) * 1000 / f["n"]))
     for kind, label in (("tui_warm", "warm cache"), ("tui_cold", "`--no-cache`")):
         row(f"TUI first rows, {label}", lambda f, k=kind: secs(f[k].get("first_rows", math.nan)))
         row(f"TUI fully loaded, {label}", lambda f, k=kind: secs(f[k].get("loaded", math.nan)))
@@ -372,7 +389,7 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
             ("dvc_warm", "DVC warm"),
         ):
             steps = [
-                f"{a['n']:,}→{b['n']:,}: {(med(b, key) / b['n']) / (med(a, key) / a['n']):.2f}"
+                f"{a['n']:,}→{b['n']:,}: " + number((med(b, key) / b["n"]) / (med(a, key) / a["n"]))
                 for a, b in itertools.pairwise(figures)
             ]
             lines.append(f"- {label}: " + ", ".join(steps))

@@ -84,7 +84,7 @@ from cd4ml_tui.core.git.remotes import (
 
 # Opening a repo
 from cd4ml_tui.core.git.repo import Repo, open_repo
-from cd4ml_tui.core.git.watch import Fingerprint, refs_fingerprint
+from cd4ml_tui.core.git.watch import Fingerprint, files_fingerprint, refs_fingerprint
 
 # Insight: which params move which metric
 from cd4ml_tui.core.insight.parallel import Axis, Line, ParallelCoordinates, parallel_coordinates
@@ -253,6 +253,7 @@ __all__ = [
     "fetch_experiments",
     "fetch_reviews",
     "file_diff",
+    "files_fingerprint",
     "finished",
     "fold_cells",
     "format_command",

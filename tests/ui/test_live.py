@@ -257,3 +257,24 @@ async def test_a_new_commit_on_the_checked_out_branch_moves_head_and_the_workspa
         assert heads[0].rev == new_head and heads[0].name == "main"
         assert screen.loader.revisions[old_head].name is None  # still a baseline of experiments
         assert table(app).rows_loaded == _read_all(demo_copy)
+
+
+async def test_editing_workspace_params_and_metrics_refreshes_the_workspace_row(demo_copy):
+    import json
+
+    async with running(demo_copy) as (app, pilot):
+        rows = table(app).rows_loaded
+        lr, accuracy = column(rows, "train.lr"), column(rows, "accuracy")
+
+        def workspace() -> RevisionValues:
+            return next(v for v in table(app).rows_loaded if v.revision.is_workspace)
+
+        assert workspace().get(lr) != 0.0777
+        params = demo_copy / "params.yaml"
+        params.write_text(params.read_text().replace("lr: 0.03", "lr: 0.0777"))
+        await wait_until(pilot, lambda: workspace().get(lr) == 0.0777)  # no `r` pressed
+        metrics = demo_copy / "metrics.json"
+        data = json.loads(metrics.read_text())
+        data["accuracy"] = 0.4242
+        metrics.write_text(json.dumps(data))
+        await wait_until(pilot, lambda: workspace().get(accuracy) == 0.4242)

@@ -9,10 +9,11 @@ where it is as fast or faster and exact:
   the environment every git call gets here: never prompt (GIT_TERMINAL_PROMPT=0, ssh in batch
   mode), never page, untranslated messages.
 What `show` reads stays on our own plumbing, measured (`benchmarks/bench_git_reader.py`, 1,000
-commits, 6,000 objects): the pipelined `git cat-file --batch` reader (`objects.py`) reads them in
-102 ms where GitPython's own `cat-file --batch` database takes 355 ms and its pure-Python one
-3.1 s; one `git for-each-ref` lists 1,001 refs in 70 ms where GitPython's peeled references take
-418 ms; and `show` would pay GitPython's import on every run.
+commits, 6,000 objects; figures in benchmarks/results-git-reader.md): the pipelined
+`git cat-file --batch` reader (`objects.py`) reads them in 79-102 ms where GitPython's own
+`cat-file --batch` database takes 162-355 ms and its pure-Python one 1.5-3.1 s; one
+`git for-each-ref` lists 1,001 refs in 16-70 ms where GitPython's peeled references take
+217-418 ms; and `show` would pay GitPython's import (about 230 ms) on every run.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Notice new experiments, commits and tags without re-reading the repo.
+"""Notice new experiments, commits and tags, and edits of the workspace's params and metrics
+files, without re-reading the repo.
 
 A ref change always touches one of a handful of places in the git dir: a loose ref file under
 `refs/`, `packed-refs`, or `HEAD`. Stat-ing those (no file contents, no git process) is cheap enough
@@ -8,6 +9,7 @@ to do every second even with thousands of experiment refs.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -31,6 +33,18 @@ def refs_fingerprint(git_dir: Path) -> Fingerprint:
         except FileNotFoundError:
             continue
     entries.sort()
+    return tuple(entries)
+
+
+def files_fingerprint(root: Path, paths: Iterable[str]) -> Fingerprint:
+    """A value that changes whenever one of `paths` (relative to `root`) is written, created or
+    deleted: the workspace's params and metrics files, watched by a stat like the refs."""
+    entries: list[tuple[str, int, int]] = []
+    for path in sorted(set(paths)):
+        before = len(entries)
+        _stat_into(entries, root / path)
+        if len(entries) == before:
+            entries.append((str(root / path), -1, -1))  # missing: its creation is a change
     return tuple(entries)
 
 

@@ -17,6 +17,7 @@ Its own keys open the other screens with the revisions they need:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -154,6 +155,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         """`refresh`: reuse the values on screen for commits seen before."""
         rows = self.table.rows_loaded
         self.watcher.listed = None  # the loader lists the refs itself
+        self.watcher.snapshot_workspace()  # the workspace files as the loader will read them
         self.status.progress = (0, 0)
         self.loader.load(rows, refresh)
 
@@ -191,6 +193,8 @@ class MainScreen(GuardsWrites, Screen[None]):
             self.notify(message.new_rows, title="Refreshed", markup=False)
         self.filter_bar.columns = self.table.value_columns  # a filter may name new columns
         self.filter_bar.reapply()
+        if message.error is None:
+            self._watch_workspace(self.table.rows_loaded)
 
     @on(RevisionLoader.BadgesLoaded, "#loader")
     def _badges_loaded(self, message: RevisionLoader.BadgesLoaded) -> None:
@@ -203,6 +207,23 @@ class MainScreen(GuardsWrites, Screen[None]):
     @on(RevisionLoader.RegistryFailed, "#loader")
     def _registry_failed(self, message: RevisionLoader.RegistryFailed) -> None:
         self.notify(f"Registry: {message.error}", severity="warning", markup=False)
+
+    def _watch_workspace(self, rows: Sequence[RevisionValues]) -> None:
+        """Watch the workspace's params and metrics files (and the pipeline files that name
+        them) from now on, so editing one refreshes its row."""
+        workspace = next((v for v in rows if v.revision.is_workspace), None)
+        if workspace is None:
+            return
+        files = (*workspace.params, *workspace.metrics, *(p for p in workspace.errors if p))
+        files = tuple(dict.fromkeys((*files, "dvc.yaml", "dvc.lock", "params.yaml")))
+        if files != self.watcher.workspace_files:
+            self.watcher.workspace_files = files
+            self.watcher.snapshot_workspace()
+
+    @on(RefWatcher.WorkspaceChanged, "#watcher")
+    def _workspace_changed(self) -> None:
+        if not self.loader.reading:
+            self._load(refresh=True)
 
     # --- live refresh and fetch: the watcher notices, the screen reloads ----------------------
     @on(RefWatcher.Moved, "#watcher")

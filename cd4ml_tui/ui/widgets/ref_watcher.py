@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.widget import Widget
 
-from cd4ml_tui.core.api import Fingerprint, default_remote, fetch_experiments, refs_fingerprint
+from cd4ml_tui.core.api import (
+    Fingerprint,
+    default_remote,
+    fetch_experiments,
+    files_fingerprint,
+    refs_fingerprint,
+)
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
@@ -51,9 +57,18 @@ class RefWatcher(Widget):
             self.watcher = watcher
 
     class Checked(_WatcherMessage):
-        def __init__(self, watcher: RefWatcher, fingerprint: Fingerprint | None) -> None:
+        def __init__(
+            self,
+            watcher: RefWatcher,
+            fingerprint: Fingerprint | None,
+            workspace: Fingerprint | None = None,
+        ) -> None:
             super().__init__(watcher)
             self.fingerprint = fingerprint  # None when the refs could not be read
+            self.workspace = workspace  # the workspace files; None when not watched
+
+    class WorkspaceChanged(_WatcherMessage):
+        """A workspace params or metrics file was edited since the rows on screen were read."""
 
     class Moved(_WatcherMessage):
         """The refs moved away from `listed` and have settled: time to refresh."""
@@ -86,6 +101,14 @@ class RefWatcher(Widget):
         self.fetching: str | None = None  # what the status bar says while a fetch runs
         self._checking = False
         self._seen: Fingerprint | None = None  # the refs at the previous check
+        # The workspace's params and metrics files (relative to the project root) and their
+        # stat when the rows on screen were read; the screen sets both around each load.
+        self.workspace_files: tuple[str, ...] = ()
+        self.workspace_listed: Fingerprint | None = None
+
+    def snapshot_workspace(self) -> None:
+        """Remember the workspace files as they are now (a load is about to read them)."""
+        self.workspace_listed = files_fingerprint(self.repo.project_root, self.workspace_files)
 
     def on_mount(self) -> None:
         self.set_interval(WATCH_SECONDS, self._check, name="watch-refs")
@@ -98,11 +121,14 @@ class RefWatcher(Widget):
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _fingerprint(self) -> None:
+        workspace: Fingerprint | None = None
         try:
             fingerprint: Fingerprint | None = refs_fingerprint(self.repo.git_dir)
+            if self.workspace_files:
+                workspace = files_fingerprint(self.repo.project_root, self.workspace_files)
         except Exception:  # e.g. a folder made unreadable: skip this check, never stop watching
             fingerprint = None
-        self.post_message(self.Checked(self, fingerprint))
+        self.post_message(self.Checked(self, fingerprint, workspace))
 
     @on(Checked)
     def _checked(self, message: Checked) -> None:
@@ -110,10 +136,20 @@ class RefWatcher(Widget):
         self._checking = False
         current, seen = message.fingerprint, self._seen
         self._seen = current
-        if current is None or self.listed is None or current == self.listed:
+        if current is None or self.listed is None:
             return
-        if current == seen:  # moved, and quiet since the last check: the run has settled
-            self.post_message(self.Moved(self))
+        if current != self.listed:
+            if current == seen:  # moved, and quiet since the last check: the run has settled
+                self.post_message(self.Moved(self))
+            return
+        # An edited params or metrics file: refresh at once (within a check, about a second).
+        listed_workspace = self.workspace_listed
+        if (  # posted at each check until a load snapshots the files again
+            message.workspace is not None
+            and listed_workspace is not None
+            and message.workspace != listed_workspace
+        ):
+            self.post_message(self.WorkspaceChanged(self))
 
     # --- fetch ---------------------------------------------------------------------------------
     def fetch(self) -> bool:

@@ -1,7 +1,7 @@
 """One module per CLI subcommand: `add_arguments(parser)` and `run(args) -> exit code`.
 
-The two helpers here are shared by the commands that write: print a preview's commands, and ask
-on a terminal before writing.
+The helpers here are shared by the commands that write: name a revision (saying which experiment
+a shared name picked), print a preview's commands, and ask on a terminal before writing.
 """
 
 from __future__ import annotations
@@ -10,8 +10,20 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from cd4ml_tui.core.api import format_command
+from cd4ml_tui.core.api import Repo, format_command, list_revisions, resolve_revision
 from cd4ml_tui.core.errors import ActionError
+from cd4ml_tui.core.model import Revision
+
+
+def resolve_noted(repo: Repo, names: Sequence[str]) -> list[Revision]:
+    """The revisions `names` name; a note on stderr for each experiment name used under several
+    baselines, saying which one was picked (DVC's resolve_name: the one on HEAD)."""
+    listed = list_revisions(repo)
+    notes: list[str] = []
+    revisions = [resolve_revision(repo, name, listed, notes) for name in names]
+    for note in notes:
+        print(f"cd4ml-tui: note: {note}", file=sys.stderr)
+    return revisions
 
 
 def print_commands(commands: Sequence[Sequence[str]], stream: TextIO) -> None:

@@ -12,14 +12,13 @@ import json
 import sys
 from typing import Any
 
-from cd4ml_tui.commands import print_commands
+from cd4ml_tui.commands import print_commands, resolve_noted
 from cd4ml_tui.core.api import (
     ApplyPlan,
     ApplyResult,
     apply_to_workspace,
     open_repo,
     plan_apply,
-    resolve_revision,
 )
 from cd4ml_tui.core.errors import ActionError
 
@@ -38,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
 
     with open_repo(args.path) as repo:
-        plan = plan_apply(repo, resolve_revision(repo, args.rev), stash=args.stash)
+        plan = plan_apply(repo, resolve_noted(repo, [args.rev])[0], stash=args.stash)
         if args.dry_run:
             _report(plan, None, args.json)
             if plan.refusal:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cd4ml_tui.commands import print_commands
-from cd4ml_tui.core.api import create_branch, open_repo, plan_branch, resolve_revision
+from cd4ml_tui.commands import print_commands, resolve_noted
+from cd4ml_tui.core.api import create_branch, open_repo, plan_branch
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
 
     with open_repo(args.path) as repo:
-        plan = plan_branch(repo, resolve_revision(repo, args.rev), args.name)
+        plan = plan_branch(repo, resolve_noted(repo, [args.rev])[0], args.name)
         if args.dry_run:
             print(f"would create branch {plan.name} -> {plan.commit[:7]} ({plan.source})")
             print_commands(plan.commands, sys.stdout)

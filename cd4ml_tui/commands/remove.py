@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cd4ml_tui.commands import confirm, print_commands
-from cd4ml_tui.core.api import open_repo, plan_remove, remove_experiments, resolve_revision
+from cd4ml_tui.commands import confirm, print_commands, resolve_noted
+from cd4ml_tui.core.api import open_repo, plan_remove, remove_experiments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
 
     with open_repo(args.path) as repo:
-        revisions = [resolve_revision(repo, rev) for rev in args.revs]
+        revisions = resolve_noted(repo, args.revs)
         plan = plan_remove(repo, revisions, args.remote)
         stream = sys.stdout if args.dry_run else sys.stderr
         verb = "would remove" if args.dry_run else "removing"

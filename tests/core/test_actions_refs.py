@@ -13,7 +13,7 @@ import pytest
 
 from cd4ml_tui.core import api
 from cd4ml_tui.core.errors import ActionError
-from cd4ml_tui.demo import RepoShell
+from cd4ml_tui.demo import SHARED_EXP_NAME, RepoShell
 from tests.builders import make_empty_git
 from tests.promote_support import all_refs, fingerprint, git
 
@@ -189,3 +189,21 @@ def test_run_queued_runs_a_real_queued_experiment_to_success(tmp_path: Path) -> 
     assert git(root, "rev-parse", "HEAD") == head
     with api.open_repo(root) as repo, pytest.raises(ActionError, match="no queued"):
         api.plan_run_queued(repo)
+
+
+def test_cli_actions_note_which_experiment_a_shared_name_picked(demo_copy: Path) -> None:
+    """`lr-0.01` is used under two baselines: apply, branch and remove pick the one on HEAD's
+    baseline, as DVC's resolve_name does, and say so on stderr (as compare, plots and diff do)."""
+    base = [sys.executable, "-m", "cd4ml_tui"]
+    for argv in (
+        ["apply", SHARED_EXP_NAME, "--dry-run"],
+        ["branch", SHARED_EXP_NAME, "--dry-run"],
+        ["remove", SHARED_EXP_NAME, "--dry-run"],
+    ):
+        proc = subprocess.run(
+            [*base, *argv, "-C", str(demo_copy)], capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert f"experiment name '{SHARED_EXP_NAME}' is used under 2 baselines; picked" in (
+            proc.stderr
+        ), argv

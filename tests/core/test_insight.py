@@ -288,3 +288,12 @@ def test_overflowing_statistics_are_null_so_the_json_is_strict() -> None:
     assert lr["best"]["1"]["mean"] is None and lr["best"]["2"]["mean"] == 1.0
     assert doc["summary"]["m.json:size"]["mean"] is None
     assert doc["summary"]["m.json:size"]["best"]["value"] == 1.0  # size: lower is better
+
+
+def test_metric_only_in_files_not_in_the_local_cache_says_why(nocache_clone: Path, capsys) -> None:
+    """In a clone without the DVC cache `eval/stats.yaml` is unread in every revision: naming
+    its metric says it could not be read and how to fetch it, not that it is unknown."""
+    code, out, err = run_cli(capsys, "latency_ms", "--json", "-C", str(nocache_clone))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "eval/stats.yaml" in err and "dvc pull" in err, err

@@ -53,10 +53,25 @@ def resolve_metric(name: str, values: Sequence[RevisionValues]) -> ColumnKey:
         if isinstance(_try_resolve(name, params), ColumnKey):
             raise InsightError(f"{name!r} is a param, not a metric; metrics: {known}") from None
         # the filter's own words ("unknown column 'x'; did you mean ...") about a metric
-        raise InsightError(str(err).replace("column", "metric", 1)) from None
+        words = str(err).replace("column", "metric", 1)
+        raise InsightError(words + _unread(values)) from None
     if isinstance(found, str):
         raise InsightError(f"{name!r} is a revision field, not a metric; metrics: {known}")
     return found
+
+
+def _unread(values: Sequence[RevisionValues]) -> str:
+    """`; unread: FILE (why)` for files no revision could read, whose metrics are therefore
+    unknown (a clone without the DVC cache), or "" when every file was read somewhere."""
+    read = {c.path for c in columns(values)}
+    reasons: dict[str, str] = {}
+    for row in values:
+        for path, reason in row.errors.items():
+            if path not in read:
+                reasons.setdefault(path, reason)
+    if not reasons:
+        return ""
+    return "; unread: " + ", ".join(f"{path} ({why})" for path, why in reasons.items())
 
 
 def _try_resolve(name: str, cols: Sequence[ColumnKey]) -> ColumnKey | str | None:

@@ -28,7 +28,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from cd4ml_tui.core.api import ReviewError, Verdict, check_reviewable, own_baseline
+from cd4ml_tui.core.api import (
+    ReviewError,
+    Verdict,
+    check_promotable,
+    check_reviewable,
+    own_baseline,
+)
+from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.access import GuardsWrites, writes
 from cd4ml_tui.ui.screens.columns import ColumnChooser
@@ -463,8 +470,10 @@ class MainScreen(GuardsWrites, Screen[None]):
         current = self._current()
         if current is None:
             return
-        if current.revision.is_workspace:
-            self.notify("Commit the workspace first: only commits can be promoted.")
+        try:  # the one rule (workspace, queued, running, failed); the dialog checks it too
+            check_promotable(current.revision)
+        except PromotionError as err:
+            self.notify(str(err), title="Not promoted", severity="error", markup=False)
             return
         dialog = PromoteScreen(self.repo, self.settings, current.revision, current)
         self.app.push_screen(dialog, self._promoted)

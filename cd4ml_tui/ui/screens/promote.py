@@ -313,7 +313,10 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             retry.disabled = False
             return
         pushed = f", pushed to {message.result.plan.remote}" if message.result.pushed else ""
-        self.notify(f"Created {', '.join(message.result.tag_names)}{pushed}", title="Promoted")
+        branch = message.result.plan.branch
+        made = f"Created {', '.join(message.result.tag_names)}"
+        made += f" and branch {branch}" if branch else ""
+        self.notify(f"{made}{pushed}", title="Promoted", markup=False)
         self.dismiss(message.result)
 
     @on(Button.Pressed, "#retry")

@@ -137,6 +137,12 @@ class CellStore:
         if column.path in values.errors:
             return Text("!", style="bold red", justify="right")
         value = values.get(column)
+        if revision.status == "failed" and column.kind == "metric" and value is not None:
+            # A failed run's commit holds the metrics files it started from, not results of its
+            # own: dim them so they do not read as what this run achieved.
+            stale = self._value_text(value).copy()
+            stale.stylize("dim strike")
+            return stale
         key = memo_key(value)
         text = self._shared.get(key) if key is not None else None
         if text is None:

@@ -225,7 +225,9 @@ def measure(
 
     saved = WORK / f"dvc-{'real' if real else 'gen'}-{n}.json"
     ours_out = run("cold", [*OURS, "--no-cache"])
-    if reuse_dvc and saved.exists():  # DVC's figures and output from an earlier run of this size
+    reuse = reuse_dvc and saved.exists()
+    dvc_out: bytes | None = None
+    if reuse:  # DVC's figures and output from an earlier run of this size
         old = json.loads(saved.read_text())
         dvc_out = old["output"].encode()
         for key in ("dvc_cold", "dvc_warm"):
@@ -235,9 +237,12 @@ def measure(
             f"{max(old['loads']):.1f}"
         )
         say(f"{n}: DVC figures reused from {saved} (measured {old['when']})")
-    else:
+    elif dvc_runs > 0:
         dvc_out = run("dvc_cold", [*DVCS, "-f"])
-    fig["compared"] = check_agreement(ours_out, dvc_out)
+    if dvc_out is None:  # --dvc-runs 0: ours only, nothing checked against DVC
+        fig["compared"] = "none (DVC not run)"
+    else:
+        fig["compared"] = check_agreement(ours_out, dvc_out)
     fig["revisions"] = len(json.loads(ours_out)["revisions"])
     say(f"{n}: {fig['compared']} values agree with DVC")
     for index in range(runs):
@@ -246,11 +251,11 @@ def measure(
         drop_cache(repo)
         run("first", OURS)
         run("warm", OURS)
-        if index < dvc_runs and not (reuse_dvc and saved.exists()):
+        if index < dvc_runs and not reuse:
             if index:
                 run("dvc_cold", [*DVCS, "-f"])
             run("dvc_warm", DVCS)
-    if not (reuse_dvc and saved.exists()):
+    if dvc_out is not None and not reuse:
         WORK.mkdir(exist_ok=True)
         saved.write_text(
             json.dumps(
@@ -283,8 +288,21 @@ def _head() -> str:
     ).stdout.strip()
 
 
+NOT_MEASURED = "not measured"
+
+
 def secs(value: float) -> str:
+    if math.isnan(value):
+        return NOT_MEASURED
     return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+
+
+def number(value: float) -> str:
+    return NOT_MEASURED if math.isnan(value) else f"{value:.2f}"
+
+
+def times_faster(theirs: float, ours: float) -> str:
+    return NOT_MEASURED if math.isnan(theirs / ours) else f"{theirs / ours:.1f}x"
 
 
 def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
@@ -330,10 +348,10 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
     row("revisions listed", lambda f: str(f["revisions"]))
     row("ours cold", lambda f: secs(med(f, "cold")))
     row("DVC cold (`-f`)", lambda f: secs(med(f, "dvc_cold")))
-    row("cold: x faster than DVC", lambda f: f"{med(f, 'dvc_cold') / med(f, 'cold'):.1f}x")
+    row("cold: x faster than DVC", lambda f: times_faster(med(f, "dvc_cold"), med(f, "cold")))
     row("ours warm", lambda f: secs(med(f, "warm")))
     row("DVC warm", lambda f: secs(med(f, "dvc_warm")))
-    row("warm: x faster than DVC", lambda f: f"{med(f, 'dvc_warm') / med(f, 'warm'):.1f}x")
+    row("warm: x faster than DVC", lambda f: times_faster(med(f, "dvc_warm"), med(f, "warm")))
     row("ours first run with the cache on", lambda f: secs(med(f, "first")))
     row("first run / cold", lambda f: f"{med(f, 'first') / med(f, 'cold'):.2f}")
     row(
@@ -342,10 +360,14 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
     )
     row(
         "peak RSS DVC (cold / warm)",
-        lambda f: f"{f['rss'].get('dvc_cold')} / {f['rss'].get('dvc_warm')} MB",
+        lambda f: (
+            f"{f['rss']['dvc_cold']} / {f['rss']['dvc_warm']} MB"
+            if "dvc_cold" in f["rss"]
+            else NOT_MEASURED
+        ),
     )
     for key, label in (("cold", "ours cold"), ("warm", "ours warm"), ("dvc_cold", "DVC cold")):
-        row(f"{label}: ms per experiment", lambda f, k=key: f"{med(f, k) * 1000 / f['n']:.2f}")
+        row(f"{label}: ms per experiment", lambda f, k=key: number(med(f, k) * 1000 / f["n"]))
     for kind, label in (("tui_warm", "warm cache"), ("tui_cold", "`--no-cache`")):
         row(f"TUI first rows, {label}", lambda f, k=kind: secs(f[k].get("first_rows", math.nan)))
         row(f"TUI fully loaded, {label}", lambda f, k=kind: secs(f[k].get("loaded", math.nan)))
@@ -367,7 +389,7 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
             ("dvc_warm", "DVC warm"),
         ):
             steps = [
-                f"{a['n']:,}→{b['n']:,}: {(med(b, key) / b['n']) / (med(a, key) / a['n']):.2f}"
+                f"{a['n']:,}→{b['n']:,}: " + number((med(b, key) / b["n"]) / (med(a, key) / a["n"]))
                 for a, b in itertools.pairwise(figures)
             ]
             lines.append(f"- {label}: " + ", ".join(steps))
@@ -378,7 +400,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure of ours (median)")
-    parser.add_argument("--dvc-runs", type=int, default=1, help="runs per figure of DVC")
+    parser.add_argument(
+        "--dvc-runs",
+        type=int,
+        default=1,
+        help="runs per figure of DVC (0: none, ours only, unchecked)",
+    )
     parser.add_argument("--real", action="store_true", help="real `dvc exp run`s (bench_repo)")
     parser.add_argument(
         "--reuse-dvc",
@@ -395,6 +422,7 @@ def main() -> int:
             measure(n, args.runs, args.dvc_runs, args.real, args.reuse_dvc, say=print_err)
         )
         text = report(figures, args.runs, args.dvc_runs, args.real)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")  # after each size: a long run keeps its part
     print(text)
     return 0

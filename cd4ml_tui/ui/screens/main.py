@@ -13,6 +13,8 @@ Its own keys open the other screens with the revisions they need:
 - apply `a`, branch `B` (the selected row), remove `D` (the marked rows, else the selected one),
   run the queue `x`: the `ActionRunner` widget plans, asks, writes and follows them.
 - `u` undoes the last promotion or action of the session.
+- review: `R` records a verdict on the selected row; `ReviewLoader` reads the verdicts after each
+  load and whenever the watcher sees the notes ref move; `T` shows the gate column.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from cd4ml_tui.core.api import check_promotable, own_baseline
+from cd4ml_tui.core.api import (
+    ReviewError,
+    Verdict,
+    check_promotable,
+    check_reviewable,
+    own_baseline,
+)
 from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.access import GuardsWrites, writes
@@ -36,6 +44,7 @@ from cd4ml_tui.ui.screens.diff import DiffScreen
 from cd4ml_tui.ui.screens.insight import InsightScreen
 from cd4ml_tui.ui.screens.promote import PromoteScreen
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
+from cd4ml_tui.ui.screens.review import ReviewScreen
 from cd4ml_tui.ui.table_view import diff_pair
 from cd4ml_tui.ui.widgets.action_runner import ActionRunner
 from cd4ml_tui.ui.widgets.app_footer import AppFooter
@@ -44,6 +53,7 @@ from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
 from cd4ml_tui.ui.widgets.ref_watcher import RefWatcher
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
+from cd4ml_tui.ui.widgets.review_loader import ReviewLoader
 from cd4ml_tui.ui.widgets.revision_loader import LoadOptions, RevisionLoader
 from cd4ml_tui.ui.widgets.revision_table import RevisionTable
 from cd4ml_tui.ui.widgets.status_bar import StatusBar
@@ -78,6 +88,8 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("i", "insight", "Insight", id="main.insight"),
         Binding("d", "diff", "Diff", id="main.diff"),
         Binding("p", "promote", "Promote", id="main.promote"),
+        Binding("R", "review", "Review", id="main.review"),
+        Binding("T", "gate_column", "Gate column", show=False, id="main.gate"),
         Binding("a", "apply", "Apply", show=False, id="main.apply"),
         Binding("B", "branch", "Branch", show=False, id="main.branch"),
         Binding("D", "remove", "Remove", show=False, id="main.remove"),
@@ -114,6 +126,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         yield RefWatcher(self.repo, id="watcher")
         yield ActionRunner(self.repo, id="actions")
         yield WebLinker(self.repo, id="web-link")
+        yield ReviewLoader(self.repo, self.settings, id="reviews")
 
     @property
     def table(self) -> RevisionTable:
@@ -130,6 +143,10 @@ class MainScreen(GuardsWrites, Screen[None]):
     @property
     def actions(self) -> ActionRunner:
         return self.query_one("#actions", ActionRunner)
+
+    @property
+    def reviews(self) -> ReviewLoader:
+        return self.query_one("#reviews", ReviewLoader)
 
     @property
     def status(self) -> StatusBar:
@@ -196,6 +213,9 @@ class MainScreen(GuardsWrites, Screen[None]):
         self.filter_bar.reapply()
         if message.error is None:
             self._watch_workspace(self.table.rows_loaded)
+        self.reviews.load()
+        if "gate" not in self.table.hidden:
+            self._check_gates()
 
     @on(RevisionLoader.BadgesLoaded, "#loader")
     def _badges_loaded(self, message: RevisionLoader.BadgesLoaded) -> None:
@@ -232,7 +252,54 @@ class MainScreen(GuardsWrites, Screen[None]):
         if not self.loader.reading:
             self._load(refresh=True)
 
-    @writes  # it adds experiment refs to the repo
+    # --- verdicts and the gate: the review loader reads, the screen shows ----------------------
+    @on(RefWatcher.ReviewsMoved, "#watcher")
+    def _reviews_moved(self) -> None:
+        self.reviews.load()
+
+    @on(ReviewLoader.ReviewsLoaded, "#reviews")
+    def _reviews_loaded(self, message: ReviewLoader.ReviewsLoaded) -> None:
+        self.watcher.reviews_listed = message.fingerprint
+        if message.error is not None:
+            self.notify(message.error, title="Reviews", severity="warning", markup=False)
+            return
+        self.table.set_reviews(self.reviews.summaries)
+        self.detail.reviews = self.reviews.threads
+        self.detail.show(self.table.current, self.loader.revisions)
+
+    def _check_gates(self) -> None:
+        self.reviews.check_gates(self.table.rows_loaded, list(self.loader.revisions.values()))
+
+    @on(ReviewLoader.GatesChecked, "#reviews")
+    def _gates_checked(self, message: ReviewLoader.GatesChecked) -> None:
+        if message.error is not None:
+            self.notify(message.error, title="Gate", severity="error", markup=False)
+        self.table.set_gates(message.gates)
+
+    def action_gate_column(self) -> None:
+        """Show (and compute) or hide the gate column: each row against its gate baseline."""
+        hidden = set(self.table.hidden)
+        self._columns_chosen(hidden - {"gate"} if "gate" in hidden else hidden | {"gate"})
+
+    @writes  # it appends to the verdicts' git note
+    def action_review(self) -> None:
+        """Record a verdict (approve, request changes, comment) on the selected revision."""
+        current = self._current()
+        if current is None:
+            return
+        try:
+            check_reviewable(current.revision)
+        except ReviewError as err:
+            self.notify(str(err), title="Not reviewed", severity="warning", markup=False)
+            return
+        thread = self.reviews.threads.get(current.revision.rev, ())
+        self.app.push_screen(ReviewScreen(self.repo, current, thread), self._reviewed)
+
+    def _reviewed(self, verdict: Verdict | None) -> None:
+        if verdict is not None:
+            self.reviews.load()
+
+    @writes  # it adds experiment refs (and merges verdicts) into the repo
     def action_fetch(self) -> None:
         """Fetch experiments from the git remote (refs only, no DVC data)."""
         watcher = self.watcher
@@ -306,7 +373,10 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     def _columns_chosen(self, hidden: set[str] | None) -> None:
         if hidden is not None:
+            gate_shown = "gate" in self.table.hidden and "gate" not in hidden
             self.table.set_hidden(hidden)
+            if gate_shown:
+                self._check_gates()
 
     def action_toggle_refs(self) -> None:
         """`b`: show or hide the refs (branches) pane (hidden by default below 100 columns)."""

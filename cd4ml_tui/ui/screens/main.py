@@ -71,7 +71,7 @@ class MainScreen(GuardsWrites, Screen[None]):
 
     CSS_PATH = "main.tcss"
     AUTO_FOCUS = "#revisions"
-    # Every size: below 100 columns the refs pane hides (`w` shows it), below 140 it narrows;
+    # Every size: below 100 columns the refs pane hides (`b` shows it), below 140 it narrows;
     # below 32 rows the details pane shrinks (`e` hides it).
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"),
@@ -96,7 +96,7 @@ class MainScreen(GuardsWrites, Screen[None]):
         Binding("x", "run_queued", "Run queue", show=False, id="main.run_queued"),
         Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("r", "reload", "Reload", id="main.reload"),
-        Binding("w", "toggle_refs", "Refs", id="main.toggle_refs"),
+        Binding("b", "toggle_refs", "Refs", id="main.toggle_refs"),
         Binding("e", "toggle_details", "Details pane", id="main.toggle_details"),
         Binding("F", "fetch", "Fetch exps", show=False, id="main.fetch"),
         Binding("w", "open_web", "Open on web", show=False, id="main.open_web"),
@@ -379,7 +379,7 @@ class MainScreen(GuardsWrites, Screen[None]):
                 self._check_gates()
 
     def action_toggle_refs(self) -> None:
-        """Show or hide the refs pane (hidden by default below 100 columns)."""
+        """`b`: show or hide the refs (branches) pane (hidden by default below 100 columns)."""
         refs = self.query_one(RefsPane)
         shown = refs.display
         refs.set_class(shown, "-hidden")

@@ -14,6 +14,7 @@ worker would run it in the original, so starting refuses when the queue belongs 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -72,9 +73,21 @@ def plan_run_queued(repo: Repo) -> QueuePlan:
     queued = [e for e in _entries(repo) if e.status == "queued"]
     if not queued:
         raise ActionError("no queued experiments: queue one with `dvc exp run --queue`")
-    if shutil.which("dvc") is None:
+    if _worker_path() is None:
         raise ActionError("the `dvc` command is not on PATH: DVC's queue worker runs it")
     return QueuePlan(tuple(reversed(queued)))
+
+
+def _worker_path() -> str | None:
+    """A PATH on which DVC's worker finds `dvc`: ours, else ours with this interpreter's scripts
+    folder first (a virtualenv used without activating it, as `make` and CI do)."""
+    path = os.environ.get("PATH", "")
+    if shutil.which("dvc", path=path):
+        return path
+    scripts = str(Path(sys.executable).parent)
+    if shutil.which("dvc", path=scripts):
+        return os.pathsep.join((scripts, path)) if path else scripts
+    return None
 
 
 def start_queued(repo: Repo, plan: QueuePlan) -> QueueRun:
@@ -98,6 +111,7 @@ def start_queued(repo: Repo, plan: QueuePlan) -> QueueRun:
                     str(WORKERS),
                 ],
                 cwd=repo.project_root,
+                env={**os.environ, "PATH": _worker_path() or os.environ.get("PATH", "")},
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -222,9 +222,9 @@ def test_each_tab_is_its_own_app_and_refreshes_live_and_w_opens_a_link(
         assert opened == [
             {"url": f"https://github.com/example/demo/commit/{main_sha}", "new_tab": True}
         ]
-        subprocess.run(["git", "tag", "reviewed-in-browser"], cwd=demo_copy, check=True)
+        subprocess.run(["git", "tag", "in-browser"], cwd=demo_copy, check=True)
         for tab in (first, second):
-            tab.wait_for(lambda text: "reviewed-in-browser" in text, "the new tag")
+            tab.wait_for(lambda text: "in-browser" in text, "the new tag")
             assert "Tags (2)" in tab.text
 
 

@@ -8,6 +8,10 @@ not available in this build (compare, diff, promote) are skipped with a message 
 `insight.svg` and `insight-parallel.svg` are the insight screen over the shown rows (its two
 tabs), the marked rows highlighted. `notebook-diff.svg` is the diff screen on the demo notebook
 between the `main` and `feature/wider` baselines (skipped when the repo has no such branches).
+`review.svg` is the review dialog (`R`) on the selected experiment with a verdict being written,
+closed with Escape, so nothing is recorded. The compare and promote screens show the gate: the
+repo's own `[gate]` rules, or, when it has none, `SHOWCASE_RULES` (set in the app's settings only,
+never written to the repo).
 """
 
 from __future__ import annotations
@@ -16,15 +20,30 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import RadioSet, TextArea
 
 from cd4ml_tui.core.api import open_repo
-from cd4ml_tui.core.config import load_settings
+from cd4ml_tui.core.config import GateRule, Settings, load_settings
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.ui.app import Cd4mlApp, create_app
 from cd4ml_tui.ui.screens.main import MainScreen
+
+SHOWCASE_RULES = (
+    GateRule("accuracy", "worse_by", 0.01),
+    GateRule("val.f1", "worse_by_pct", 1.0),
+    GateRule("latency_ms", "max", 2.5),
+)
+
+
+def showcase_settings(settings: Settings) -> Settings:
+    """The repo's settings, with `SHOWCASE_RULES` as the gate when it configures none."""
+    if settings.gate.rules:
+        return settings
+    return replace(settings, gate=replace(settings.gate, rules=SHOWCASE_RULES))
 
 
 async def _settle(app: Cd4mlApp, pilot: Pilot[int]) -> None:
@@ -88,6 +107,26 @@ async def _insight(app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: list[Path
         await pilot.pause()
 
 
+async def _review(app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: list[Path]) -> None:
+    """`R` on the selected row: review.svg with "request changes" chosen and a message typed;
+    then Escape, which records nothing."""
+    main = app.screen
+    await pilot.press("R")
+    await _settle(app, pilot)
+    if app.screen is main:
+        print("skipped review.svg: `R` opened no screen here", file=sys.stderr)
+        return
+    app.screen.query_one(RadioSet).focus()
+    await pilot.press("right", "enter")
+    message = app.screen.query_one(TextArea)
+    message.text = "Accuracy is up, but latency is past the gate's 2.5 ms.\nTry fewer layers."
+    message.focus()
+    await _settle(app, pilot)
+    saved.append(Path(app.save_screenshot("review.svg", str(out))))
+    await pilot.press("escape")
+    await _settle(app, pilot)
+
+
 async def _settle_diff(app: Cd4mlApp, pilot: Pilot[int]) -> None:
     """`_settle`, where a diff worker superseded by a newer one (a re-layout) may end cancelled."""
     from textual.worker import WorkerCancelled
@@ -132,10 +171,10 @@ async def _notebook_diff(app: Cd4mlApp, pilot: Pilot[int], out: Path, saved: lis
 
 
 async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]:
-    """Save main, help, compare, plots, insight, insight-parallel, diff, promote and
+    """Save main, help, compare, plots, insight, insight-parallel, review, diff, promote and
     notebook-diff SVGs (when available)."""
     repo = open_repo(demo_dir)
-    app = create_app(repo, load_settings(repo.root))
+    app = create_app(repo, showcase_settings(load_settings(repo.root)))
     saved: list[Path] = []
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -161,7 +200,8 @@ async def export(demo_dir: Path, out: Path, size: tuple[int, int]) -> list[Path]
             await _settle(app, pilot)
             await _compare_and_plots(app, pilot, out, saved)
             await _insight(app, pilot, out, saved)
-            await pilot.press("U")  # unmark all: diff and promote use the selected row
+            await pilot.press("U")  # unmark all: diff, promote and review use the selected row
+            await _review(app, pilot, out, saved)
             await _open_and_save(app, pilot, "d", "diff", out, saved)
             await _open_and_save(app, pilot, "p", "promote", out, saved)
             await _notebook_diff(app, pilot, out, saved)

@@ -116,6 +116,7 @@ from cd4ml_tui.core.promote.plan import (
 from cd4ml_tui.core.promote.policy import (
     PromotionChecks,
     gate_baseline_name,
+    gate_rows,
     promotion_checks,
     resolve_against,
     run_gate,
@@ -150,6 +151,7 @@ from cd4ml_tui.core.review.notes import (
     read_reviews,
     record_review,
     review_summaries,
+    reviews_fingerprint,
 )
 from cd4ml_tui.core.review.report import gate_json, gate_markdown, verdicts_json
 from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize_thread
@@ -263,6 +265,7 @@ __all__ = [
     "gate_baseline_name",
     "gate_json",
     "gate_markdown",
+    "gate_rows",
     "human_size",
     "insight",
     "insight_json",
@@ -309,6 +312,7 @@ __all__ = [
     "resolve_metric",
     "resolve_revision",
     "review_summaries",
+    "reviews_fingerprint",
     "run_gate",
     "run_states",
     "side_by_side",

@@ -12,7 +12,14 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from cd4ml_tui.core.api import GateCheck, GateResult, ReviewSummary, Verdict, format_number
+from cd4ml_tui.core.api import (
+    GateCheck,
+    GateResult,
+    PromotionChecks,
+    ReviewSummary,
+    Verdict,
+    format_number,
+)
 
 VERDICT_GLYPHS = {"approve": "✓", "request-changes": "✗", "comment": "✎"}
 VERDICT_STYLES = {"approve": "bold green", "request-changes": "bold red", "comment": "blue"}
@@ -65,6 +72,31 @@ def thread(verdicts: Sequence[Verdict]) -> Group:
     return Group(*(verdict_text(v) for v in verdicts))
 
 
+def gate_cell(result: GateResult | str | None) -> Text:
+    """The gate column's cell: `pass`, `fail`, `err` (the gate could not run), or nothing."""
+    if result is None:
+        return Text("")
+    if isinstance(result, str):
+        return Text("err", style="yellow")
+    return Text("pass", style=PASS_STYLE) if result.passed else Text("fail", style=FAIL_STYLE)
+
+
+def gate_marks(checks: Sequence[GateCheck]) -> Text:
+    """After a compared value: ` ✓` when its gate rules pass, ` ✗` when one fails."""
+    if not checks:
+        return Text("")
+    if all(check.passed for check in checks):
+        return Text(" ✓", style=PASS_STYLE)
+    return Text(" ✗", style=FAIL_STYLE)
+
+
+def rule_labels(checks: Sequence[GateCheck]) -> Text:
+    """After a metric's name: its gate rules, e.g. ` [worse_by 0.01]`."""
+    if not checks:
+        return Text("")
+    return Text(f" [{', '.join(check.rule.label for check in checks)}]", style="dim")
+
+
 def check_mark(check: GateCheck) -> Text:
     return Text("✓", style=PASS_STYLE) if check.passed else Text("✗", style=FAIL_STYLE)
 
@@ -94,7 +126,7 @@ def gate_table(result: GateResult, precision: int) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for check in result.checks:
         delta = "" if check.delta is None else format_number(check.delta, precision)
-        if delta and not delta.startswith("-"):
+        if delta and check.delta and not delta.startswith("-"):
             delta = "+" + delta
         table.add_row(
             check.metric,
@@ -106,3 +138,33 @@ def gate_table(result: GateResult, precision: int) -> Table:
             Text(check.reason, style="" if check.passed else "red"),
         )
     return table
+
+
+def checks_text(checks: PromotionChecks) -> Text:
+    """What the promote dialog says before confirming: the verdict, the gate, any refusal."""
+    text = Text("Review  ", style="bold")
+    text.append_text(summary_text(checks.review))
+    text.append("\nGate    ", style="bold")
+    if checks.gate is not None:
+        text.append_text(gate_outcome(checks.gate))
+        for check in checks.gate.failed:
+            text.append(f"\n        ✗ {check.metric} {check.rule.label}: {check.reason}", "red")
+    elif checks.gate_error is not None:
+        text.append(f"could not run: {checks.gate_error}", style="yellow")
+    else:
+        text.append("no gate rules configured", style="dim")
+    if checks.refusals:
+        needs = [
+            what
+            for what, on in (
+                ("approval", checks.require_approval),
+                ("a passing gate", checks.require_gate),
+            )
+            if on
+        ]
+        text.append(
+            f"\nRefused: the settings require {' and '.join(needs)}; "
+            "give a reason in Override to promote anyway",
+            "bold red",
+        )
+    return text

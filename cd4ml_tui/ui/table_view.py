@@ -21,8 +21,9 @@ from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 Predicate = Callable[[RevisionValues], bool]
 SortKey = Callable[[RevisionValues], Any]
 
-# The revision columns every table has, before the value columns.
-REVISION_COLUMNS = ("name", "sha", "created", "status")
+# The revision columns every table has, before the value columns. `review` is the verdict glyph,
+# `gate` the gate's pass/fail (hidden until asked for: it has to be computed).
+REVISION_COLUMNS = ("name", "review", "gate", "sha", "created", "status")
 
 
 @dataclass(frozen=True)

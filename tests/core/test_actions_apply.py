@@ -4,6 +4,7 @@ change nothing at all; undo brings back the saved workspace, index, stash and re
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -228,3 +229,25 @@ def test_undo_refuses_when_the_workspace_changed_since(demo_copy: Path) -> None:
         with pytest.raises(ActionError, match=r"params\.yaml"):
             api.undo_apply(repo, result)
     assert fingerprint(demo_copy) == before
+
+
+def test_cli_restore_hint_brings_the_work_back_from_any_folder(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    """The `to go back:` line `apply --stash` prints, run in a shell from another folder,
+    restores the uncommitted work (the stash popped) and the DVC outs."""
+    exp = _experiment(demo_copy)
+    (demo_copy / "params.yaml").write_text((demo_copy / "params.yaml").read_text() + "# mine\n")
+    (demo_copy / "notes.txt").write_text("my notes\n")
+    files, state = _files(demo_copy), _git_state(demo_copy)
+    argv = [sys.executable, "-m", "cd4ml_tui", "apply", exp.rev, "--stash", "-C", str(demo_copy)]
+    proc = subprocess.run(argv, capture_output=True, text=True, check=True)
+    hint = [line for line in proc.stdout.splitlines() if line.startswith("to go back: ")]
+    assert len(hint) == 1 and _files(demo_copy) != files
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    command = hint[0].removeprefix("to go back: ")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", command], cwd=elsewhere, env=env, check=True, capture_output=True)
+    assert _files(demo_copy) == files
+    assert _git_state(demo_copy) == state

@@ -297,3 +297,18 @@ def test_metric_only_in_files_not_in_the_local_cache_says_why(nocache_clone: Pat
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
     assert "eval/stats.yaml" in err and "dvc pull" in err, err
+
+
+def test_summary_names_a_best_revision_that_lacks_the_chosen_metric() -> None:
+    """Summaries cover every shown row; the best of another metric may be a row without the
+    chosen one, and it is still named (not null, not `-`)."""
+    rows = [
+        _row("a", {"m.json": {"acc": 0.1}}, {"lr": 1}),
+        _row("b", {"m.json": {"acc": 0.3}}, {"lr": 2}),
+        _row("c", {"x.json": {"loss": 0.01}}, {"lr": 3}),
+        _row("d", {"x.json": {"loss": 0.5}, "m.json": {"acc": 0.2}}, {"lr": 4}),
+    ]
+    result = insight(rows, ColumnKey("metric", "m.json", "acc"), Settings())
+    assert result.n == 3
+    loss = insight_json(result)["summary"]["x.json:loss"]
+    assert loss["count"] == 2 and loss["best"] == {"rev": "c" * 40, "name": "exp-c", "value": 0.01}

@@ -73,15 +73,15 @@ def test_noise_only_cells_fold_and_toggle() -> None:
     assert diff.cells[1].parts == ("outputs", "execution_count")
     assert _labels(fold_cells(diff, ALL_NOISE)) == [
         "… 1 unchanged cell",
-        "3 cells: execution count only",
+        "3 cells (2-4): execution count only",
         "… 1 unchanged cell",
-        "1 cell: metadata only",
+        "1 cell (6): metadata only",
         "modified:6",
         "… 1 unchanged cell",
     ]
     shown = _labels(fold_cells(diff, frozenset({"metadata", "id"})))
     assert shown[1:4] == ["modified:1", "modified:2", "modified:3"]
-    assert "1 cell: metadata only" in shown
+    assert "1 cell (6): metadata only" in shown
     everything = _labels(fold_cells(diff, frozenset()))
     assert "modified:5" in everything and not any("only" in label for label in everything)
 
@@ -93,7 +93,10 @@ def test_cell_id_change_is_noise() -> None:
     diff = diff_notebook_texts(*_texts(base, head), "b", "h")
     (cell,) = [c for c in diff.cells if c.change == "modified"]
     assert cell.parts == ("id",) and cell.cell_id == ("old-id", "new-id")
-    assert _labels(fold_cells(diff, ALL_NOISE)) == ["1 cell: cell id only", "… 1 unchanged cell"]
+    assert _labels(fold_cells(diff, ALL_NOISE)) == [
+        "1 cell (1): cell id only",
+        "… 1 unchanged cell",
+    ]
 
 
 def _png(size: int) -> str:

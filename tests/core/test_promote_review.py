@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cd4ml_tui.cli import main
-from tests.promote_support import all_refs, fingerprint, gto_show
+from tests.promote_support import all_refs, fingerprint, gto_history, gto_show
 from tests.review_support import git, make_gate_repo, write_settings
 
 GATE = """\
@@ -91,7 +91,12 @@ def test_require_gate_refuses_a_failing_gate_and_override_records_why(
             "Overridden: the gate failed against base: metrics.json:loss worse_by 0.05" in message
         )
     assert fingerprint(repo) == before
-    assert gto_show(repo)["classifier"]["stage"]["prod"] == "v2.0.0"
+    # gto reads both tags back: the registration and the assignment of prod to v2.0.0
+    events = {
+        (e["event"], e["version"], e["stage"], e["ref"]) for e in gto_history(repo, "classifier")
+    }
+    assert ("registration", "v2.0.0", None, "classifier@v2.0.0") in events
+    assert ("assignment", "v2.0.0", "prod", "classifier#prod#2") in events
 
     # a passing gate needs no override; one given anyway is only a warning
     capsys.readouterr()

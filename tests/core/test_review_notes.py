@@ -24,8 +24,10 @@ from cd4ml_tui.core.api import (
     open_repo,
     read_reviews,
     record_review,
+    refs_fingerprint,
     resolve_revision,
     review_summaries,
+    reviews_fingerprint,
 )
 from tests.promote_support import fingerprint
 from tests.review_support import git, make_gate_repo, no_identity_env
@@ -245,3 +247,15 @@ def test_fetch_from_a_remote_without_verdicts_is_not_an_error(repo: Path, tmp_pa
         pytest.raises(Exception, match="fetching refs/notes/cd4ml-review"),
     ):
         fetch_reviews(opened)
+
+
+def test_a_verdict_moves_the_reviews_fingerprint_but_not_the_refs_one(repo: Path) -> None:
+    with open_repo(repo) as opened:
+        refs, reviews = refs_fingerprint(opened.git_dir), reviews_fingerprint(opened)
+        record_review(opened, resolve_revision(opened, "good"), "approve", "")
+        assert refs_fingerprint(opened.git_dir) == refs  # no row needs reading again
+        assert reviews_fingerprint(opened) != reviews
+        moved = reviews_fingerprint(opened)
+        git(repo, "tag", "another")
+        assert refs_fingerprint(opened.git_dir) != refs
+        assert reviews_fingerprint(opened) == moved

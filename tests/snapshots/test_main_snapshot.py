@@ -32,7 +32,7 @@ def test_main_screen(demo_repo: Path, snap_compare: Any, size: tuple[int, int]) 
         await settled(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, MainScreen)
-        screen.table.set_hidden({"sha", "created"})
+        screen.table.set_hidden({"sha", "created", "gate"})  # gate: hidden until `T`
         # Mark the first two experiments of `main`, then rest on `main` (a baseline with a fixed
         # date, so the detail pane's sha and date are stable too).
         await pilot.press("down", "down", "space", "space", "up", "up", "up")

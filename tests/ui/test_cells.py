@@ -94,3 +94,22 @@ def test_columns_kept_up_to_date_in_batches_are_the_columns_of_all_rows(shapes, 
     for start, end in itertools.pairwise(bounds):
         order.add(rows[start:end])
     assert order.columns() == columns(rows)
+
+
+def test_a_failed_runs_metrics_are_dimmed_as_stale_and_its_params_are_not():
+    acc = ColumnKey("metric", "metrics.json", "acc")
+    store = CellStore(precision=4)
+    store.by_id = {"m": acc, "p": LR}
+    ok = RevisionValues(
+        Revision(rev="1" * 40, kind="experiment", status="success"),
+        params={"params.yaml": {"lr": 0.1}},
+        metrics={"metrics.json": {"acc": 0.9}},
+    )
+    failed = replace(ok, revision=replace(ok.revision, rev="2" * 40, status="failed"))
+    good, stale = store.column("m", [ok, failed])
+    assert good.plain == stale.plain == "0.9"
+    styles = " ".join(str(span.style) for span in stale.spans) + str(stale.style)
+    assert "dim" in styles and "dim" not in str(good.style)
+    assert not any("dim" in str(span.style) for span in good.spans)
+    _, params = store.column("p", [ok, failed])
+    assert not params.spans and "dim" not in str(params.style)

@@ -124,8 +124,8 @@ async def test_noise_toggles(tmp_path: Path) -> None:
     repo = _noisy_repo(tmp_path / "noisy")
     async with diff_app(repo, "HEAD~1", "HEAD") as (_, pilot, view):
         text = body_text(view)
-        assert "3 cells: execution count only" in text
-        assert "1 cell: metadata only" in text
+        assert "3 cells (2-4): execution count only" in text
+        assert "1 cell (6): metadata only" in text
         assert "+ x6 = 600" in text and "cell id" not in text
         status = view.query_one("#diff-status")
         assert "hidden: execution counts, cell ids, metadata-only" in str(status.render())
@@ -149,7 +149,7 @@ async def test_noise_toggles(tmp_path: Path) -> None:
 
         await pilot.press("e", "m", "i")
         await settle(pilot)
-        assert "3 cells: execution count only" in body_text(view)
+        assert "3 cells (2-4): execution count only" in body_text(view)
 
 
 async def test_bad_path_is_a_notification(tmp_path: Path) -> None:

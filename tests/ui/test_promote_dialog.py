@@ -216,3 +216,17 @@ async def test_an_error_clears_the_preview_and_loading_is_not_an_artifact(
         assert "invalid version '1.0'" in _text(screen, "#promote-problem")
         assert _text(screen, "#promote-preview").strip() == ""  # not the last valid plan's tags
         assert screen.plan is None
+
+
+async def test_the_promoted_notice_names_the_branch_it_created(demo_copy: Path) -> None:
+    async with running(demo_copy) as (app, pilot):
+        _, revision = await _open_on_experiment(app, pilot)
+        await pilot.click("#branch-on")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        branch = f"{revision.label}-branch"
+        assert any(f"and branch {branch}" in m for m in messages), messages
+    assert git(demo_copy, "rev-parse", f"refs/heads/{branch}") == revision.rev

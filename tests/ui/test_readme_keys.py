@@ -39,3 +39,16 @@ def _keys() -> list[tuple[str, str]]:
 def test_key_is_documented(owner: str, key: str) -> None:
     wanted = key if " " in key else f"`{key}`"
     assert wanted in README, f"{owner}: key {key!r} is not in the README"
+
+
+def test_no_key_is_bound_twice_on_the_main_screen() -> None:
+    from cd4ml_tui.ui.screens.main import MainScreen
+
+    keys = [
+        key
+        for binding in MainScreen.BINDINGS
+        if isinstance(binding, Binding)
+        for key in binding.key.split(",")
+    ]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    assert "`b` / `e`" in README  # the pane toggles are documented

@@ -30,6 +30,7 @@ def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
         "notebook-diff.svg",
         "plots.svg",
         "promote.svg",
+        "review.svg",
     ]
     order = (
         "main.svg",
@@ -38,6 +39,7 @@ def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
         "plots.svg",
         "insight.svg",
         "insight-parallel.svg",
+        "review.svg",
         "diff.svg",
         "promote.svg",
         "notebook-diff.svg",
@@ -46,7 +48,14 @@ def test_exporter_saves_every_screen_of_the_demo(demo_copy, tmp_path):
     main = (out / "main.svg").read_text()
     assert main.startswith("<svg") and "accuracy" in main and "epochs-20" in main
     assert "Mark" in (out / "help.svg").read_text()
-    assert "accuracy" in (out / "compare.svg").read_text()
+    compare = (out / "compare.svg").read_text()
+    assert "accuracy" in compare and "worse_by&#160;0.01" in compare  # the gate's marks
+    review = (out / "review.svg").read_text()
+    assert "Request&#160;changes" in review and "latency" in review
+    notes = subprocess.run(
+        ["git", "for-each-ref", "refs/notes"], cwd=demo_copy, capture_output=True, text=True
+    )
+    assert notes.stdout == ""  # the review dialog was closed with Escape: nothing recorded
     assert "Plots" in (out / "plots.svg").read_text()
     insight = (out / "insight.svg").read_text()
     assert "spearman" in insight and "train.lr" in insight

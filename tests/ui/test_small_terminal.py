@@ -1,4 +1,4 @@
-"""Every size: at 80x24 the refs pane hides (`w` toggles it), the details pane shrinks (`e` hides
+"""Every size: at 80x24 the refs pane hides (`b` toggles it), the details pane shrinks (`e` hides
 it), a metric column fits, the footer starts with the keys a reviewer needs; at 200x50 the refs
 pane shows. The cursor's row stays visible after `enter`."""
 
@@ -38,10 +38,10 @@ async def test_80x24_hides_the_refs_pane_and_shows_a_metric(demo_repo: Path) -> 
         assert detail.display and detail.size.height <= 8
         keys = [k.key for k in screen.query(FooterKey) if not k.has_class("-command-palette")]
         assert keys[:4] == ["question_mark", "c", "p", "slash"]
-        await pilot.press("w")
+        await pilot.press("b")
         await pilot.pause()
         assert refs.display
-        await pilot.press("w")
+        await pilot.press("b")
         await pilot.pause()
         assert not refs.display
         table_height = table(app).size.height
@@ -57,7 +57,7 @@ async def test_200x50_shows_the_refs_pane(demo_repo: Path) -> None:
     async with running(demo_repo, size=(200, 50)) as (app, pilot):
         refs = main_screen(app).query_one(RefsPane)
         assert refs.display and refs.outer_size.width == 28
-        await pilot.press("w")
+        await pilot.press("b")
         await pilot.pause()
         assert not refs.display
 

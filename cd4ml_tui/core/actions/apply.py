@@ -16,6 +16,8 @@ saved as trees, which is what `undo_apply` restores.
 
 from __future__ import annotations
 
+import posixpath
+import shlex
 from dataclasses import dataclass
 from typing import Literal
 
@@ -71,6 +73,8 @@ class ApplyPlan:
     at_risk: tuple[str, ...]  # uncommitted work that applying would overwrite
     blocked: tuple[str, ...] = ()  # reasons that hold even with --stash
     notes: tuple[str, ...] = ()
+    folder: str = ""  # the DVC project's folder (absolute), where the restore hint runs
+    prefix: str = ""  # that folder relative to the git root ("" at the root)
 
     @property
     def refusal(self) -> str | None:
@@ -108,17 +112,24 @@ class ApplyResult:
     @property
     def restore_hint(self) -> str:
         """Shell commands that bring the saved workspace back without this app."""
+        plan = self.plan
         steps = []
-        back = [c.path for c in self.plan.changes if c.in_head and not c.dvc]
-        added = [c.path for c in self.plan.changes if not c.in_head and not c.dvc]
+
+        def here(paths: list[str]) -> str:  # git-root-relative -> relative to the folder
+            return " ".join(shlex.quote(posixpath.relpath(p, plan.prefix or ".")) for p in paths)
+
+        back = [c.path for c in plan.changes if c.in_head and not c.dvc]
+        added = [c.path for c in plan.changes if not c.in_head and not c.dvc]
         if back:
-            steps.append("git checkout HEAD -- " + " ".join(back))
+            steps.append("git checkout HEAD -- " + here(back))
         if added:
-            steps.append("rm -f -- " + " ".join(added))
+            steps.append("rm -f -- " + here(added))
         if self.stash_oid:
             steps.append("git stash pop --index")
         if any(c.dvc for c in self.plan.changes) or back:
             steps.append("dvc checkout")
+        if steps and plan.folder:  # runnable from anywhere, and `dvc` needs the project folder
+            steps.insert(0, f"cd {shlex.quote(plan.folder)}")
         return " && ".join(steps)
 
 
@@ -181,7 +192,17 @@ def _plan(repo: Repo, commit: str, source: str, stash: bool) -> ApplyPlan:
     if staged and not stash:
         notes.append(f"staged changes ({_listed(tuple(staged))}) will be unstaged")
     return ApplyPlan(
-        commit, source, head, items, stash, stashed, at_risk, tuple(blocked), tuple(notes)
+        commit,
+        source,
+        head,
+        items,
+        stash,
+        stashed,
+        at_risk,
+        tuple(blocked),
+        tuple(notes),
+        str(repo.project_root),
+        repo.project_prefix,
     )
 
 

@@ -99,13 +99,22 @@ class Fold:
 
     count: int
     reason: str  # "unchanged" or e.g. "execution count only"
+    cells: tuple[int, ...] = ()  # the folded cells' numbers (1-based, as the cell headers say)
 
     @property
     def label(self) -> str:
         noun = "cell" if self.count == 1 else "cells"
         if self.reason == "unchanged":
             return f"… {self.count} unchanged {noun}"
-        return f"{self.count} {noun}: {self.reason}"
+        which = f" ({cell_numbers(self.cells)})" if self.cells else ""
+        return f"{self.count} {noun}{which}: {self.reason}"
+
+
+def cell_numbers(numbers: tuple[int, ...]) -> str:
+    """`2-4` for a run, `2, 5` otherwise: which cells a noise fold line stands for."""
+    if len(numbers) > 1 and list(numbers) == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}-{numbers[-1]}"
+    return ", ".join(str(n) for n in numbers)
 
 
 def parse_notebook(text: str, where: str) -> Any:
@@ -364,7 +373,10 @@ def fold_cells(diff: NotebookDiff, hidden: frozenset[str]) -> list[CellDiff | Fo
         else:
             kinds = set().union(*(c.kinds for c in run))
             labels = [NOISE_LABELS[k] for k in NOISE_KINDS if k in kinds]
-            shown.append(Fold(len(run), ", ".join(labels) + " only"))
+            numbers = tuple(
+                (c.head_index if c.head_index is not None else c.base_index or 0) + 1 for c in run
+            )
+            shown.append(Fold(len(run), ", ".join(labels) + " only", numbers))
         run.clear()
 
     for cell in diff.cells:

@@ -4,6 +4,10 @@ files, without re-reading the repo.
 A ref change always touches one of a handful of places in the git dir: a loose ref file under
 `refs/`, `packed-refs`, or `HEAD`. Stat-ing those (no file contents, no git process) is cheap enough
 to do every second even with thousands of experiment refs.
+
+Notes refs (`refs/notes/`) are left out of `refs_fingerprint`: a verdict changes no revision, so it
+must not reload the rows. `ref_fingerprint` watches one ref alone (the review notes), so a screen
+re-reads only the verdicts when another process adds one.
 """
 
 from __future__ import annotations
@@ -15,11 +19,15 @@ from pathlib import Path
 Fingerprint = tuple[tuple[str, int, int], ...]
 
 
+NOTES_DIR = "notes"  # refs/notes: watched one ref at a time, by `ref_fingerprint`
+
+
 def refs_fingerprint(git_dir: Path) -> Fingerprint:
     """A value that changes whenever any branch, tag, experiment ref or HEAD changes."""
     entries: list[tuple[str, int, int]] = []
     for name in ("HEAD", "packed-refs"):
         _stat_into(entries, git_dir / name)
+    notes = git_dir / "refs" / NOTES_DIR
     stack = [git_dir / "refs"]
     while stack:
         folder = stack.pop()
@@ -27,12 +35,22 @@ def refs_fingerprint(git_dir: Path) -> Fingerprint:
             with os.scandir(folder) as it:
                 for entry in it:
                     if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
+                        if Path(entry.path) != notes:
+                            stack.append(Path(entry.path))
                     else:
                         _stat_into(entries, Path(entry.path))
         except FileNotFoundError:
             continue
     entries.sort()
+    return tuple(entries)
+
+
+def ref_fingerprint(git_dir: Path, ref: str) -> Fingerprint:
+    """A value that changes whenever `ref` (e.g. `refs/notes/cd4ml-review`) changes: its loose
+    file, or packed-refs when git packed it."""
+    entries: list[tuple[str, int, int]] = []
+    _stat_into(entries, git_dir / ref)
+    _stat_into(entries, git_dir / "packed-refs")
     return tuple(entries)
 
 

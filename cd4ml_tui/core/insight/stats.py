@@ -91,14 +91,15 @@ class Insight:
     direction: MetricDirection
     revisions: tuple[Revision, ...]
     params: tuple[ParamInsight, ...]  # strongest first; categorical params after numeric ones
-    summaries: tuple[MetricSummary, ...]  # every metric with a number, over the same rows
+    summaries: tuple[MetricSummary, ...]  # every metric with a number, over every row counted
+    listed: tuple[Revision, ...] = ()  # every row counted (a summary's best may lack `metric`)
 
     @property
     def n(self) -> int:
         return len(self.revisions)
 
     def revision(self, rev: str) -> Revision | None:
-        return next((r for r in self.revisions if r.rev == rev), None)
+        return next((r for r in (*self.revisions, *self.listed) if r.rev == rev), None)
 
     def summary(self, column: ColumnKey | None = None) -> MetricSummary | None:
         wanted = column or self.metric
@@ -153,7 +154,8 @@ def _insight(values: Sequence[RevisionValues], metric: ColumnKey, settings: Sett
             ParamInsight(column, column in numeric, spearman, pearson, len(groups), pairs, groups)
         )
     found.sort(key=_strength_order)
-    return Insight(metric, direction, revisions, tuple(found), summaries)
+    listed = tuple(by_rev.values())
+    return Insight(metric, direction, revisions, tuple(found), summaries, listed)
 
 
 def _is_numeric(cells: pandas.Series) -> bool:

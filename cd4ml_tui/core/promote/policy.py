@@ -8,13 +8,14 @@ can be overridden with a reason, and the override and its reason go into the tag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cd4ml_tui.core.compare.baseline import default_baseline
 from cd4ml_tui.core.config import Settings
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError, UnknownRevisionError
 from cd4ml_tui.core.git.repo import Repo
-from cd4ml_tui.core.model import Revision, RevisionValues
+from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.promote.registry import Registry, read_registry, stage_commit, stages_in_use
 from cd4ml_tui.core.review.gate import GateResult, evaluate_gate, require_rules
 from cd4ml_tui.core.review.notes import review_summaries
@@ -103,8 +104,7 @@ class PromotionChecks:
                 found.append("not approved: no review yet")
             elif self.review.verdict != "approve":
                 found.append(
-                    f"not approved: the verdict is {self.review.verdict} "
-                    f"({self.review.author}, {self.review.date})"
+                    f"not approved: the verdict is {self.review.verdict} by {self.review.author}"
                 )
         if self.require_gate:
             if self.gate_error is not None:
@@ -151,3 +151,40 @@ def override_note(checks: PromotionChecks | None, override: str | None) -> str:
             "promotes anyway and records why)"
         )
     return "\n".join([f"Override: {reason}", *(f"Overridden: {r}" for r in refusals)])
+
+
+def gate_rows(
+    repo: Repo,
+    rows: Sequence[RevisionValues],
+    settings: Settings,
+    revisions: list[Revision] | None = None,
+) -> dict[str, GateResult | str]:
+    """The gate of every row (by rev) against its gate baseline, for the table's gate column:
+    a `GateResult`, or the one-line error that kept it from running. Values already read are
+    reused; a baseline not among `rows` (a GTO stage's commit, HEAD's parent) is read once."""
+    require_rules(settings)
+    listed = revisions if revisions is not None else [row.revision for row in rows]
+    known = {row.revision.rev: row for row in rows if not row.revision.is_workspace}
+    bases: dict[str, Revision | str] = {}
+    results: dict[str, GateResult | str] = {}
+    for row in rows:
+        revision = row.revision
+        if revision.status in UNFINISHED:
+            continue
+        name = gate_baseline_name(repo, revision, settings)
+        if name not in bases:
+            try:
+                bases[name] = resolve_against(repo, name, listed)
+            except Cd4mlError as err:
+                bases[name] = str(err)
+        base = bases[name]
+        if isinstance(base, str):
+            results[revision.rev] = base
+            continue
+        if base.rev not in known:
+            known[base.rev] = next(iter(read_values(repo, [base], use_cache=False)))
+        try:
+            results[revision.rev] = evaluate_gate(row, known[base.rev], settings, name)
+        except Cd4mlError as err:
+            results[revision.rev] = str(err)
+    return results

@@ -9,6 +9,7 @@ deletes a ref still pointing at what we wrote).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError
@@ -80,6 +81,7 @@ def _delete_ref(repo: Repo, created: CreatedRef) -> bool:
 def apply(repo: Repo, plan: PromotionPlan) -> PromotionResult:
     """Create the plan's tags (and branch). Re-validates first; all or nothing."""
     validate(repo, plan)
+    _wait_past_last_tag_second(repo, plan)
     created: list[CreatedRef] = []
     try:
         for tag, argv in zip(plan.tags, plan.tag_commands, strict=True):
@@ -102,6 +104,28 @@ def apply(repo: Repo, plan: PromotionPlan) -> PromotionResult:
             _delete_ref(repo, ref)
         raise
     return PromotionResult(plan, tuple(created))
+
+
+def _wait_past_last_tag_second(repo: Repo, plan: PromotionPlan) -> None:
+    """GTO orders an artifact's events by tag time in whole seconds, and a tie keeps the older
+    one in its stage: a promotion within the second of the artifact's last tag waits (< 1 s)
+    for the next second, so that GTO reads it as the latest, as the preview said."""
+    from gto.constants import NAME
+    from gto.tag import parse_name
+
+    if plan.artifact is None:
+        return
+    last = max(
+        (
+            r.time
+            for r in read_tags(repo)
+            if (parsed := parse_name(r.name, raise_on_fail=False)) and parsed[NAME] == plan.artifact
+        ),
+        default=0,
+    )
+    now = time.time()
+    if int(now) <= last:
+        time.sleep(last + 1 - now)
 
 
 def _check_single_version(repo: Repo, plan: PromotionPlan, created: list[CreatedRef]) -> None:

@@ -15,6 +15,7 @@ from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.git.notes import append_line, fetch_notes, push_notes, read_notes
 from cd4ml_tui.core.git.refs import identity
 from cd4ml_tui.core.git.repo import Repo
+from cd4ml_tui.core.git.watch import Fingerprint, ref_fingerprint
 from cd4ml_tui.core.model import UNFINISHED, Revision, RevisionValues
 from cd4ml_tui.core.review.verdicts import (
     VERDICTS,
@@ -46,6 +47,11 @@ def read_reviews(
         if verdicts:
             threads[commit] = verdicts
     return threads
+
+
+def reviews_fingerprint(repo: Repo) -> Fingerprint:
+    """Changes whenever a verdict is added here or merged in from a fetch (a stat, no git)."""
+    return ref_fingerprint(repo.git_dir, NOTES_REF)
 
 
 def review_summaries(repo: Repo, commits: Iterable[str] | None = None) -> dict[str, ReviewSummary]:

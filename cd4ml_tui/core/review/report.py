@@ -52,6 +52,8 @@ def _md(text: str) -> str:
 def _delta(check: GateCheck, precision: int) -> str:
     if check.delta is None:
         return ""
+    if check.delta == 0:
+        return "0"
     if isinstance(check.delta, float):
         return f"{check.delta:+.{precision}g}"
     return f"{check.delta:+d}"

@@ -22,10 +22,12 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from cd4ml_tui.core.api import (
     Comparison,
+    GateResult,
     Plot,
     choose_baseline,
     compare,
     error_notes,
+    evaluate_gate,
     labels,
     load_plots,
     markdown,
@@ -206,7 +208,8 @@ class CompareScreen(Screen[None]):
         column_labels = labels([row.column for row in self.comparison.rows])
         by_key = {c.id: label for c, label in column_labels.items()}
         table = self.query_one(DeltaTable)
-        table.show(self.comparison, names, by_key, self.only_changed)
+        gates, gate_note = self._gates()
+        table.show(self.comparison, names, by_key, self.only_changed, gates)
         changed = sum(1 for row in self.comparison.rows if row.changed)
         title = Text.assemble(
             (str(len(self.compared)), "bold"),
@@ -218,7 +221,7 @@ class CompareScreen(Screen[None]):
         hidden = table.hidden_params
         status = f"{hidden} unchanged params hidden (o shows them) · " if hidden else ""
         legend = "↑ higher / ↓ lower is better · * guessed · underline: best · b: baseline"
-        self.query_one("#delta-status", Static).update(status + legend)
+        self.query_one("#delta-status", Static).update(status + legend + gate_note)
         notes = self.query_one("#delta-notes", Static)
         lines = [f"! {note}" for note in error_notes(self.comparison_rows)]
         notes.update(Text("\n".join(lines)))
@@ -234,6 +237,16 @@ class CompareScreen(Screen[None]):
             self._load_plots(self._plots_generation, revisions, names)
         if self.query_one(TabbedContent).active == "diff":
             self._show_diff()
+
+    def _gates(self) -> tuple[list[GateResult] | None, str]:
+        """Each compared revision held to the gate rules against the baseline on screen."""
+        if not self.settings.gate.rules or self.baseline is None:
+            return None, ""
+        try:
+            gates = [evaluate_gate(v, self.baseline, self.settings) for v in self.compared]
+        except Cd4mlError as err:
+            return None, f" · gate: {err}"
+        return gates, " · ✓/✗ gate rule against ◆"
 
     # --- actions ------------------------------------------------------------------------------
     def action_next_tab(self) -> None:

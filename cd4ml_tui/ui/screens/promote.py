@@ -6,6 +6,11 @@ confirming would write, or why it is refused. Confirm writes in a worker (`core.
 `push`). The dialog dismisses with the `PromotionResult` (truthy: tags were written) or None
 (Escape: nothing written).
 `UndoScreen` (in `promote_undo`, re-exported here) undoes one promotion.
+
+Before anything is confirmed the dialog shows the revision's verdict and its gate result
+(`core.api.promotion_checks`); when the settings require approval or a passing gate and the
+revision has neither, the plan is refused until a reason is typed into Override, which then goes
+into the tag message.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from cd4ml_tui.core.api import (
@@ -29,6 +34,7 @@ from cd4ml_tui.core.api import (
     describe_source,
     known_artifacts,
     plan_promotion,
+    promotion_checks,
     push,
     read_baseline_values,
     read_registry,
@@ -37,13 +43,20 @@ from cd4ml_tui.core.api import (
 )
 from cd4ml_tui.core.errors import Cd4mlError, PromotionError
 from cd4ml_tui.render.promote_text import preview_text
+from cd4ml_tui.render.review_text import checks_text
 from cd4ml_tui.ui.access import writes
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.screens.promote_undo import UndoScreen
 from cd4ml_tui.ui.widgets.promotion_form import PromotionForm
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.api import PromotionPlan, PromotionResult, Registry, Repo
+    from cd4ml_tui.core.api import (
+        PromotionChecks,
+        PromotionPlan,
+        PromotionResult,
+        Registry,
+        Repo,
+    )
     from cd4ml_tui.core.config import Settings
     from cd4ml_tui.core.model import Revision, RevisionValues
 
@@ -71,11 +84,13 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             baseline: RevisionValues | None,
             error: str | None = None,
             default_remote: str | None = None,
+            checks: PromotionChecks | None = None,
         ) -> None:
             super().__init__(screen)
             self.registry, self.artifacts, self.remotes = registry, artifacts, remotes
             self.baseline, self.error = baseline, error
             self.default_remote = default_remote
+            self.checks = checks
 
     class Planned(WidgetMessage):
         def __init__(
@@ -109,6 +124,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.registry: Registry | None = None
         self.baseline: RevisionValues | None = None
         self.plan: PromotionPlan | None = None
+        self.checks: PromotionChecks | None = None  # the review and the gate, once read
         self.result: PromotionResult | None = None  # set once tags are written
         self.busy = False
         self._seq = 0
@@ -122,6 +138,14 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             # The form and preview scroll; the buttons, with their keys, stay on screen.
             with VerticalScroll(id="promote-body"):
                 yield PromotionForm(default_branch_name(self.revision), id="promote-form")
+                yield Static("Reading the review and the gate…", id="promote-checks")
+                with Horizontal(classes="promote-row -hidden", id="override-row"):
+                    yield Label("Override", classes="promote-label")
+                    yield Input(
+                        id="override",
+                        placeholder="why promote anyway (goes into the tag)",
+                        compact=True,
+                    )
                 yield Static("Reading the registry…", id="promote-preview")
                 yield Static("", id="promote-problem")
             with Horizontal(id="promote-buttons"):
@@ -147,10 +171,13 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             names = remotes(self.repo)
             default = default_remote(self.repo)
             baseline = read_baseline_values(self.repo, self.revision, self.settings.baseline)
+            checks = promotion_checks(self.repo, self.revision, self.settings, values=self.values)
         except Cd4mlError as err:
             self.post_message(self.Loaded(self, None, [], [], None, str(err)))
             return
-        self.post_message(self.Loaded(self, registry, artifacts, names, baseline, None, default))
+        self.post_message(
+            self.Loaded(self, registry, artifacts, names, baseline, None, default, checks)
+        )
 
     def on_promote_screen_loaded(self, message: Loaded) -> None:
         if message.error is not None or message.registry is None:
@@ -158,6 +185,10 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             self.query_one("#promote-preview", Static).update("")
             return
         self.registry, self.baseline = message.registry, message.baseline
+        self.checks = message.checks
+        if message.checks is not None:
+            self.query_one("#promote-checks", Static).update(checks_text(message.checks))
+            self.query_one("#override-row").set_class(not message.checks.refusals, "-hidden")
         self.form.set_choices(
             message.artifacts, message.remotes, message.registry.stages, message.default_remote
         )
@@ -188,7 +219,12 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
         self.plan = None  # confirm waits for the plan being made, never takes the previous one
         self.query_one("#confirm", Button).disabled = True
         self.query_one("#promote-preview", Static).add_class("-stale")
-        self.plan_in_background(self._seq, self.form.values())
+        override = self.query_one("#override", Input).value.strip() or None
+        self.plan_in_background(self._seq, {**self.form.values(), "override": override})
+
+    @on(Input.Changed, "#override")
+    def _override_changed(self) -> None:
+        self._replan()
 
     # Not exclusive: a thread cannot be stopped anyway, and a cancelled worker makes
     # `workers.wait_for_complete` raise. `seq` drops every answer but the newest.
@@ -204,6 +240,7 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
                 values=self.values,
                 baseline_values=self.baseline,
                 registry=self.registry,
+                checks=self.checks,
                 **form,
             )
         except Cd4mlError as err:
@@ -276,7 +313,10 @@ class PromoteScreen(ModalScreen["PromotionResult | None"]):
             retry.disabled = False
             return
         pushed = f", pushed to {message.result.plan.remote}" if message.result.pushed else ""
-        self.notify(f"Created {', '.join(message.result.tag_names)}{pushed}", title="Promoted")
+        branch = message.result.plan.branch
+        made = f"Created {', '.join(message.result.tag_names)}"
+        made += f" and branch {branch}" if branch else ""
+        self.notify(f"{made}{pushed}", title="Promoted", markup=False)
         self.dismiss(message.result)
 
     @on(Button.Pressed, "#retry")

@@ -1,10 +1,13 @@
 """The deltas pane: one row per metric and param, the baseline then each compared revision.
 
 Cells come from `cd4ml_tui.render.delta_text`, so they read like `cd4ml-tui compare`'s table.
+With gate results (one per compared revision, against the baseline on screen), a metric that has
+a gate rule shows the rule after its name and a ✓ or ✗ after each compared value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,9 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from cd4ml_tui.core.api import Comparison
+from cd4ml_tui.core.api import Comparison, GateResult
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.render.delta_text import base_text, cell_text, direction_text
+from cd4ml_tui.render.review_text import gate_marks, rule_labels
 from cd4ml_tui.ui.messages import WidgetMessage
 
 FIRST_REVISION_COLUMN = 3  # key, direction, baseline, then the compared revisions
@@ -57,8 +61,10 @@ class DeltaTable(DataTable[Text]):
         names: list[str],
         labels: dict[str, str],
         only_changed_params: bool,
+        gates: Sequence[GateResult] | None = None,
     ) -> None:
-        """Fill the table: `names` label the baseline then each compared revision."""
+        """Fill the table: `names` label the baseline then each compared revision; `gates`
+        (one per compared revision) mark the metrics that have gate rules."""
         self.comparison = comparison
         self.only_changed_params = only_changed_params
         cursor = self.cursor_coordinate
@@ -83,6 +89,10 @@ class DeltaTable(DataTable[Text]):
             if row.column.kind == "param" and row.changed:
                 label.stylize("bold")
             cells = [cell_text(row, cell, self.precision) for cell in row.cells]
+            if gates:
+                label.append_text(rule_labels(gates[0].check_for(row.column)))
+                for cell, gate in zip(cells, gates, strict=True):
+                    cell.append_text(gate_marks(gate.check_for(row.column)))
             self.add_row(
                 label,
                 direction_text(row),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
@@ -14,7 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from cd4ml_tui.core.api import Verdict, summarize_thread
 from cd4ml_tui.core.model import FlatValues, Revision, RevisionValues
+from cd4ml_tui.render.review_text import summary_text, thread
 
 
 def exact(value: Any) -> str:
@@ -42,9 +44,10 @@ def render_details(
     values: RevisionValues,
     revisions: Mapping[str, Revision],
     badges: Mapping[str, list[str]] | None = None,
+    verdicts: Sequence[Verdict] | None = None,
 ) -> RenderableType:
     """The pane's content for `values`; `revisions` (by rev) names the baseline, `badges` (by
-    commit) are its GTO versions and stages."""
+    commit) are its GTO versions and stages, `verdicts` its review thread (oldest first)."""
     revision = values.revision
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -71,6 +74,9 @@ def render_details(
     if revision.message:
         head.add_row("message", Text(revision.message.strip()))
     parts: list[RenderableType] = [head, ""]
+    if verdicts:
+        title = Text("Review  ", style="bold underline")
+        parts += [title + summary_text(summarize_thread(verdicts)), thread(verdicts), ""]
     if values.metrics:
         parts += [_files_table("Metrics", values.metrics), ""]
     if values.params:
@@ -100,6 +106,7 @@ class DetailPane(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.badges: dict[str, list[str]] = {}  # commit sha -> GTO versions and stages
+        self.reviews: dict[str, tuple[Verdict, ...]] = {}  # commit sha -> review thread
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No revision selected.", style="dim"), id="detail-body")
@@ -109,5 +116,6 @@ class DetailPane(VerticalScroll):
         if values is None:
             body.update(Text("No revision selected.", style="dim"))
         else:
-            body.update(render_details(values, revisions, self.badges))
+            verdicts = self.reviews.get(values.revision.rev)
+            body.update(render_details(values, revisions, self.badges, verdicts))
         self.scroll_home(animate=False)

@@ -8,8 +8,13 @@ have stayed the same for one more check, it posts `Moved`: a `dvc exp run` moves
 (exec and temp refs, then the experiment ref), so waiting for them to settle reloads once per burst
 instead of reading half-finished states.
 
+The verdicts (`refs/notes/cd4ml-review`) are watched on their own (`reviews_fingerprint`): when
+they differ from `reviews_listed` (set by the screen after it read them) the watcher posts
+`ReviewsMoved`, so a verdict added by another process appears without reloading any row.
+
 `fetch()` fetches `refs/exps/*` from the default git remote (core `default_remote`) in a worker
-with a timeout and posts `Fetched` (with the error, if any); the screen then refreshes.
+with a timeout, then the verdicts (merged with `cat_sort_uniq`), and posts `Fetched` (with the
+error, if any); the screen then refreshes.
 """
 
 from __future__ import annotations
@@ -23,8 +28,10 @@ from cd4ml_tui.core.api import (
     Fingerprint,
     default_remote,
     fetch_experiments,
+    fetch_reviews,
     files_fingerprint,
     refs_fingerprint,
+    reviews_fingerprint,
 )
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
@@ -62,13 +69,18 @@ class RefWatcher(Widget):
             watcher: RefWatcher,
             fingerprint: Fingerprint | None,
             workspace: Fingerprint | None = None,
+            reviews: Fingerprint | None = None,
         ) -> None:
             super().__init__(watcher)
             self.fingerprint = fingerprint  # None when the refs could not be read
             self.workspace = workspace  # the workspace files; None when not watched
+            self.reviews = reviews  # the verdicts' ref, None when it could not be read
 
     class WorkspaceChanged(_WatcherMessage):
         """A workspace params or metrics file was edited since the rows on screen were read."""
+
+    class ReviewsMoved(_WatcherMessage):
+        """The verdicts changed since they were read (another process added or fetched one)."""
 
     class Moved(_WatcherMessage):
         """The refs moved away from `listed` and have settled: time to refresh."""
@@ -98,6 +110,7 @@ class RefWatcher(Widget):
         super().__init__(id=id)
         self.repo = repo
         self.listed: Fingerprint | None = None  # the refs on screen; None while a load runs
+        self.reviews_listed: Fingerprint | None = None  # the verdicts on screen; None: reading
         self.fetching: str | None = None  # what the status bar says while a fetch runs
         self._checking = False
         self._seen: Fingerprint | None = None  # the refs at the previous check
@@ -114,7 +127,7 @@ class RefWatcher(Widget):
         self.set_interval(WATCH_SECONDS, self._check, name="watch-refs")
 
     def _check(self) -> None:
-        if self._checking or self.listed is None:
+        if self._checking or (self.listed is None and self.reviews_listed is None):
             return  # a load in flight lists the refs itself; the next check compares
         self._checking = True
         self._fingerprint()
@@ -124,16 +137,21 @@ class RefWatcher(Widget):
         workspace: Fingerprint | None = None
         try:
             fingerprint: Fingerprint | None = refs_fingerprint(self.repo.git_dir)
+            reviews: Fingerprint | None = reviews_fingerprint(self.repo)
             if self.workspace_files:
                 workspace = files_fingerprint(self.repo.project_root, self.workspace_files)
         except Exception:  # e.g. a folder made unreadable: skip this check, never stop watching
-            fingerprint = None
-        self.post_message(self.Checked(self, fingerprint, workspace))
+            fingerprint = reviews = None
+        self.post_message(self.Checked(self, fingerprint, workspace, reviews))
 
     @on(Checked)
     def _checked(self, message: Checked) -> None:
         message.stop()
         self._checking = False
+        listed_reviews = self.reviews_listed
+        if None not in (message.reviews, listed_reviews) and message.reviews != listed_reviews:
+            self.reviews_listed = None  # until the screen has read them again
+            self.post_message(self.ReviewsMoved(self))
         current, seen = message.fingerprint, self._seen
         self._seen = current
         if current is None or self.listed is None:
@@ -167,6 +185,7 @@ class RefWatcher(Widget):
             remote = default_remote(self.repo)
             self.post_message(self.FetchStarted(self, remote))
             summary = fetch_experiments(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
+            fetch_reviews(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
         except Exception as err:  # the fetch must end (fetching=None) whatever broke; say what
             self.post_message(self.Fetched(self, remote, None, one_line(err)))
         else:

@@ -14,8 +14,9 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from cd4ml_tui.core.api import ColumnOrder as CoreColumnOrder
-from cd4ml_tui.core.api import format_value
+from cd4ml_tui.core.api import GateResult, ReviewSummary, format_value
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
+from cd4ml_tui.render.review_text import gate_cell, verdict_glyph
 
 MEMO_LIMIT = 100_000  # distinct values whose cell is kept for sharing
 
@@ -63,6 +64,8 @@ class CellStore:
     def __init__(self, precision: int) -> None:
         self.precision = precision
         self.by_id: dict[str, ColumnKey] = {}
+        self.reviews: dict[str, ReviewSummary] = {}  # commit sha -> verdict, for `review`
+        self.gates: dict[str, GateResult | str] = {}  # rev -> gate result or error, for `gate`
         self._cells: dict[str, list[Text]] = {}  # column id -> cell of every loaded row
         self._widths: dict[str, int] = {}
         self._shared: dict[tuple[type, Any], Text] = {}
@@ -84,7 +87,7 @@ class CellStore:
         cells: dict[str, list[Text]] = {}
         widths: dict[str, int] = {}
         for cid, column in self._cells.items():
-            if len(column) != len(old):
+            if len(column) != len(old) or cid in ("review", "gate"):  # keyed by sha: rebuild
                 continue
             made = [self.cell(v, cid) for v, j in zip(new, sources, strict=True) if j is None]
             built = iter(made)
@@ -95,6 +98,11 @@ class CellStore:
             else:
                 widths[cid] = max((cell_len(c.plain) for c in cells[cid]), default=0)
         self._cells, self._widths = cells, widths
+
+    def forget(self, cid: str) -> None:
+        """Drop the cells of column `cid` (its source changed); they are rebuilt when shown."""
+        self._cells.pop(cid, None)
+        self._widths.pop(cid, None)
 
     def column(self, cid: str, rows: Sequence[RevisionValues]) -> list[Text]:
         """The cells of column `cid` for `rows` (the loaded rows, which only grow until `clear`)."""
@@ -121,10 +129,20 @@ class CellStore:
         if cid == "status":
             status = revision.status or ""
             return Text(status, style="red" if status == "failed" else "")
+        if cid == "review":
+            return verdict_glyph(self.reviews.get(revision.rev))
+        if cid == "gate":
+            return gate_cell(self.gates.get(revision.rev))
         column = self.by_id[cid]
         if column.path in values.errors:
             return Text("!", style="bold red", justify="right")
         value = values.get(column)
+        if revision.status == "failed" and column.kind == "metric" and value is not None:
+            # A failed run's commit holds the metrics files it started from, not results of its
+            # own: dim them so they do not read as what this run achieved.
+            stale = self._value_text(value).copy()
+            stale.stylize("dim strike")
+            return stale
         key = memo_key(value)
         text = self._shared.get(key) if key is not None else None
         if text is None:

@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from cd4ml_tui.core.api import labels
+from cd4ml_tui.core.api import GateResult, ReviewSummary, labels
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage
 from cd4ml_tui.ui.table_view import (
@@ -34,7 +34,15 @@ from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
 from cd4ml_tui.ui.widgets.revision_names import NameCells
 
 MARK = "●"
-REVISION_LABELS = {"name": "name", "sha": "sha", "created": "created", "status": "status"}
+REVISION_LABELS = {
+    "name": "name",
+    "review": "review",
+    "gate": "gate",
+    "sha": "sha",
+    "created": "created",
+    "status": "status",
+}
+COMPUTED_COLUMNS = ("review", "gate")  # cells from what is set on the table, not the rows
 
 
 class RevisionTable(Grid):
@@ -102,7 +110,7 @@ class RevisionTable(Grid):
         self.marked: set[str] = set()
         self.only_changed = False
         self.value_columns: list[ColumnKey] = []
-        self.hidden: set[str] = set()
+        self.hidden: set[str] = {"gate"}
         self._hidden_names = set(hidden)  # from settings: a key or file:key
         self._by_id: dict[str, ColumnKey] = {}
         self._labels: dict[str, str] = dict(REVISION_LABELS)
@@ -134,6 +142,18 @@ class RevisionTable(Grid):
         only the name cells of commits whose labels changed are rebuilt."""
         if self._names.set_badges(badges, self.rows_loaded):
             self.refresh_view()
+
+    def set_reviews(self, reviews: Mapping[str, ReviewSummary]) -> None:
+        """Show each commit's verdict (by sha) in the review column."""
+        self._store.reviews = dict(reviews)
+        self._store.forget("review")
+        self.refresh_view()
+
+    def set_gates(self, gates: Mapping[str, GateResult | str]) -> None:
+        """Show each row's gate result (by rev; a string is the error) in the gate column."""
+        self._store.gates = dict(gates)
+        self._store.forget("gate")
+        self.refresh_view()
 
     def append_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Add rows as they stream in from the loader."""
@@ -188,7 +208,8 @@ class RevisionTable(Grid):
     def column_choices(self) -> list[tuple[str, str, str]]:
         """(id, label, kind) of every column the user may hide: kind is "revision", "param" or
         "metric" (what the column chooser lists)."""
-        choices = [(c, c, "revision") for c in ("sha", "created", "status")]
+        revision = ("sha", "created", "status", "review", "gate")
+        choices = [(c, c, "revision") for c in revision]
         return choices + [(c.id, self.label_of(c.id), c.kind) for c in self.value_columns]
 
     @property

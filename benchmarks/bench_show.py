@@ -110,25 +110,14 @@ class Terminal:
 
     def __init__(self, repo: Path, *flags: str) -> None:
         self.session = f"bench-{os.getpid()}"
-        self.start = time.perf_counter()
-        subprocess.run(
-            [
-                "tmux",
-                "new",
-                "-d",
-                "-s",
-                self.session,
-                "-x",
-                "200",
-                "-y",
-                "50",
-                "-c",
-                str(repo),
-                str(BIN / "cd4ml-tui"),
-                *flags,
-            ],
-            check=True,
-        )
+        argv = ["tmux", "new", "-d", "-s", self.session, "-x", "200", "-y", "50", "-c", str(repo)]
+        for _attempt in range(3):  # the last session's server may still be exiting
+            self.start = time.perf_counter()
+            if subprocess.run([*argv, str(BIN / "cd4ml-tui"), *flags]).returncode == 0:
+                break
+            time.sleep(0.5)
+        else:
+            raise SystemExit("tmux could not start a session")
 
     def screen(self) -> str:
         return subprocess.run(

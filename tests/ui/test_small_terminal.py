@@ -33,7 +33,10 @@ async def test_80x24_hides_the_refs_pane_and_shows_a_metric(demo_repo: Path) -> 
         screen = main_screen(app)
         refs = screen.query_one(RefsPane)
         assert not refs.display
-        assert any(cid.startswith("metric:") for cid in _visible_columns(app))
+        visible = _visible_columns(app)
+        metrics = [cid for cid in visible if cid.startswith("metric:")]
+        assert len(metrics) >= 3, visible  # sha and date make way (the details pane shows them)
+        assert "sha" not in visible and "created" not in visible
         detail = screen.query_one(DetailPane)
         assert detail.display and detail.size.height <= 8
         keys = [k.key for k in screen.query(FooterKey) if not k.has_class("-command-palette")]
@@ -57,6 +60,7 @@ async def test_200x50_shows_the_refs_pane(demo_repo: Path) -> None:
     async with running(demo_repo, size=(200, 50)) as (app, pilot):
         refs = main_screen(app).query_one(RefsPane)
         assert refs.display and refs.outer_size.width == 28
+        assert {"sha", "created"} <= set(_visible_columns(app))
         await pilot.press("b")
         await pilot.pause()
         assert not refs.display

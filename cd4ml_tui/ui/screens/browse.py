@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -34,6 +34,10 @@ from cd4ml_tui.ui.widgets.web_link import WebLinker
 if TYPE_CHECKING:
     from cd4ml_tui.core.api import PromotionResult, Repo
     from cd4ml_tui.core.config import Settings
+
+
+# Below this width the refs pane hides (main.tcss) and the table drops its sha and date columns.
+COMPACT_BELOW = 100
 
 
 class RevisionBrowser(GuardsWrites, Screen[None]):
@@ -95,6 +99,9 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
     @property
     def detail(self) -> DetailPane:
         return self.query_one("#detail", DetailPane)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.table.set_compact(event.size.width < COMPACT_BELOW)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout

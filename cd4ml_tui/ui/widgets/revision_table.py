@@ -34,6 +34,9 @@ from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
 from cd4ml_tui.ui.widgets.revision_names import NameCells
 
 MARK = "●"
+# Left out in a narrow terminal (`set_compact`): the details pane shows both.
+COMPACT_HIDDEN = frozenset({"sha", "created"})
+
 REVISION_LABELS = {
     "name": "name",
     "review": "review",
@@ -111,6 +114,7 @@ class RevisionTable(Grid):
         self.only_changed = False
         self.value_columns: list[ColumnKey] = []
         self.hidden: set[str] = {"gate"}
+        self.compact = False  # a narrow terminal: the details pane shows sha and date instead
         self._hidden_names = set(hidden)  # from settings: a key or file:key
         self._by_id: dict[str, ColumnKey] = {}
         self._labels: dict[str, str] = dict(REVISION_LABELS)
@@ -241,7 +245,8 @@ class RevisionTable(Grid):
             target = self._by_id.get(self.state.sort_column, self.state.sort_column)
             sort_key = lambda values: column_value(values, target)  # noqa: E731
         self._shown = visible_rows(self.rows_loaded, self.state, sort_key)
-        revision_ids = [c for c in REVISION_COLUMNS if c == "name" or c not in self.hidden]
+        dropped = self.hidden | (COMPACT_HIDDEN if self.compact else set())
+        revision_ids = [c for c in REVISION_COLUMNS if c == "name" or c not in dropped]
         ids = ["mark", *revision_ids, *(c.id for c in self._shown_value_columns())]
         self._shown_ids = ids
         shown, loaded, marked = self._shown, self.rows_loaded, self.marked
@@ -348,6 +353,12 @@ class RevisionTable(Grid):
     def set_only_changed(self, only: bool) -> None:
         self.only_changed = only
         self.refresh_view()
+
+    def set_compact(self, compact: bool) -> None:
+        """Below 100 columns the sha and date columns make way for metrics (details show them)."""
+        if compact != self.compact:
+            self.compact = compact
+            self.refresh_view()
 
     def set_hidden(self, hidden: Iterable[str]) -> None:
         self.hidden = set(hidden)

@@ -34,16 +34,26 @@ class PromoteHost(App[None]):
         self.push_screen(PromoteScreen(self.repo, self.settings, self.values.revision, self.values))
 
 
-async def _settled(pilot: Any) -> None:
-    for _ in range(3):
+async def _planned(pilot: Any) -> None:
+    """Until the preview shows the plan of the form as it is now (a key re-plans in a worker
+    started by a message still queued when the previous wait returned)."""
+    screen = pilot.app.screen
+    for _ in range(300):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        preview = screen.query_one("#promote-preview")
+        settled = screen.plan is not None and not preview.has_class("-stale")
+        if settled and not any(w.is_running for w in pilot.app.workers):
+            return
+    raise AssertionError("the promote preview never settled")
+
+
+async def _settled(pilot: Any) -> None:
+    await _planned(pilot)
     await pilot.click("#stage")
     await pilot.press(*"prod")
     await pilot.click("#branch-on")
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await _planned(pilot)
     pilot.app.screen.set_focus(None)  # no blinking cursor in the picture
     await pilot.pause()
 

@@ -42,6 +42,19 @@ async def _open_on_experiment(app: Cd4mlApp, pilot: Pilot[Any]) -> tuple[Promote
     return screen, row.revision
 
 
+async def _planned(app: Cd4mlApp, pilot: Pilot[Any]) -> None:
+    """Until the dialog's preview shows the plan of the form as it is now: a key re-plans in a
+    worker that a still-queued message starts after the previous wait returned."""
+    for _ in range(100):
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PromoteScreen)
+        stale = screen.query_one("#promote-preview", Static).has_class("-stale")
+        if screen.plan is not None and not stale:
+            return
+    raise AssertionError("the promote preview never settled")
+
+
 def _text(screen: PromoteScreen, selector: str) -> str:
     return plain(screen.query_one(selector, Static).render())
 
@@ -72,7 +85,7 @@ async def test_confirm_writes_tags_gto_reads_and_badges_show(demo_copy: Path) ->
         await pilot.click("#stage")
         await pilot.press(*"prod")
         await pilot.click("#bump-minor")
-        await settle(app, pilot)
+        await _planned(app, pilot)
         preview = _text(screen, "#promote-preview")
         assert "tag classifier@v0.1.0" in preview and "tag classifier#prod#1" in preview
         await pilot.press("ctrl+s")
@@ -123,7 +136,7 @@ async def test_lower_version_is_allowed_with_a_warning(demo_copy: Path) -> None:
         assert screen.query_one("#version", Input).value == "v2.0.1"
         assert "latest v2.0.0" in _text(screen, "#latest")
         screen.query_one("#version", Input).value = "v1.5.0"
-        await settle(app, pilot)
+        await _planned(app, pilot)
         assert "v1.5.0 is lower than the latest of classifier v2.0.0" in _text(
             screen, "#promote-preview"
         )
@@ -141,7 +154,7 @@ async def test_push_failure_keeps_the_dialog_open_and_retry_pushes(
     async with running(demo_copy) as (app, pilot):
         screen, _ = await _open_on_experiment(app, pilot)
         await pilot.click("#push-on")
-        await settle(app, pilot)
+        await _planned(app, pilot)
         assert "push to origin" in _text(screen, "#promote-preview")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -166,7 +179,7 @@ async def test_dialog_dismisses_with_the_result_and_undo_screen_deletes_it(
             PromoteScreen(app.repo, app.settings, values.revision, values), results.append
         )
         await settle(app, pilot)
-        await settle(app, pilot)
+        await _planned(app, pilot)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         [result] = results
@@ -222,7 +235,7 @@ async def test_the_promoted_notice_names_the_branch_it_created(demo_copy: Path) 
     async with running(demo_copy) as (app, pilot):
         _, revision = await _open_on_experiment(app, pilot)
         await pilot.click("#branch-on")
-        await settle(app, pilot)
+        await _planned(app, pilot)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         await settle(app, pilot)

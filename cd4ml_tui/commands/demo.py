@@ -63,6 +63,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"demo repo ready: {target.absolute()}", file=sys.stderr)
     if args.no_open:
         return 0
-    return open_command.run(
-        argparse.Namespace(path=str(target), rev=[], all_commits=False, no_cache=False)
-    )
+    return open_command.launch(str(target))

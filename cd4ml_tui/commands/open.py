@@ -22,15 +22,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    repo = open_repo(args.path)  # bad input fails here, before the screen is taken over
+    return launch(
+        args.path,
+        revs=tuple(args.rev),
+        all_commits=args.all_commits,
+        use_cache=not args.no_cache,
+        read_only=args.read_only,
+    )
+
+
+def launch(
+    path: str,
+    *,
+    revs: tuple[str, ...] = (),
+    all_commits: bool = False,
+    use_cache: bool = True,
+    read_only: bool = False,
+) -> int:
+    """Open the TUI on the repo at `path` (also what `demo` ends with)."""
+    repo = open_repo(path)  # bad input fails here, before the screen is taken over
     settings = load_settings(repo.root)
     app = create_app(
         repo,
         settings,
-        revs=tuple(args.rev),
-        all_commits=args.all_commits,
-        use_cache=not args.no_cache,
-        access=Access(read_only=args.read_only),
+        revs=revs,
+        all_commits=all_commits,
+        use_cache=use_cache,
+        access=Access(read_only=read_only),
     )
     app.run()
     return app.return_code or 0

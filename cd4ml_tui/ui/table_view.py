@@ -46,6 +46,19 @@ class ViewState:
     narrow_to: str | None = None  # the rev of a group head
     folded: set[str] = field(default_factory=set)  # revs of folded group heads
 
+    def toggle_fold(self, revision: Revision) -> str | None:
+        """Fold or unfold the group of `revision` (an experiment's baseline, else itself);
+        the group head's rev, or None when it has none."""
+        head = revision.baseline if revision.kind == "experiment" else revision.rev
+        if head is not None:
+            self.folded ^= {head}
+        return head
+
+    def toggle_fold_all(self, rows: Sequence[RevisionValues]) -> None:
+        """Fold every group, or unfold them all when all are folded."""
+        heads = {v.revision.baseline for v in rows if v.revision.baseline}
+        self.folded = set() if self.folded >= heads else heads
+
 
 def groups(rows: Sequence[RevisionValues]) -> list[tuple[int, list[int]]]:
     """(head index, experiment indices) in load order; an orphan experiment heads its own group."""

@@ -7,7 +7,7 @@ row, finds most of its cells already made.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.cells import cell_len
@@ -98,6 +98,14 @@ class CellStore:
             else:
                 widths[cid] = max((cell_len(c.plain) for c in cells[cid]), default=0)
         self._cells, self._widths = cells, widths
+
+    def set_reviews(self, reviews: Mapping[str, ReviewSummary]) -> None:
+        self.reviews = dict(reviews)
+        self.forget("review")
+
+    def set_gates(self, gates: Mapping[str, GateResult | str]) -> None:
+        self.gates = dict(gates)
+        self.forget("gate")
 
     def forget(self, cid: str) -> None:
         """Drop the cells of column `cid` (its source changed); they are rebuilt when shown."""

@@ -73,26 +73,21 @@ class RevisionTable(Grid):
     ]
     HELP_TITLE = "Revisions table"
 
-    class _TableMessage(WidgetMessage):
-        def __init__(self, table: RevisionTable) -> None:
-            super().__init__(table)
-            self.table = table
-
-    class CurrentChanged(_TableMessage):
+    class CurrentChanged(WidgetMessage):
         """The revision under the cursor changed (None when the table is empty)."""
 
         def __init__(self, table: RevisionTable, values: RevisionValues | None) -> None:
             super().__init__(table)
             self.values = values
 
-    class Marked(_TableMessage):
+    class Marked(WidgetMessage):
         """The set of marked revisions changed."""
 
         def __init__(self, table: RevisionTable, marked: tuple[RevisionValues, ...]) -> None:
             super().__init__(table)
             self.marked = marked
 
-    class ViewChanged(_TableMessage):
+    class ViewChanged(WidgetMessage):
         """What is shown changed: `shown` of `total` rows, sorted by `sort_label` if any."""
 
         def __init__(
@@ -149,14 +144,12 @@ class RevisionTable(Grid):
 
     def set_reviews(self, reviews: Mapping[str, ReviewSummary]) -> None:
         """Show each commit's verdict (by sha) in the review column."""
-        self._store.reviews = dict(reviews)
-        self._store.forget("review")
+        self._store.set_reviews(reviews)
         self.refresh_view()
 
     def set_gates(self, gates: Mapping[str, GateResult | str]) -> None:
         """Show each row's gate result (by rev; a string is the error) in the gate column."""
-        self._store.gates = dict(gates)
-        self._store.forget("gate")
+        self._store.set_gates(gates)
         self.refresh_view()
 
     def append_rows(self, rows: Sequence[RevisionValues]) -> None:
@@ -220,7 +213,7 @@ class RevisionTable(Grid):
     def cursor_value_column(self) -> ColumnKey | None:
         """The param or metric column under the cursor (None on a revision column)."""
         cid = self._cursor_column_id()
-        return next((c for c in self.value_columns if c.id == cid), None)
+        return self._by_id.get(cid) if cid is not None else None
 
     def cell_text(self, values: RevisionValues, cid: str) -> str:
         """What the table shows for `values` in column `cid`."""
@@ -282,17 +275,10 @@ class RevisionTable(Grid):
         label = self.label_of(cid)
         if cid == self.state.sort_column:
             label += " ▼" if self.state.sort_reverse else " ▲"
-        if cid.startswith("metric:"):
-            return Text(
-                label,
-                style=self._style("metric-header"),
-            )
-        if cid.startswith("param:"):
-            return Text(
-                label,
-                style=self._style("param-header"),
-            )
-        return Text(label)
+        kind = cid.split(":", 1)[0]
+        return Text(
+            label, style=self._style(f"{kind}-header") if kind in ("metric", "param") else ""
+        )
 
     def _cursor_column_id(self) -> str | None:
         if 0 <= self.cursor_column < len(self._shown_ids):
@@ -366,8 +352,7 @@ class RevisionTable(Grid):
 
     # --- actions -----------------------------------------------------------------------------
     def action_toggle_mark(self) -> None:
-        current = self.current
-        if current is None:
+        if (current := self.current) is None:
             return
         rev = current.revision.rev
         self.marked.symmetric_difference_update({rev})
@@ -389,24 +374,20 @@ class RevisionTable(Grid):
             self.sort_by(cid if cid != "mark" else "name")
 
     def action_fold(self) -> None:
-        current = self.current
-        if current is None:
+        if (current := self.current) is None:
             return
         if self.state.sort_column is not None:
             self.notify("Folding works on the tree; press s on the sorted column to unsort.")
             return
-        revision = current.revision
-        head = revision.baseline if revision.kind == "experiment" else revision.rev
+        head = self.state.toggle_fold(current.revision)
         if head is None:
             return
-        self.state.folded.symmetric_difference_update({head})
         self.refresh_view()
         self._restore_cursor(head, self._cursor_column_id())
         self._announce_current()
 
     def action_fold_all(self) -> None:
-        heads = {v.revision.baseline for v in self.rows_loaded if v.revision.baseline}
-        self.state.folded = set() if self.state.folded >= heads else set(heads)
+        self.state.toggle_fold_all(self.rows_loaded)
         self.refresh_view()
 
     # --- events ------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ its arguments, calls `core.api` and prints through `render`. Results go to stdou
 stderr; bad input exits 2 with one line and no traceback.
 
 Only the chosen subcommand's module is loaded (by name, from the static list below), as pip's
-`commands_dict` does: loading a command loads the whole core through `core.api` (about 110 ms
-here) and, for `open`, Textual (about 260 ms), which `cd4ml-tui --help` and a mistyped command
-must not pay. This is the one place our own code is loaded late, and it hides no cycle: the
-import-linter layers still see every command module.
+`commands_dict` does: a command loads the part of the core it uses (`core.api` is lazy too) and,
+for `open`, Textual (about 260 ms), which `cd4ml-tui --help` and a mistyped command must not pay.
+Neither hides a cycle: import-linter and grimp still see every command module and api import.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from cd4ml_tui.commands import print_commands, resolve_noted
+from cd4ml_tui.commands.writing import print_commands, resolve_noted
 from cd4ml_tui.core.api import (
     ApplyPlan,
     ApplyResult,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cd4ml_tui.commands import print_commands, resolve_noted
+from cd4ml_tui.commands.writing import print_commands, resolve_noted
 from cd4ml_tui.core.api import create_branch, open_repo, plan_branch
 
 

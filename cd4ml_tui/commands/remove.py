@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cd4ml_tui.commands import confirm, print_commands, resolve_noted
+from cd4ml_tui.commands.writing import confirm, print_commands, resolve_noted
 from cd4ml_tui.core.api import open_repo, plan_remove, remove_experiments
 
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 import time
 
-from cd4ml_tui.commands import print_commands
+from cd4ml_tui.commands.writing import print_commands
 from cd4ml_tui.core.api import finished, open_repo, plan_run_queued, run_states, start_queued
 
 POLL_SECONDS = 1.0

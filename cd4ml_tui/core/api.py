@@ -2,177 +2,228 @@
 
 Modelled on `gto/api.py`: one name per thing the product does, grouped by capability, so that
 `commands/` and `ui/` never reach into the domain packages. Import-linter holds them to it.
+
+The door is lazy (Scientific Python's SPEC 1, as `lazy_loader` does it): the imports below are
+what type checkers, import-linter and grimp read, and at run time a name's module is imported on
+its first use. So `show --json` loads the reader and the exporter, not promotion, diffs and
+actions (about 100 ms of imports it never used). The import list stays the one place that says
+which name comes from where: `_lazy_attributes` reads it from this file's source.
 """
 
 from __future__ import annotations
 
-# Acting on experiments: apply, branch, remove, run the queue
-from cd4ml_tui.core.actions.apply import (
-    ApplyPlan,
-    ApplyResult,
-    WorkspaceChange,
-    apply_to_workspace,
-    plan_apply,
-    undo_apply,
-)
-from cd4ml_tui.core.actions.queue import (
-    QueuePlan,
-    QueueRun,
-    RunState,
-    finished,
-    plan_run_queued,
-    run_states,
-    start_queued,
-)
-from cd4ml_tui.core.actions.refs import (
-    BranchPlan,
-    RemovePlan,
-    RemoveResult,
-    create_branch,
-    plan_branch,
-    plan_remove,
-    remove_experiments,
-    undo_branch,
-    undo_remove,
-)
+import ast
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-# Compare against a baseline
-from cd4ml_tui.core.compare.baseline import choose_baseline, default_baseline, own_baseline
-from cd4ml_tui.core.compare.deltas import (
-    Bar,
-    Comparison,
-    DeltaCell,
-    DeltaRow,
-    ScatterPoint,
-    compare,
-    metric_bars,
-    metric_direction,
-    param_metric_points,
-)
-from cd4ml_tui.core.compare.report import (
-    diff_json,
-    format_delta,
-    format_number,
-    markdown,
-    nway_json,
-)
+if TYPE_CHECKING:
+    # Acting on experiments: apply, branch, remove, run the queue
+    from cd4ml_tui.core.actions.apply import (
+        ApplyPlan,
+        ApplyResult,
+        WorkspaceChange,
+        apply_to_workspace,
+        plan_apply,
+        undo_apply,
+    )
+    from cd4ml_tui.core.actions.queue import (
+        QueuePlan,
+        QueueRun,
+        RunState,
+        finished,
+        plan_run_queued,
+        run_states,
+        start_queued,
+    )
+    from cd4ml_tui.core.actions.refs import (
+        BranchPlan,
+        RemovePlan,
+        RemoveResult,
+        create_branch,
+        plan_branch,
+        plan_remove,
+        remove_experiments,
+        undo_branch,
+        undo_remove,
+    )
 
-# Diffs between two revisions
-from cd4ml_tui.core.diff.changes import FileChange, RevisionDiff, changed_files, normalize_path
-from cd4ml_tui.core.diff.file import FileDiff, file_diff
-from cd4ml_tui.core.diff.notebooks import (
-    MAX_SOURCE_DIFF_LINES,
-    NOISE_KINDS,
-    NOISE_TOGGLES,
-    CellDiff,
-    Fold,
-    NotebookDiff,
-    fold_cells,
-    ordered_parts,
-)
-from cd4ml_tui.core.diff.outputs import OutputChange, ValueChange, human_size
-from cd4ml_tui.core.diff.text import DiffLine, Hunk, line_hunks, side_by_side, truncate_hunks
-from cd4ml_tui.core.dvc.outs import OutState
+    # Compare against a baseline
+    from cd4ml_tui.core.compare.baseline import choose_baseline, default_baseline, own_baseline
+    from cd4ml_tui.core.compare.deltas import (
+        Bar,
+        Comparison,
+        DeltaCell,
+        DeltaRow,
+        ScatterPoint,
+        compare,
+        metric_bars,
+        metric_direction,
+        param_metric_points,
+    )
+    from cd4ml_tui.core.compare.report import (
+        diff_json,
+        format_delta,
+        format_number,
+        markdown,
+        nway_json,
+    )
 
-# Sharing and watching
-from cd4ml_tui.core.git.remotes import (
-    commit_web_url,
-    default_remote,
-    fetch_experiments,
-    remotes,
-)
+    # Diffs between two revisions
+    from cd4ml_tui.core.diff.changes import FileChange, RevisionDiff, changed_files, normalize_path
+    from cd4ml_tui.core.diff.file import FileDiff, file_diff
+    from cd4ml_tui.core.diff.notebooks import (
+        MAX_SOURCE_DIFF_LINES,
+        NOISE_KINDS,
+        NOISE_TOGGLES,
+        CellDiff,
+        Fold,
+        NotebookDiff,
+        fold_cells,
+        ordered_parts,
+    )
+    from cd4ml_tui.core.diff.outputs import OutputChange, ValueChange, human_size
+    from cd4ml_tui.core.diff.text import DiffLine, Hunk, line_hunks, side_by_side, truncate_hunks
+    from cd4ml_tui.core.dvc.outs import OutState
 
-# Opening a repo
-from cd4ml_tui.core.git.repo import Repo, open_repo
-from cd4ml_tui.core.git.watch import Fingerprint, files_fingerprint, refs_fingerprint
+    # Sharing and watching
+    from cd4ml_tui.core.git.remotes import (
+        commit_web_url,
+        default_remote,
+        fetch_experiments,
+        remotes,
+    )
 
-# Insight: which params move which metric
-from cd4ml_tui.core.insight.parallel import Axis, Line, ParallelCoordinates, parallel_coordinates
-from cd4ml_tui.core.insight.report import best_group, best_label, insight_json, insight_markdown
-from cd4ml_tui.core.insight.rows import InsightError, insight_rows, metric_columns, resolve_metric
-from cd4ml_tui.core.insight.stats import (
-    Insight,
-    MetricSummary,
-    ParamInsight,
-    ValueGroup,
-    insight,
-    summarize,
-)
+    # Opening a repo
+    from cd4ml_tui.core.git.repo import Repo, open_repo
+    from cd4ml_tui.core.git.watch import Fingerprint, files_fingerprint, refs_fingerprint
 
-# Plots
-from cd4ml_tui.core.plots.load import Plot, load_plots, plots_json, unique_names
-from cd4ml_tui.core.promote.message import describe_source, message_values, read_baseline_values
-from cd4ml_tui.core.promote.plan import (
-    PromotionPlan,
-    check_promotable,
-    default_branch_name,
-    format_command,
-    known_artifacts,
-    plan_promotion,
-    validate,
-)
+    # Insight: which params move which metric
+    from cd4ml_tui.core.insight.parallel import (
+        Axis,
+        Line,
+        ParallelCoordinates,
+        parallel_coordinates,
+    )
+    from cd4ml_tui.core.insight.report import best_group, best_label, insight_json, insight_markdown
+    from cd4ml_tui.core.insight.rows import (
+        InsightError,
+        insight_rows,
+        metric_columns,
+        resolve_metric,
+    )
+    from cd4ml_tui.core.insight.stats import (
+        Insight,
+        MetricSummary,
+        ParamInsight,
+        ValueGroup,
+        insight,
+        summarize,
+    )
 
-# What promotion respects: the gate against a GTO stage, the review
-from cd4ml_tui.core.promote.policy import (
-    PromotionChecks,
-    gate_baseline_name,
-    gate_rows,
-    promotion_checks,
-    resolve_against,
-    run_gate,
-)
+    # Plots
+    from cd4ml_tui.core.plots.load import Plot, load_plots, plots_json, unique_names
+    from cd4ml_tui.core.promote.message import describe_source, message_values, read_baseline_values
+    from cd4ml_tui.core.promote.plan import (
+        PromotionPlan,
+        check_promotable,
+        default_branch_name,
+        format_command,
+        known_artifacts,
+        plan_promotion,
+        validate,
+    )
 
-# Promotion (GTO tags)
-from cd4ml_tui.core.promote.registry import (
-    Registry,
-    VersionChoices,
-    read_registry,
-    registry_state,
-    version_choices,
-)
-from cd4ml_tui.core.promote.write import (
-    PromotionResult,
-    PushError,
-    UndoReport,
-    apply,
-    describe_undo,
-    push,
-    undo,
-)
+    # What promotion respects: the gate against a GTO stage, the review
+    from cd4ml_tui.core.promote.policy import (
+        PromotionChecks,
+        gate_baseline_name,
+        gate_rows,
+        promotion_checks,
+        resolve_against,
+        run_gate,
+    )
 
-# Review: verdicts in git notes, the gate
-from cd4ml_tui.core.review.gate import GateCheck, GateResult, evaluate_gate
-from cd4ml_tui.core.review.notes import (
-    NOTES_REF,
-    ReviewError,
-    check_reviewable,
-    fetch_reviews,
-    push_reviews,
-    read_reviews,
-    record_review,
-    review_summaries,
-    reviews_fingerprint,
-)
-from cd4ml_tui.core.review.report import gate_json, gate_markdown, verdicts_json
-from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize_thread
+    # Promotion (GTO tags)
+    from cd4ml_tui.core.promote.registry import (
+        Registry,
+        VersionChoices,
+        read_registry,
+        registry_state,
+        version_choices,
+    )
+    from cd4ml_tui.core.promote.write import (
+        PromotionResult,
+        PushError,
+        UndoReport,
+        apply,
+        describe_undo,
+        push,
+        undo,
+    )
 
-# Which revisions there are
-from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
+    # Review: verdicts in git notes, the gate
+    from cd4ml_tui.core.review.gate import GateCheck, GateResult, evaluate_gate
+    from cd4ml_tui.core.review.notes import (
+        NOTES_REF,
+        ReviewError,
+        check_reviewable,
+        fetch_reviews,
+        push_reviews,
+        read_reviews,
+        record_review,
+        review_summaries,
+        reviews_fingerprint,
+    )
+    from cd4ml_tui.core.review.report import gate_json, gate_markdown, verdicts_json
+    from cd4ml_tui.core.review.verdicts import VERDICTS, ReviewSummary, Verdict, summarize_thread
 
-# The table: columns, filter, exports
-from cd4ml_tui.core.table.columns import (
-    UNREAD_KEY,
-    ColumnOrder,
-    columns,
-    error_notes,
-    format_value,
-    labels,
-)
-from cd4ml_tui.core.table.export import to_csv, to_json, to_markdown, tree_labels
-from cd4ml_tui.core.table.query import QueryError, compile_query
+    # Which revisions there are
+    from cd4ml_tui.core.revisions import list_revisions, resolve_commit, resolve_revision
 
-# Their params and metrics
-from cd4ml_tui.core.values.read import load, read_values
+    # The table: columns, filter, exports
+    from cd4ml_tui.core.table.columns import (
+        UNREAD_KEY,
+        ColumnOrder,
+        columns,
+        error_notes,
+        format_value,
+        labels,
+    )
+    from cd4ml_tui.core.table.export import to_csv, to_json, to_markdown, tree_labels
+    from cd4ml_tui.core.table.query import QueryError, compile_query
+
+    # Their params and metrics
+    from cd4ml_tui.core.values.read import load, read_values
+
+
+def _lazy_attributes(path: str) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """`__getattr__` and `__dir__` for this module, from the imports of its TYPE_CHECKING block."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    block = next(
+        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    origin = {
+        alias.asname or alias.name: node.module
+        for node in block.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+
+    def getattr_(name: str) -> Any:
+        module = origin.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # the next lookup is a plain global
+        return value
+
+    return getattr_, lambda: sorted(origin)
+
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = _lazy_attributes(__file__)
 
 __all__ = [
     "MAX_SOURCE_DIFF_LINES",

@@ -80,7 +80,9 @@ import contextlib, io, json, sys
 from cd4ml_tui.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(["show", "--json", "--no-cache", {path!r}])
-print(json.dumps({{"code": code, "gitpython": "git" in sys.modules}}))
+unused = ("actions", "diff", "plots", "promote", "insight", "compare.deltas")
+loaded = sorted(m for m in sys.modules for u in unused if m.startswith("cd4ml_tui.core." + u))
+print(json.dumps({{"code": code, "gitpython": "git" in sys.modules, "unused": loaded}}))
 """
 
 
@@ -93,4 +95,29 @@ def test_show_reads_without_gitpython(demo_repo) -> None:
         capture_output=True,
         text=True,
     ).stdout
-    assert json.loads(out) == {"code": 0, "gitpython": False}
+    found = json.loads(out)
+    assert (found["code"], found["gitpython"]) == (0, False)
+
+
+def test_show_loads_only_the_core_it_uses(demo_repo) -> None:
+    """`core.api` is lazy: `show` loads the reader and the exporter, not actions, diffs, plots,
+    promotion or insight (at 1,000 experiments their imports cost as much as the read)."""
+    out = subprocess.run(
+        [sys.executable, "-c", SHOW_PROBE.format(path=str(demo_repo))],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = json.loads(out)
+    assert found["code"] == 0
+    assert found["unused"] == []
+
+
+def test_the_api_names_every_export_once() -> None:
+    """`__all__` and the lazy table (read from the TYPE_CHECKING imports) agree, and each name
+    resolves to the object of its module."""
+    import cd4ml_tui.core.api as api
+
+    assert sorted(api.__all__) == dir(api)
+    for name in api.__all__:
+        assert getattr(api, name) is not None

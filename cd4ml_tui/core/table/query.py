@@ -346,7 +346,8 @@ def _compare_column(column: ColumnKey, op: str, literal: Any, text: str) -> Pred
     func = _OPERATORS[op]
 
     def compare_number(values: RevisionValues) -> bool:
-        value: Any = (values.metrics if metric else values.params).get(path, {}).get(key)
+        found = (values.metrics if metric else values.params).get(path)
+        value: Any = found.get(key) if found is not None else None
         kind = type(value)
         if kind is float:  # NaN compares false, but `!=`: as `compare` says
             return func(value, literal)

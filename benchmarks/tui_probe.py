@@ -18,11 +18,15 @@ FILTER = "accuracy>0.8 and train.lr<0.02"
 
 
 class Terminal:
-    """The TUI in a real terminal: a detached 200x50 tmux session, read with capture-pane."""
+    """The TUI in a real terminal: a detached 200x50 tmux session, read with capture-pane. The
+    session runs on a tmux server of its own (`-L`), started here, so the TUI gets this process's
+    environment (PYTHONPATH, the virtualenv) even when another tmux server is running."""
 
     def __init__(self, repo: Path, *flags: str) -> None:
         self.session = f"bench-{os.getpid()}"
-        argv = ["tmux", "new", "-d", "-s", self.session, "-x", "200", "-y", "50", "-c", str(repo)]
+        self.tmux = ["tmux", "-L", self.session]
+        argv = [*self.tmux, "new", "-d", "-s", self.session, "-x", "200", "-y", "50"]
+        argv += ["-c", str(repo)]
         for _attempt in range(3):  # the last session's server may still be exiting
             self.start = time.perf_counter()
             if subprocess.run([*argv, str(BIN / "cd4ml-tui"), *flags]).returncode == 0:
@@ -33,7 +37,7 @@ class Terminal:
 
     def screen(self) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.session], capture_output=True, text=True
+            [*self.tmux, "capture-pane", "-p", "-t", self.session], capture_output=True, text=True
         ).stdout
 
     def until(self, test: Callable[[str], bool], limit: float = 900.0) -> float:
@@ -48,13 +52,13 @@ class Terminal:
         """Seconds from sending `keys` until the screen passes `test`: key to frame."""
         self.start = time.perf_counter()
         subprocess.run(
-            ["tmux", "send-keys", "-t", self.session, *(["-l"] if literal else []), keys],
+            [*self.tmux, "send-keys", "-t", self.session, *(["-l"] if literal else []), keys],
             check=True,
         )
         return self.until(test, limit=30.0)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.session], check=False)
+        subprocess.run([*self.tmux, "kill-server"], check=False)
 
 
 LOADED = re.compile(r"(\d+)/(\d+) revisions")

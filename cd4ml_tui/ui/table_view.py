@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 
@@ -96,7 +96,11 @@ def column_value(values: RevisionValues, column: str | ColumnKey) -> Any:
     return None
 
 
-def _rank(value: Any) -> tuple[int, float, str]:
+Rank = tuple[int, float, str]
+MIDDLE, LAST = "├── ", "└── "  # the tree prefixes of an experiment's name
+
+
+def _rank(value: Any) -> Rank:
     if isinstance(value, bool):
         return (1, float(value), "")
     if isinstance(value, int | float):
@@ -110,46 +114,111 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _ranks(rows: Sequence[RevisionValues], key: SortKey) -> list[Rank | None]:
+    """The sort rank of every row's value (None for a missing one)."""
+    return [None if _is_missing(value := key(values)) else _rank(value) for values in rows]
+
+
+def _ordered(indices: Sequence[int], ranks: Sequence[Rank | None], reverse: bool) -> list[int]:
+    present = [index for index in indices if ranks[index] is not None]
+    rank = cast("Callable[[int], Rank]", ranks.__getitem__)  # present: never None
+    present.sort(key=rank, reverse=reverse)  # stable both ways
+    return present + [index for index in indices if ranks[index] is None]
+
+
 def sort_indices(
     rows: Sequence[RevisionValues], indices: Sequence[int], key: SortKey, reverse: bool
 ) -> list[int]:
     """`indices` ordered by `key`; numbers before booleans before text; missing values last."""
-    present: list[tuple[tuple[int, float, str], int]] = []
-    missing: list[int] = []
-    for index in indices:
-        value = key(rows[index])
-        if _is_missing(value):
-            missing.append(index)
-        else:
-            present.append((_rank(value), index))
-    present.sort(key=lambda pair: pair[0], reverse=reverse)
-    return [index for _, index in present] + missing
+    return _ordered(indices, _ranks(rows, key), reverse)
+
+
+class RowIndex:
+    """What sorting and filtering need of the loaded rows, worked out once instead of on every
+    key (at 10,000 rows each of these costs tens of milliseconds): the tree, every row's sort rank
+    in a column and each sorted order, and the `ViewRow`s, reused. `rows` only grows (`append`)
+    until it is replaced, with a new index; caches notice growth by its length."""
+
+    def __init__(self, rows: Sequence[RevisionValues]) -> None:
+        self.rows = rows
+        self._tree: tuple[int, list[tuple[int, list[int]]]] = (-1, [])
+        self._ranks: dict[str, list[Rank | None]] = {}
+        self._orders: dict[tuple[str, bool], tuple[int, list[int]]] = {}
+        self._positions: dict[str, int] = {}  # rev -> index in rows
+        self.plain: list[ViewRow] = []  # ViewRow(i) for row i
+        self.kids: dict[tuple[int, str], ViewRow] = {}  # (index, prefix) -> its ViewRow
+
+    def tree(self) -> list[tuple[int, list[int]]]:
+        if self._tree[0] != len(self.rows):
+            self._tree = (len(self.rows), groups(self.rows))
+        plain = self.plain
+        plain.extend(ViewRow(index) for index in range(len(plain), len(self.rows)))
+        return self._tree[1]
+
+    def find(self, rev: str | None) -> int | None:
+        """The index of the row of `rev` (None when it has none)."""
+        positions, rows = self._positions, self.rows
+        for index in range(len(positions), len(rows)):
+            positions.setdefault(rows[index].revision.rev, index)
+        return positions.get(rev) if rev is not None else None
+
+    def order(self, column: str, key: SortKey, reverse: bool) -> list[int]:
+        """Every row, in tree order, sorted by `key` (the value of `column`)."""
+        count = len(self.rows)
+        cached = self._orders.get((column, reverse))
+        if cached is not None and cached[0] == count:
+            return cached[1]
+        ranks = self._ranks.setdefault(column, [])
+        ranks += _ranks(self.rows[len(ranks) :], key)
+        flat = [i for head, kids in self.tree() for i in (head, *kids)]
+        order = _ordered(flat, ranks, reverse)
+        self._orders[(column, reverse)] = (count, order)
+        return order
 
 
 def visible_rows(
-    rows: Sequence[RevisionValues], state: ViewState, sort_key: SortKey | None = None
+    rows: Sequence[RevisionValues],
+    state: ViewState,
+    sort_key: SortKey | None = None,
+    index: RowIndex | None = None,
 ) -> list[ViewRow]:
-    """The rows to show for `state`, in order, with their tree decoration."""
-    matches = state.predicate or (lambda values: True)
-    tree = groups(rows)
+    """The rows to show for `state`, in order, with their tree decoration; `index` (of `rows`)
+    keeps what does not change between calls."""
+    index = index or RowIndex(rows)
+    matches = state.predicate
+    tree = index.tree()
+    plain = index.plain
     if state.narrow_to is not None:
         tree = [g for g in tree if rows[g[0]].revision.rev == state.narrow_to]
     if sort_key is not None:
-        flat = [i for head, kids in tree for i in (head, *kids) if matches(rows[i])]
-        return [ViewRow(i) for i in sort_indices(rows, flat, sort_key, state.sort_reverse)]
+        if state.sort_column is not None:
+            order = index.order(state.sort_column, sort_key, state.sort_reverse)
+        else:
+            flat = [i for head, kids in index.tree() for i in (head, *kids)]
+            order = sort_indices(rows, flat, sort_key, state.sort_reverse)
+        if state.narrow_to is not None:
+            group = {i for head, kids in tree for i in (head, *kids)}
+            order = [i for i in order if i in group]
+        if matches is None:
+            return [plain[i] for i in order]
+        return [plain[i] for i in order if matches(rows[i])]
     shown: list[ViewRow] = []
+    kid_rows, folded = index.kids, state.folded
     for head, kids in tree:
-        head_matches = matches(rows[head])
-        kept = [k for k in kids if matches(rows[k])]
+        head_matches = matches is None or matches(rows[head])
+        kept = kids if matches is None else [k for k in kids if matches(rows[k])]
         if not head_matches and not kept:
             continue
-        if rows[head].revision.rev in state.folded and kept:
+        if folded and kept and rows[head].revision.rev in folded:
             shown.append(ViewRow(head, hidden_children=len(kept), context=not head_matches))
             continue
-        shown.append(ViewRow(head, context=not head_matches))
-        for position, kid in enumerate(kept):
-            last = position == len(kept) - 1
-            shown.append(ViewRow(kid, prefix="└── " if last else "├── "))
+        shown.append(plain[head] if head_matches else ViewRow(head, context=True))
+        for position, kid in enumerate(kept, start=1 - len(kept)):
+            prefix = LAST if position == 0 else MIDDLE
+            row = kid_rows.get((kid, prefix))
+            if row is None:
+                row = kid_rows[(kid, prefix)] = ViewRow(kid, prefix=prefix)
+            shown.append(row)
     return shown
 
 

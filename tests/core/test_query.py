@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
-from cd4ml_tui.core.table.query import QueryError, compile_query, parse, resolve_column
+from cd4ml_tui.core.table.query import (
+    QueryError,
+    compare,
+    compile_query,
+    parse,
+    resolve_column,
+)
 
 COLUMNS = [
     ColumnKey("metric", "eval/metrics.json", "accuracy"),
@@ -144,3 +150,22 @@ def test_a_bare_scalar_file_is_named_by_its_path() -> None:
     assert resolve_column("eval/score.yaml:", [*COLUMNS, scalar]) == scalar
     row = RevisionValues(ROWS[0].revision, metrics={"eval/score.yaml": {"": 0.75}})
     assert compile_query("eval/score.yaml > 0.7", [*COLUMNS, scalar])(row)
+
+
+scalars = st.one_of(
+    st.none(),
+    st.floats(),  # with nan and inf
+    st.integers(-(2**70), 2**70),  # past float precision: compared as floats, as `compare` does
+    st.booleans(),
+    st.text(max_size=3),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@given(scalars, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), st.floats(-10, 10))
+def test_number_comparisons_follow_the_general_rules(value, op, number):
+    """The quick path for `column op number` decides as `compare`, the rules' one statement."""
+    row = _values("e", "1" * 40, params={"train.layers": value})
+    literal = repr(number)
+    expected = compare(value, op, float(literal), literal)
+    assert compile_query(f"train.layers {op} {literal}", COLUMNS)(row) is expected

@@ -27,11 +27,17 @@ def _rows(*values: object) -> list[RevisionValues]:
     ]
 
 
+def _column(store: CellStore, cid: str, rows: list[RevisionValues]) -> list[Text]:
+    """The cells of column `cid`, measured as the table measures them."""
+    store.measure(cid, rows)
+    return [store.cell(values, cid) for values in rows]
+
+
 def test_cells_print_each_value_as_itself_even_when_equal_values_share():
     store = CellStore(precision=4)
     store.by_id = {"p": LR}
     values = [0.0, -0.0, 1, 1.0, True, "1", [1, 2], 0.123456, 0.123456, None, 0.0]
-    cells = store.column("p", _rows(*values))
+    cells = _column(store, "p", _rows(*values))
     # each cell shows what the CLI's table shows for its own value, in any order of arrival
     assert [c.plain for c in cells] == [format_value(v, 4) for v in values]
     assert (cells[0].plain, cells[1].plain) == ("0", "-0")  # equal floats, printed apart
@@ -40,19 +46,20 @@ def test_cells_print_each_value_as_itself_even_when_equal_values_share():
     assert cells[2] is not cells[5]  # 1 (a number, right-aligned) and "1" (text) do not
     assert (cells[2].justify, cells[5].justify) == ("right", "left")
     assert store.width("p") == len("[1, 2]")
+    assert [store._width(v, "p") for v in _rows(*values)] == [len(c.plain) for c in cells]
 
 
 def test_a_refresh_keeps_the_cells_of_reused_values_and_builds_the_rest():
     store = CellStore(precision=4)
     store.by_id = {"p": LR}
     old = _rows(0.5, 123.456789, 0.25)
-    before = store.column("p", old)
+    before = _column(store, "p", old)
     assert store.width("p") == len("123.5")
     kept = replace(old[0], revision=replace(old[0].revision, name="renamed"))  # same values
     reread = _rows(0.5, 0.125)  # equal or new values, read again: new objects
     new = [kept, reread[1], replace(old[2])]
     store.carry_over(old, new)
-    after = store.column("p", new)
+    after = _column(store, "p", new)
     assert [c.plain for c in after] == ["0.5", "0.125", "0.25"]
     assert after[0] is before[0]
     assert store.width("p") == len("0.125")  # the widest row is gone: widths are recomputed
@@ -106,10 +113,10 @@ def test_a_failed_runs_metrics_are_dimmed_as_stale_and_its_params_are_not():
         metrics={"metrics.json": {"acc": 0.9}},
     )
     failed = replace(ok, revision=replace(ok.revision, rev="2" * 40, status="failed"))
-    good, stale = store.column("m", [ok, failed])
+    good, stale = _column(store, "m", [ok, failed])
     assert good.plain == stale.plain == "0.9"
     styles = " ".join(str(span.style) for span in stale.spans) + str(stale.style)
     assert "dim" in styles and "dim" not in str(good.style)
     assert not any("dim" in str(span.style) for span in good.spans)
-    _, params = store.column("p", [ok, failed])
+    _, params = _column(store, "p", [ok, failed])
     assert not params.spans and "dim" not in str(params.style)

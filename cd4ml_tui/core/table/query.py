@@ -307,16 +307,55 @@ def _bind(node: Node, columns: Sequence[ColumnKey]) -> Predicate:
         return lambda values: not inner(values)
     if isinstance(node, BoolOp):
         parts = [_bind(item, columns) for item in node.items]
-        if node.op == "and":
-            return lambda values: all(part(values) for part in parts)
-        return lambda values: any(part(values) for part in parts)
+        return _all(parts) if node.op == "and" else _any(parts)
     column = resolve_column(node.column.text, columns)
     op, literal, text = node.op, _literal(node.value), node.value.text
     if isinstance(column, str):
         field_name = column
         return lambda values: compare(revision_field(values, field_name), op, literal, text)
-    key = column
-    return lambda values: compare(values.get(key), op, literal, text)
+    return _compare_column(column, op, literal, text)
+
+
+# The table refilters its 10,000 rows on every key typed in the filter bar: the closures below
+# are what `compare` and `all`/`any` do, with the common cases (a float or an int against a
+# number) decided without the general path.
+def _all(parts: list[Predicate]) -> Predicate:
+    def every(values: RevisionValues) -> bool:
+        for part in parts:  # noqa: SIM110 (all() over a generator is twice as slow)
+            if not part(values):
+                return False
+        return True
+
+    return every
+
+
+def _any(parts: list[Predicate]) -> Predicate:
+    def some(values: RevisionValues) -> bool:
+        for part in parts:  # noqa: SIM110
+            if part(values):
+                return True
+        return False
+
+    return some
+
+
+def _compare_column(column: ColumnKey, op: str, literal: Any, text: str) -> Predicate:
+    path, key, metric = column.path, column.key, column.kind == "metric"
+    if not _is_number(literal):
+        return lambda values: compare(values.get(column), op, literal, text)
+    func = _OPERATORS[op]
+
+    def compare_number(values: RevisionValues) -> bool:
+        found = (values.metrics if metric else values.params).get(path)
+        value: Any = found.get(key) if found is not None else None
+        kind = type(value)
+        if kind is float:  # NaN compares false, but `!=`: as `compare` says
+            return func(value, literal)
+        if kind is int:
+            return func(float(value), literal)
+        return compare(value, op, literal, text)
+
+    return compare_number
 
 
 def compile_query(text: str, columns: Sequence[ColumnKey]) -> Predicate:

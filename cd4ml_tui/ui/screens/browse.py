@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
 from cd4ml_tui.core.model import RevisionValues
+from cd4ml_tui.ui import heap
 from cd4ml_tui.ui.access import GuardsWrites
 from cd4ml_tui.ui.screens.columns import ColumnChooser
 from cd4ml_tui.ui.widgets.action_runner import ActionRunner
@@ -118,6 +119,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.watcher.listed = None  # the loader lists the refs itself
         self.watcher.snapshot_workspace()  # the workspace files as the loader will read them
         self.status.progress = (0, 0)
+        heap.thaw()
         self.loader.load(rows, refresh)
 
     @on(RevisionLoader.RevisionsListed, "#loader")
@@ -132,6 +134,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.status.progress = (message.done, message.total)
         if self.loader.streaming:
             self.table.append_rows(message.rows)
+            heap.settle()
 
     @on(RevisionLoader.LoadFinished, "#loader")
     def _load_finished(self, message: RevisionLoader.LoadFinished) -> None:
@@ -139,6 +142,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.status.progress = None
         if not self.loader.streaming and message.error is None:
             self.table.set_rows(message.rows)
+        heap.settle()
         if message.error is not None:
             self.notify(
                 message.error, title="Cannot read the repository", severity="error", markup=False
@@ -167,6 +171,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.detail.badges = badges
         self.table.set_badges(badges)
         self.detail.show(self.table.current, self.loader.revisions)
+        heap.settle()  # the registry is a load's last step (it imports GTO: many objects)
 
     @on(RevisionLoader.RegistryFailed, "#loader")
     def _registry_failed(self, message: RevisionLoader.RegistryFailed) -> None:

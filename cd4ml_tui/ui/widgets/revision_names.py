@@ -25,9 +25,11 @@ class NameCells:
     def __init__(self) -> None:
         self._cells: dict[ViewRow, Text] = {}
         self._badges: dict[str, tuple[str, ...]] = {}  # commit sha -> GTO versions and stages
+        self._widths: list[int] = []  # by loaded row: the width of its label and badges
 
     def clear(self) -> None:
         self._cells.clear()
+        self._widths.clear()
 
     def set_badges(
         self, badges: Mapping[str, Sequence[str]], rows: Sequence[RevisionValues]
@@ -40,6 +42,7 @@ class NameCells:
         self._badges = new
         if not changed:
             return False
+        self._widths.clear()
         self._cells = {
             row: text
             for row, text in self._cells.items()
@@ -70,10 +73,20 @@ class NameCells:
         self._cells[view_row] = text
         return text
 
-    def width(self, view_row: ViewRow, values: RevisionValues) -> int:
-        """The width of `cell(view_row, values, ...)`, without building it."""
-        width = cell_len(view_row.prefix) + cell_len(values.revision.label)
-        if view_row.hidden_children:
-            width += cell_len(f" ▸ +{view_row.hidden_children}")
-        badge = self.badge_text(values)
-        return width + (cell_len(badge) + 2 if badge else 0)
+    def widest(self, shown: Sequence[ViewRow], rows: Sequence[RevisionValues]) -> int:
+        """The width of the widest name cell of `shown` (indexing `rows`), without building them:
+        the label and badges of each row are measured once."""
+        widths = self._widths
+        for values in rows[len(widths) :]:
+            badge = self.badge_text(values)
+            widths.append(cell_len(values.revision.label) + (cell_len(badge) + 2 if badge else 0))
+        widest = 0
+        for row in shown:
+            width = widths[row.index]
+            if row.prefix:
+                width += cell_len(row.prefix)
+            if row.hidden_children:
+                width += cell_len(f" ▸ +{row.hidden_children}")
+            if width > widest:
+                widest = width
+        return widest

@@ -1,10 +1,10 @@
 """The revisions table: one row per revision, grouped as a tree, with params and metrics columns.
 
-Value cells are built once per (row, column) and cached with their widths (`revision_cells`),
-name cells once per view row (`revision_names`), and rows are assembled only when drawn
-(`LazyRows`), so sorting and filtering only reorder what exists; which rows show, and in what
-order, is decided by `ui.table_view` (plain logic). The cursor is a cell cursor, so `s` sorts by
-the column under it.
+Column widths are measured once per (row, column) (`revision_cells`), name widths once per row
+(`revision_names`), and rows and their cells are built only when drawn (`LazyRows`), so sorting
+and filtering only reorder what exists; which rows show, and in what order, is decided by
+`ui.table_view` (plain logic, with what it keeps between keys in a `RowIndex`). The cursor is
+a cell cursor, so `s` sorts by the column under it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from cd4ml_tui.ui.messages import WidgetMessage
 from cd4ml_tui.ui.table_view import (
     REVISION_COLUMNS,
     Predicate,
+    RowIndex,
     ViewRow,
     ViewState,
     column_value,
@@ -104,6 +105,7 @@ class RevisionTable(Grid):
         super().__init__(fixed_columns=2, id=id)
         self.precision = precision
         self.rows_loaded: list[RevisionValues] = []
+        self._index = RowIndex(self.rows_loaded)  # sort orders, the tree: kept between keys
         self.state = ViewState()
         self.marked: set[str] = set()
         self.only_changed = False
@@ -129,6 +131,7 @@ class RevisionTable(Grid):
         """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
         current = self.current  # read before the rows change: `_shown` indexes the old rows
         old, self.rows_loaded = self.rows_loaded, list(rows)
+        self._index = RowIndex(self.rows_loaded)
         self._column_order = ColumnOrder()
         self._column_order.add(self.rows_loaded)
         self._store.carry_over(old, self.rows_loaded)
@@ -237,13 +240,13 @@ class RevisionTable(Grid):
         if self.state.sort_column is not None:
             target = self._by_id.get(self.state.sort_column, self.state.sort_column)
             sort_key = lambda values: column_value(values, target)  # noqa: E731
-        self._shown = visible_rows(self.rows_loaded, self.state, sort_key)
+        self._shown = visible_rows(self.rows_loaded, self.state, sort_key, self._index)
         dropped = self.hidden | (COMPACT_HIDDEN if self.compact else set())
         revision_ids = [c for c in REVISION_COLUMNS if c == "name" or c not in dropped]
         ids = ["mark", *revision_ids, *(c.id for c in self._shown_value_columns())]
         self._shown_ids = ids
-        shown, loaded, marked = self._shown, self.rows_loaded, self.marked
-        value_cells = [self._store.column(cid, loaded) for cid in ids[2:]]
+        shown, loaded, marked, store = self._shown, self.rows_loaded, self.marked, self._store
+        value_ids = ids[2:]
         mark_style = self._style("mark")
         mark_cells = (Text(" ", style=mark_style), Text(MARK, style=mark_style))
         names, badge_style = self._names, self._style("badge")
@@ -253,13 +256,13 @@ class RevisionTable(Grid):
             index = view_row.index
             mark = mark_cells[loaded[index].revision.rev in marked]
             name = names.cell(view_row, loaded[index], badge_style)
-            return [mark, name, *(cells[index] for cells in value_cells)]
+            return [mark, name, *(store.cell(loaded[index], cid) for cid in value_ids)]
 
         grid_columns = [GridColumn("mark", Text(" "), 1)]
-        name_width = max((names.width(row, loaded[row.index]) for row in shown), default=0)
+        name_width = names.widest(shown, loaded)
         for cid in ids[1:]:
             header = self._header_text(cid)
-            width = name_width if cid == "name" else self._store.width(cid)
+            width = name_width if cid == "name" else store.measure(cid, loaded)
             grid_columns.append(GridColumn(cid, header, max(width, cell_len(header.plain))))
         self.set_data(grid_columns, LazyRows(len(shown), build))
         self._restore_cursor(keep_rev, keep_column)
@@ -286,11 +289,8 @@ class RevisionTable(Grid):
         return None
 
     def _restore_cursor(self, rev: str | None, column: str | None) -> None:
-        row = 0
-        for position, view_row in enumerate(self._shown):
-            if self.rows_loaded[view_row.index].revision.rev == rev:
-                row = position
-                break
+        index = self._index.find(rev)
+        row = next((i for i, view_row in enumerate(self._shown) if view_row.index == index), 0)
         ids = self._shown_ids
         self.move_cursor(row, ids.index(column) if column in ids else 1)
 

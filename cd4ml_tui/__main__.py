@@ -2,4 +2,5 @@
 
 from cd4ml_tui.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a spawned process (values.second_core) imports it
+    raise SystemExit(main())

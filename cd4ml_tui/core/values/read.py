@@ -12,6 +12,7 @@ from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.values.cache import ResultCache
 from cd4ml_tui.core.values.reader import ReadResult, RevisionReader
+from cd4ml_tui.core.values.second_core import SecondCore, split_for_second_core
 
 CHUNK = 1024  # revisions per chunk, at most
 
@@ -59,40 +60,50 @@ def _read(
 ) -> Iterator[RevisionValues]:
     reader = RevisionReader(repo)
     live = _live_dirs(repo) if any(r.status == "running" for r in revisions) else {}
+    commits = [r.rev for r in revisions if not r.is_workspace and r.status not in PENDING]
+    cached = store.get_many(commits) if store and commits else {}
+    theirs = split_for_second_core([sha for sha in commits if sha not in cached])
+    second = SecondCore(str(repo.project_root), theirs) if theirs else None
+    elsewhere = cached.keys() | theirs
     total = len(revisions)
     done = 0
-    for chunk in _chunks(revisions):
-        # the persistent cache first; the rest is read ahead from git in a few exchanges
-        commits = [r.rev for r in chunk if not r.is_workspace and r.status not in PENDING]
-        cached = store.get_many(commits) if store and commits else {}
-        reader.prefetch([r.rev for r in chunk if not r.is_workspace and r.rev not in cached])
-        fresh: list[tuple[str, ReadResult]] = []
-        rows: list[RevisionValues] = []
-        for revision in chunk:
-            if revision.is_workspace:
-                result = reader.read_workspace()
-            elif revision.status == "running" and revision.rev in live:
-                result = reader.read_workspace(live[revision.rev])
-            elif revision.status in PENDING:
-                result = reader.read_commit(revision.rev, with_metrics=False)
-            elif revision.rev in cached:
-                result = cached[revision.rev]
-            else:
-                result = reader.read_commit(revision.rev)
-                if result.cacheable:
-                    fresh.append((revision.rev, result))
-            rows.append(
-                RevisionValues(
-                    revision, params=result.params, metrics=result.metrics, errors=result.errors
+    try:
+        for chunk in _chunks(revisions):
+            # the git objects of the commits read here, read ahead in a few exchanges
+            reader.prefetch([r.rev for r in chunk if not r.is_workspace and r.rev not in elsewhere])
+            fresh: list[tuple[str, ReadResult]] = []
+            rows: list[RevisionValues] = []
+            for revision in chunk:
+                if revision.is_workspace:
+                    result = reader.read_workspace()
+                elif revision.status == "running" and revision.rev in live:
+                    result = reader.read_workspace(live[revision.rev])
+                elif revision.status in PENDING:
+                    result = reader.read_commit(revision.rev, with_metrics=False)
+                elif revision.rev in cached:
+                    result = cached[revision.rev]
+                else:
+                    done_there = (
+                        second.take(revision.rev) if second and revision.rev in theirs else None
+                    )
+                    result = done_there or reader.read_commit(revision.rev)
+                    if result.cacheable:
+                        fresh.append((revision.rev, result))
+                rows.append(
+                    RevisionValues(
+                        revision, params=result.params, metrics=result.metrics, errors=result.errors
+                    )
                 )
-            )
-        if store and fresh:
-            store.put_many(fresh)  # one transaction per chunk
-        for row in rows:
-            done += 1
-            if progress is not None:
-                progress(done, total)
-            yield row
+            if store and fresh:
+                store.put_many(fresh)  # one transaction per chunk
+            for row in rows:
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+                yield row
+    finally:
+        if second is not None:
+            second.close()
 
 
 def _live_dirs(repo: Repo) -> dict[str, Path]:

@@ -16,6 +16,7 @@ from cd4ml_tui.core.api import (
     list_revisions,
     open_repo,
     read_values,
+    result_cache,
     review_summaries,
     to_csv,
     to_json,
@@ -55,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
                 "showing git revisions only",
                 file=sys.stderr,
             )
-        revisions = list_revisions(repo, args.rev, all_commits=args.all_commits)
-        values = list(read_values(repo, revisions, use_cache=not args.no_cache))
+        with result_cache(repo, enabled=not args.no_cache) as cache:  # overlaps the listing
+            revisions = list_revisions(repo, args.rev, args.all_commits, cache)
+            values = list(read_values(repo, revisions, cache=cache, use_cache=cache is not None))
         root = repo.project_root
         if args.json:
             commits = [r.rev for r in revisions if not r.is_workspace]

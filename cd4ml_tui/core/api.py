@@ -195,7 +195,7 @@ if TYPE_CHECKING:
     from cd4ml_tui.core.table.query import QueryError, compile_query
 
     # Their params and metrics
-    from cd4ml_tui.core.values.read import load, read_values
+    from cd4ml_tui.core.values.read import load, read_values, result_cache
 
 
 def _lazy_attributes(path: str) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
@@ -362,6 +362,7 @@ __all__ = [
     "resolve_commit",
     "resolve_metric",
     "resolve_revision",
+    "result_cache",
     "review_summaries",
     "reviews_fingerprint",
     "run_gate",

@@ -1,13 +1,15 @@
 """The revisions worth reviewing: workspace, branches, tags, DVC experiments and queued runs.
 
-All refs come from one `git for-each-ref`; commit headers come through the shared batch reader."""
+All refs come from `git for-each-ref`; commits come from a `CommitStore` when the caller has one (a
+commit never changes, so the result cache keeps them), the rest through the shared batch reader."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from cd4ml_tui.core.dvc.queue import QueueEntry, queue_entries
 from cd4ml_tui.core.errors import UnknownRevisionError
@@ -18,6 +20,14 @@ from cd4ml_tui.core.model import WORKSPACE, Revision
 # refs/exps/<baseline[:2]>/<baseline[2:]>/<name>; apply/celery/exec/temp/stash are DVC internals.
 EXP_REF = re.compile(r"^refs/exps/([0-9a-f]{2})/([0-9a-f]{38})/(.+)$")
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
+
+
+class CommitStore(Protocol):
+    """Where listed commits may be kept between runs (the values layer's result cache)."""
+
+    def get_commits(self, shas: Sequence[str]) -> dict[str, CommitInfo]: ...
+
+    def put_commits(self, infos: Sequence[CommitInfo]) -> None: ...
 
 
 def _iso(stamp: int) -> str:
@@ -80,14 +90,21 @@ def _commit_revision(
     )
 
 
-def _read_commits(repo: Repo, shas: Iterable[str]) -> dict[str, CommitInfo]:
-    """Every commit in one pipelined exchange with git (a round trip each is slow at 1,000)."""
+def _read_commits(
+    repo: Repo, shas: Iterable[str], store: CommitStore | None
+) -> dict[str, CommitInfo]:
+    """Every commit of `shas`: from `store`, the rest in one pipelined exchange with git (and
+    then kept in `store`)."""
     wanted = list(dict.fromkeys(shas))
-    infos = {}
-    for sha, answer in zip(wanted, repo.objects.read_many(wanted), strict=True):
+    infos = store.get_commits(wanted) if store is not None else {}
+    missing = [sha for sha in wanted if sha not in infos]
+    read = {}
+    for sha, answer in zip(missing, repo.objects.read_many(missing), strict=True):
         if answer is not None and answer[1] == "commit":
-            infos[sha] = parse_commit(sha, answer[2])
-    return infos
+            read[sha] = parse_commit(sha, answer[2])
+    if store is not None and read:
+        store.put_commits(list(read.values()))
+    return infos | read
 
 
 def _queued_revision(infos: dict[str, CommitInfo], entry: QueueEntry) -> Revision | None:
@@ -111,12 +128,17 @@ def _ref_order(ref: str) -> tuple[int, str]:
 
 
 def list_revisions(
-    repo: Repo, revs: Iterable[str] = (), all_commits: bool = False
+    repo: Repo,
+    revs: Iterable[str] = (),
+    all_commits: bool = False,
+    commits: CommitStore | None = None,
 ) -> list[Revision]:
     """Every revision worth reviewing, baselines before their experiments, workspace first.
 
     Baselines are HEAD, local and remote branch heads, tags, `revs`, and (with `all_commits`) every
-    commit reachable from any ref; every experiment is listed under its baseline commit.
+    commit reachable from any ref; every experiment is listed under its baseline commit. With
+    `commits`, known commits are not read from git again (10,000 commit objects cost more than
+    listing their refs).
     """
     refs = _list_refs(repo)
     by_commit: dict[str, list[str]] = {}
@@ -155,7 +177,9 @@ def list_revisions(
     for entry in queue:
         queue_by_base.setdefault(entry.baseline, []).append(entry)
     infos = _read_commits(
-        repo, [*baselines, *(sha for _, sha, _ in experiments), *(q.stash_rev for q in queue)]
+        repo,
+        [*baselines, *(sha for _, sha, _ in experiments), *(q.stash_rev for q in queue)],
+        commits,
     )
     for base in baselines:
         info = infos.get(base)

@@ -17,15 +17,10 @@ import pytest
 from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
-from cd4ml_tui.core.values.cache import (
-    STORE_NAME,
-    ResultCache,
-    cache_dir_for,
-    decode_entry,
-    encode_entry,
-)
+from cd4ml_tui.core.values.cache import STORE_NAME, ResultCache, cache_dir_for
+from cd4ml_tui.core.values.entries import decode_entry, encode_entry
 from cd4ml_tui.core.values.parse import READER_VERSION
-from cd4ml_tui.core.values.read import read_values
+from cd4ml_tui.core.values.read import read_values, result_cache
 from cd4ml_tui.core.values.reader import ReadResult
 
 
@@ -140,7 +135,7 @@ READ_IN_CHILD = """
 import json, sys
 from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.revisions import list_revisions
-from cd4ml_tui.core.values.read import read_values
+from cd4ml_tui.core.values.read import read_values, result_cache
 with open_repo(sys.argv[1]) as repo:
     rows = list(read_values(repo, list_revisions(repo), use_cache=True))
 print(json.dumps([[r.revision.rev, r.params, r.metrics, r.errors] for r in rows], allow_nan=True))
@@ -281,3 +276,52 @@ def test_the_file_per_commit_layout_is_removed_when_the_store_is_made(demo_copy:
     assert not old.parent.exists()
     assert other.read_text() == "not ours to delete"
     assert _stored(demo_copy)
+
+
+def test_read_ahead_serves_the_same_results_and_still_drops_bad_rows(demo_copy: Path) -> None:
+    expected = _dump(_read(demo_copy, use_cache=True))
+    store = _store(demo_copy)
+    sha, entry = sorted(_rows(store).items())[0]
+    with closing(sqlite3.connect(store)) as db, db:
+        db.execute("UPDATE results SET entry = ? WHERE sha = ?", (entry[:-1] + b"!", sha))
+    with open_repo(demo_copy) as repo, result_cache(repo) as cache:
+        assert cache is not None
+        revisions = list_revisions(repo, commits=cache)
+        rows = list(read_values(repo, revisions, cache=cache))
+    assert _dump(rows) == expected
+    assert _rows(store)[sha] == entry  # the damaged row was dropped while reading ahead, rebuilt
+
+
+def _commit_rows(store: Path) -> dict[str, bytes]:
+    with closing(sqlite3.connect(store)) as db:
+        return dict(db.execute("SELECT sha, entry FROM commits").fetchall())
+
+
+def test_listing_keeps_commits_in_the_store_and_lists_the_same(demo_copy: Path) -> None:
+    """A commit never changes: the store keeps each listed commit's header, and a listing that
+    takes them from it equals one that reads every commit from git."""
+    with open_repo(demo_copy) as repo:
+        plain = list_revisions(repo)
+        with result_cache(repo) as cache:
+            first = list_revisions(repo, commits=cache)
+        commits = {r.rev for r in plain if r.kind != "workspace"}
+        assert set(_commit_rows(_store(demo_copy))) == commits
+        with result_cache(repo) as cache:
+            assert cache is not None
+            stored = cache.get_commits(sorted(commits))
+            assert stored == {sha: repo.objects.commit(sha) for sha in commits}
+            again = list_revisions(repo, commits=cache)
+    assert plain == first == again
+
+
+def test_a_damaged_commit_row_is_read_from_git_again(demo_copy: Path) -> None:
+    with open_repo(demo_copy) as repo:
+        with result_cache(repo) as cache:
+            expected = list_revisions(repo, commits=cache)
+        store = _store(demo_copy)
+        sha, entry = sorted(_commit_rows(store).items())[0]
+        with closing(sqlite3.connect(store)) as db, db:
+            db.execute("UPDATE commits SET entry = ? WHERE sha = ?", (entry + b" ", sha))
+        with result_cache(repo) as cache:
+            assert list_revisions(repo, commits=cache) == expected
+    assert _commit_rows(store)[sha] == entry

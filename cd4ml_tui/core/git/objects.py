@@ -209,11 +209,15 @@ def parse_commit(sha: str, data: bytes) -> CommitInfo:
             tree = value
         elif key == "parent":
             parents.append(value)
-        elif key in ("author", "committer"):
-            who, _, when = value.rpartition(">")
-            stamp = int(when.split()[0]) if when.split() else 0
-            if key == "author":
-                author, author_time = who + ">", stamp
-            else:
-                committer_time = stamp
+        elif key == "author":
+            author, author_time = _signature(value)
+        elif key == "committer":
+            committer_time = _signature(value)[1]
     return CommitInfo(sha, tree, tuple(parents), author, author_time, committer_time, message)
+
+
+def _signature(value: str) -> tuple[str, int]:
+    """`Name <email> 1700000000 +0000` -> ("Name <email>", 1700000000)."""
+    who, _, when = value.rpartition(">")
+    stamp = when.split()
+    return who + ">", int(stamp[0]) if stamp else 0

@@ -58,7 +58,8 @@ def to_json(
 ) -> str:
     """The document as JSON. `indent=None` is compact and several times faster to encode
     (Python's C encoder only serves unindented output), which matters for pipes and scripts."""
-    return json.dumps(to_document(root, values, reviews), indent=indent, ensure_ascii=False)
+    document = to_document(root, values, reviews)  # a fresh tree: no cycle to look for
+    return json.dumps(document, indent=indent, ensure_ascii=False, check_circular=False)
 
 
 def tree_label(rev: Revision, is_last: bool) -> str:

@@ -115,8 +115,19 @@ def _is_missing(value: Any) -> bool:
 
 
 def _ranks(rows: Sequence[RevisionValues], key: SortKey) -> list[Rank | None]:
-    """The sort rank of every row's value (None for a missing one)."""
-    return [None if _is_missing(value := key(values)) else _rank(value) for values in rows]
+    """The sort rank of every row's value (None for a missing one); plain floats and ints, most
+    of a sweep's values, take a shortcut (the first sort of a column ranks 10,000 rows)."""
+    ranks: list[Rank | None] = []
+    for values in rows:
+        value = key(values)
+        kind = type(value)
+        if kind is float:
+            ranks.append((0, value, "") if value == value else None)  # NaN is missing
+        elif kind is int:
+            ranks.append((0, float(value), ""))
+        else:
+            ranks.append(None if _is_missing(value) else _rank(value))
+    return ranks
 
 
 def _ordered(indices: Sequence[int], ranks: Sequence[Rank | None], reverse: bool) -> list[int]:

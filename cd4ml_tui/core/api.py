@@ -195,6 +195,7 @@ if TYPE_CHECKING:
     from cd4ml_tui.core.table.query import QueryError, compile_query
 
     # Their params and metrics
+    from cd4ml_tui.core.values.cache import ResultCache
     from cd4ml_tui.core.values.read import load, read_values, result_cache
 
 
@@ -271,6 +272,7 @@ __all__ = [
     "RemovePlan",
     "RemoveResult",
     "Repo",
+    "ResultCache",
     "ReviewError",
     "ReviewSummary",
     "RevisionDiff",

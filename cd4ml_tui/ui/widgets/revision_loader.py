@@ -33,13 +33,14 @@ from cd4ml_tui.core.api import (
     read_values,
     refs_fingerprint,
     registry_state,
+    result_cache,
 )
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.api import Repo
+    from cd4ml_tui.core.api import Repo, ResultCache
 
 BATCH_SECONDS = 0.1  # how often the loader posts rows after the first one, for a second,
 LATER_BATCH_SECONDS = 0.5  # then less often: each batch re-lays the table out on the UI thread
@@ -201,40 +202,60 @@ class RevisionLoader(Widget):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, generation: int, known: dict[str, RevisionValues]) -> None:
-        worker = get_current_worker()
         fingerprint: Fingerprint | None = None
         try:
-            fingerprint = refs_fingerprint(self.repo.git_dir)
-            self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
             options = self.options
-            revisions = list_revisions(self.repo, options.revs, options.all_commits)
-            self.post_message(self.RevisionsListed(self, generation, revisions))
-            total = len(revisions)
-            if not self.repo.has_dvc:
-                rows = [RevisionValues(r) for r in revisions]
-                self.post_message(self.RowsLoaded(self, generation, rows, total, total))
-                stats = LoadStats(total, 0, bool(known))
+            # the cache reads its rows ahead in a thread while the refs are stat-ed and listed
+            with result_cache(self.repo, enabled=options.use_cache) as cache:
+                fingerprint = refs_fingerprint(self.repo.git_dir)
+                self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
+                revisions = list_revisions(self.repo, options.revs, options.all_commits, cache)
+                self.post_message(self.RevisionsListed(self, generation, revisions))
+                stats = (
+                    self._read_rows(generation, revisions, known, cache)
+                    if self.repo.has_dvc
+                    else self._rows_without_dvc(generation, revisions, bool(known))
+                )
+            if stats is not None:
                 self.post_message(self.LoadFinished(self, generation, fingerprint, stats=stats))
-                return
-            fresh = to_read(revisions, known)
-            read = read_values(self.repo, fresh, use_cache=options.use_cache)
-            batch: list[RevisionValues] = []
-            started = flushed = monotonic()
-            for done, values in enumerate(values_in_order(revisions, known, read), start=1):
-                if worker.is_cancelled:
-                    return
-                batch.append(values)
-                now = monotonic()
-                every = BATCH_SECONDS if now - started < QUICK_SECONDS else LATER_BATCH_SECONDS
-                if done == 1 or done == total or now - flushed >= every:
-                    self.post_message(self.RowsLoaded(self, generation, batch, done, total))
-                    batch, flushed = [], monotonic()
-            if batch:
-                self.post_message(self.RowsLoaded(self, generation, batch, total, total))
-            stats = LoadStats(total, len(fresh), bool(known))
-            self.post_message(self.LoadFinished(self, generation, fingerprint, stats=stats))
         except Exception as err:  # the load must end (reading=False) whatever broke; say what
             self.post_message(self.LoadFinished(self, generation, fingerprint, one_line(err)))
+
+    def _rows_without_dvc(
+        self, generation: int, revisions: list[Revision], refresh: bool
+    ) -> LoadStats:
+        total = len(revisions)
+        rows = [RevisionValues(r) for r in revisions]
+        self.post_message(self.RowsLoaded(self, generation, rows, total, total))
+        return LoadStats(total, 0, refresh)
+
+    def _read_rows(
+        self,
+        generation: int,
+        revisions: list[Revision],
+        known: dict[str, RevisionValues],
+        cache: ResultCache | None,
+    ) -> LoadStats | None:
+        """Read the values (those in `known` are reused), posting them in batches; None if the
+        worker was cancelled. `cache` stays open while the values are read."""
+        worker = get_current_worker()
+        total = len(revisions)
+        fresh = to_read(revisions, known)
+        read = read_values(self.repo, fresh, cache=cache, use_cache=cache is not None)
+        batch: list[RevisionValues] = []
+        started = flushed = monotonic()
+        for done, values in enumerate(values_in_order(revisions, known, read), start=1):
+            if worker.is_cancelled:
+                return None
+            batch.append(values)
+            now = monotonic()
+            every = BATCH_SECONDS if now - started < QUICK_SECONDS else LATER_BATCH_SECONDS
+            if done == 1 or done == total or now - flushed >= every:
+                self.post_message(self.RowsLoaded(self, generation, batch, done, total))
+                batch, flushed = [], monotonic()
+        if batch:
+            self.post_message(self.RowsLoaded(self, generation, batch, total, total))
+        return LoadStats(total, len(fresh), bool(known))
 
     @work(thread=True, exclusive=True, group="badges", exit_on_error=False)
     def _load_badges(self, generation: int) -> None:

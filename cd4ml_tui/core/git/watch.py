@@ -27,18 +27,24 @@ def refs_fingerprint(git_dir: Path) -> Fingerprint:
     entries: list[tuple[str, int, int]] = []
     for name in ("HEAD", "packed-refs"):
         _stat_into(entries, git_dir / name)
-    notes = git_dir / "refs" / NOTES_DIR
-    stack = [git_dir / "refs"]
-    while stack:
+    refs = str(git_dir / "refs")
+    notes = os.path.join(refs, NOTES_DIR)
+    stack = [refs]
+    while stack:  # plain strings and DirEntry stats: 10,000 Paths cost as much as the stats
         folder = stack.pop()
         try:
             with os.scandir(folder) as it:
                 for entry in it:
+                    path = entry.path
                     if entry.is_dir(follow_symlinks=False):
-                        if Path(entry.path) != notes:
-                            stack.append(Path(entry.path))
-                    else:
-                        _stat_into(entries, Path(entry.path))
+                        if path != notes:
+                            stack.append(path)
+                        continue
+                    try:
+                        st = entry.stat()
+                    except FileNotFoundError:
+                        continue
+                    entries.append((path, st.st_mtime_ns, st.st_size))
         except FileNotFoundError:
             continue
     entries.sort()

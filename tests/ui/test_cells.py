@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.text import Text
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
@@ -120,3 +121,30 @@ def test_a_failed_runs_metrics_are_dimmed_as_stale_and_its_params_are_not():
     assert not any("dim" in str(span.style) for span in good.spans)
     _, params = _column(store, "p", [ok, failed])
     assert not params.spans and "dim" not in str(params.style)
+
+
+plain = st.one_of(
+    st.floats(), st.integers(), st.booleans(), st.text(max_size=6), st.none(), st.just(-0.0)
+)
+column_of = st.one_of(  # columns of one kind take the quick paths, mixed ones the general path
+    st.lists(st.floats(), max_size=12),
+    st.lists(st.integers(), max_size=12),
+    st.lists(st.text(max_size=6), max_size=12),
+    st.lists(st.one_of(st.floats(), st.integers(), st.none()), max_size=12),
+    st.lists(st.one_of(plain, st.lists(plain, max_size=2)), max_size=12),
+)
+
+
+@given(column_of, st.sets(st.integers(0, 11)), st.integers(0, 17))
+def test_a_column_measures_as_wide_as_each_cell_prints(values, failed, precision):
+    store = CellStore(precision=precision)
+    store.by_id = {"p": LR}
+    rows = [
+        replace(row, errors={"params.yaml": "unreadable"}) if i in failed else row
+        for i, row in enumerate(_rows(*values))
+    ]
+    store.measure("p", rows[: len(rows) // 2])  # in two batches, as rows stream in
+    store.measure("p", rows)
+    cells = [store.cell(row, "p").plain for row in rows]
+    assert store._widths["p"] == [cell_len(text) for text in cells]
+    assert store.width("p") == max(map(cell_len, cells), default=0)

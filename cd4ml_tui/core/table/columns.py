@@ -63,11 +63,13 @@ class ColumnOrder:
 
     def _merge(self, kind: ValueKind, files: Mapping[str, Mapping[str, Any]]) -> None:
         known = self._files[kind]
-        sequence = list(files)
-        if all(path in known for path in sequence):
+        if known.keys() >= files.keys():  # the usual row: every file and key seen before
             for path, flat in files.items():
-                known[path].update(dict.fromkeys(flat))
+                keys = known[path]
+                if not keys.keys() >= flat.keys():
+                    keys.update(dict.fromkeys(flat))
             return
+        sequence = list(files)
         order = list(known)
         for index, path in enumerate(sequence):
             if path in known:

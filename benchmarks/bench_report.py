@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import os
 import platform
 import subprocess
@@ -150,98 +151,55 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
 def targets(figures: list[dict]) -> list[str]:
     """Issue 15's targets, each with the figure of this run and whether it is met."""
     by_n = {f["n"]: f for f in figures}
-    checks: list[tuple[str, float, Callable[[float], bool], str]] = []
+    checks: list[tuple[str, float, str, float, str]] = []  # label, figure, op, limit, unit
 
     def med(n: int, key: str) -> float:
         return by_n[n]["median"].get(key, math.nan)
 
+    def tui(n: int, kind: str, key: str) -> float:
+        return by_n[n][kind].get(key, math.nan)
+
     if 10000 in by_n:
-        big = by_n[10000]
+        rss = max(by_n[10000]["rss"][k] for k in ("cold", "first", "warm"))
         checks += [
+            ("10,000: cold vs DVC", med(10000, "dvc_cold") / med(10000, "cold"), ">=", 60, "x"),
+            ("10,000: warm vs DVC", med(10000, "dvc_warm") / med(10000, "warm"), ">=", 10, "x"),
+            ("10,000: first run / cold", med(10000, "first") / med(10000, "cold"), "<=", 1.3, "x"),
+            ("10,000: peak RSS", rss, "<=", 200, " MB"),
+            ("10,000: TUI first rows, warm", tui(10000, "tui_warm", "first_rows"), "<=", 1, " s"),
+            ("10,000: TUI first rows, cold", tui(10000, "tui_cold", "first_rows"), "<=", 2, " s"),
             (
-                "10,000: cold ≥ 60x DVC",
-                med(10000, "dvc_cold") / med(10000, "cold"),
-                lambda x: x >= 60,
+                "10,000: TUI loaded / core read (warm)",
+                tui(10000, "tui_warm", "loaded") / med(10000, "warm"),
+                "<=",
+                2,
                 "x",
             ),
+            ("10,000: sort key to frame", tui(10000, "tui_warm", "sort") * 1000, "<", 100, " ms"),
             (
-                "10,000: warm ≥ 10x DVC",
-                med(10000, "dvc_warm") / med(10000, "warm"),
-                lambda x: x >= 10,
-                "x",
-            ),
-            (
-                "10,000: first run ≤ 1.3x cold",
-                med(10000, "first") / med(10000, "cold"),
-                lambda x: x <= 1.3,
-                "x",
-            ),
-            (
-                "10,000: peak RSS ≤ 200 MB",
-                max(big["rss"][k] for k in ("cold", "first", "warm")),
-                lambda x: x <= 200,
-                " MB",
-            ),
-            (
-                "10,000: TUI first rows ≤ 1 s warm",
-                big["tui_warm"].get("first_rows", math.nan),
-                lambda x: x <= 1,
-                " s",
-            ),
-            (
-                "10,000: TUI first rows ≤ 2 s cold",
-                big["tui_cold"].get("first_rows", math.nan),
-                lambda x: x <= 2,
-                " s",
-            ),
-            (
-                "10,000: TUI loaded ≤ 2x core read (warm)",
-                big["tui_warm"].get("loaded", math.nan) / med(10000, "warm"),
-                lambda x: x <= 2,
-                "x",
-            ),
-            (
-                "10,000: sort key to frame < 100 ms",
-                big["tui_warm"].get("sort", math.nan) * 1000,
-                lambda x: x < 100,
-                " ms",
-            ),
-            (
-                "10,000: filter key to frame < 100 ms",
-                big["tui_warm"].get("filter", math.nan) * 1000,
-                lambda x: x < 100,
+                "10,000: filter key to frame",
+                tui(10000, "tui_warm", "filter") * 1000,
+                "<",
+                100,
                 " ms",
             ),
         ]
     if 1000 in by_n:
         checks += [
-            (
-                "1,000: warm ≥ 5x DVC",
-                med(1000, "dvc_warm") / med(1000, "warm"),
-                lambda x: x >= 5,
-                "x",
-            ),
-            (
-                "1,000: TUI first rows ≤ 1 s",
-                by_n[1000]["tui_warm"].get("first_rows", math.nan),
-                lambda x: x <= 1,
-                " s",
-            ),
+            ("1,000: warm vs DVC", med(1000, "dvc_warm") / med(1000, "warm"), ">=", 5, "x"),
+            ("1,000: TUI first rows, warm", tui(1000, "tui_warm", "first_rows"), "<=", 1, " s"),
         ]
     if 1000 in by_n and 10000 in by_n:
         for key in ("cold", "warm", "first"):
             growth = (med(10000, key) / 10000) / (med(1000, key) / 1000)
-            checks.append((f"growth 1,000→10,000 ({key}) ≤ 1.2", growth, lambda x: x <= 1.2, ""))
+            checks.append((f"growth per experiment 1,000→10,000 ({key})", growth, "<=", 1.2, "x"))
     if not checks:
         return []
-    lines = [
-        "",
-        "Against issue 15's targets (this run):",
-        "",
-        "| target | figure | met |",
-        "| --- | --- | --- |",
-    ]
-    for label, value, ok, unit in checks:
-        verdict = "n/a" if math.isnan(value) else ("yes" if ok(value) else "**no**")
-        lines.append(f"| {label} | {value:.2f}{unit} | {verdict} |")
+    lines = ["", "Against issue 15's targets (this run):", ""]
+    lines += ["| target | figure | met |", "| --- | --- | --- |"]
+    meets = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
+    for label, value, op, limit, unit in checks:
+        verdict = "n/a" if math.isnan(value) else "yes" if meets[op](value, limit) else "**no**"
+        sign = {">=": "≥", "<=": "≤", "<": "<"}[op]
+        lines.append(f"| {label} {sign} {limit}{unit} | {value:.2f}{unit} | {verdict} |")
     return lines

@@ -13,10 +13,10 @@ in a real terminal (tmux) from launch until an experiment row is on screen.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import math
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import itertools
 
 from bench_repo import build
+from bench_report import load_average, report
 from gen_repo import generate
-from tui_probe import FILTER, tui_figures
+from tui_probe import tui_figures
+
+import cd4ml_tui
 
 BIN = Path(sys.executable).parent
 WORK = Path(__file__).resolve().parent / ".work"
@@ -101,17 +103,6 @@ def check_agreement(ours_json: bytes, dvc_json: bytes) -> int:
                         )
                     compared += 1
     return compared
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    system = f"{platform.system()} {platform.release()}"
-    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {system}"
-
-
-def load_average() -> float:
-    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 def drop_cache(repo: Path) -> None:
@@ -192,123 +183,6 @@ def measure(
     return fig
 
 
-def _head() -> str:
-    return subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=Path(__file__).resolve().parent,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
-NOT_MEASURED = "not measured"
-
-
-def secs(value: float) -> str:
-    if math.isnan(value):
-        return NOT_MEASURED
-    return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
-
-
-def number(value: float) -> str:
-    return NOT_MEASURED if math.isnan(value) else f"{value:.2f}"
-
-
-def times_faster(theirs: float, ours: float) -> str:
-    return NOT_MEASURED if math.isnan(theirs / ours) else f"{theirs / ours:.1f}x"
-
-
-def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
-    import dvc
-
-    loads = [x for f in figures for x in f["loads"]]
-    kind = "real `dvc exp run`s (bench_repo.py)" if real else "generated (gen_repo.py)"
-    lines = [
-        "# Benchmark: `cd4ml-tui show --json` and the TUI against `dvc exp show --json -a -T`",
-        "",
-        f"- machine: {machine()}; shared: load average {min(loads):.1f}-{max(loads):.1f} "
-        "(1-minute, sampled before each timed command), so figures are noisy",
-        f"- DVC {dvc.__version__}, Python {platform.python_version()}; experiments {kind}; "
-        f"ours: median of {runs} runs, DVC: median of up to {dvc_runs}; "
-        "values checked equal to DVC's before any timing counts: "
-        + ", ".join(f"{f['compared']} at {f['n']}" for f in figures),
-        "- cold: `show --json --no-cache` vs `dvc exp show --json -a -T -f`; warm: `show --json`"
-        " on a filled cache vs `dvc exp show --json -a -T` after a run; first run: `show --json` "
-        "with the cache removed first (reads and fills it)",
-        "- TUI: launched in a 200x50 tmux terminal; first rows = an experiment name on screen; "
-        "loaded = the status bar says N/N revisions, nothing reading; sort / filter = from "
-        "`tmux send-keys` (`s`; the last character of the filter) to the status bar showing it "
-        "(includes tmux polling, ~10-30 ms)",
-        "",
-        *[
-            f"- DVC's figures at {f['n']:,} were measured in an earlier run ({f['dvc_reused']}) "
-            "and reused; ours were measured now and checked against that run's DVC output"
-            for f in figures
-            if "dvc_reused" in f
-        ],
-        f"- cd4ml-tui at commit {_head()}",
-        "",
-        "| figure | " + " | ".join(f"{f['n']:,} exps" for f in figures) + " |",
-        "| --- |" + " --- |" * len(figures),
-    ]
-
-    def row(label: str, cell: Callable[[dict], str]) -> None:
-        lines.append(f"| {label} | " + " | ".join(cell(f) for f in figures) + " |")
-
-    def med(f: dict, key: str) -> float:
-        return f["median"].get(key, float("nan"))
-
-    row("revisions listed", lambda f: str(f["revisions"]))
-    row("ours cold", lambda f: secs(med(f, "cold")))
-    row("DVC cold (`-f`)", lambda f: secs(med(f, "dvc_cold")))
-    row("cold: x faster than DVC", lambda f: times_faster(med(f, "dvc_cold"), med(f, "cold")))
-    row("ours warm", lambda f: secs(med(f, "warm")))
-    row("DVC warm", lambda f: secs(med(f, "dvc_warm")))
-    row("warm: x faster than DVC", lambda f: times_faster(med(f, "dvc_warm"), med(f, "warm")))
-    row("ours first run with the cache on", lambda f: secs(med(f, "first")))
-    row("first run / cold", lambda f: f"{med(f, 'first') / med(f, 'cold'):.2f}")
-    row(
-        "peak RSS ours (cold / first / warm)",
-        lambda f: "{cold} / {first} / {warm} MB".format(**f["rss"]),
-    )
-    row(
-        "peak RSS DVC (cold / warm)",
-        lambda f: (
-            f"{f['rss']['dvc_cold']} / {f['rss']['dvc_warm']} MB"
-            if "dvc_cold" in f["rss"]
-            else NOT_MEASURED
-        ),
-    )
-    for key, label in (("cold", "ours cold"), ("warm", "ours warm"), ("dvc_cold", "DVC cold")):
-        row(f"{label}: ms per experiment", lambda f, k=key: number(med(f, k) * 1000 / f["n"]))
-    for kind, label in (("tui_warm", "warm cache"), ("tui_cold", "`--no-cache`")):
-        row(f"TUI first rows, {label}", lambda f, k=kind: secs(f[k].get("first_rows", math.nan)))
-        row(f"TUI fully loaded, {label}", lambda f, k=kind: secs(f[k].get("loaded", math.nan)))
-    row(
-        "TUI key to frame: sort (`s`)",
-        lambda f: f"{f['tui_warm'].get('sort', math.nan) * 1000:.0f} ms",
-    )
-    row(
-        f"TUI key to frame: filter (last key of `{FILTER}`)",
-        lambda f: f"{f['tui_warm'].get('filter', math.nan) * 1000:.0f} ms",
-    )
-    if len(figures) > 1:
-        lines += ["", "Growth (time per experiment, larger size / smaller size; 1.0 = linear):", ""]
-        for key, label in (
-            ("cold", "ours cold"),
-            ("warm", "ours warm"),
-            ("first", "ours first run"),
-            ("dvc_cold", "DVC cold"),
-            ("dvc_warm", "DVC warm"),
-        ):
-            steps = [
-                f"{a['n']:,}→{b['n']:,}: " + number((med(b, key) / b["n"]) / (med(a, key) / a["n"]))
-                for a, b in itertools.pairwise(figures)
-            ]
-            lines.append(f"- {label}: " + ", ".join(steps))
-    return "\n".join(lines) + "\n"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
@@ -329,6 +203,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results.md")
     args = parser.parse_args()
 
+    # As `pip install` does: bytecode compiled once, so no run pays for compiling our modules
+    # (a machine with PYTHONDONTWRITEBYTECODE set would otherwise compile them on every run).
+    compileall.compile_dir(Path(cd4ml_tui.__file__).parent, quiet=1)
     figures = []
     for n in args.sizes:
         figures.append(

@@ -71,15 +71,20 @@ def _ref_label(ref: str) -> str:
 
 
 def _commit_revision(
-    info: CommitInfo, refs: Iterable[str], kind: str = "commit", baseline: str | None = None
+    info: CommitInfo,
+    refs: Iterable[str],
+    kind: str = "commit",
+    baseline: str | None = None,
+    name: str | None = None,
 ) -> Revision:
+    """`name` when the caller parsed it from the ref already (10,000 experiment refs)."""
     ref_list = tuple(refs)
     if len(ref_list) > 1:
         ref_list = tuple(sorted(ref_list, key=_ref_order))
     return Revision(
         rev=info.sha,
         kind="experiment" if kind == "experiment" else "commit",
-        name=_ref_label(ref_list[0]) if ref_list else None,
+        name=name or (_ref_label(ref_list[0]) if ref_list else None),
         refs=ref_list,
         baseline=baseline,
         timestamp=_iso(info.committer_time),
@@ -142,12 +147,12 @@ def list_revisions(
     """
     refs = _list_refs(repo)
     by_commit: dict[str, list[str]] = {}
-    experiments: list[tuple[str, str, str]] = []  # (ref, sha, baseline)
+    experiments: list[tuple[str, str, str, str]] = []  # (ref, sha, baseline, name)
     for ref, sha in refs:
         match = EXP_REF.match(ref)
         if ref.startswith("refs/exps/"):
             if match:
-                experiments.append((ref, sha, match.group(1) + match.group(2)))
+                experiments.append((ref, sha, match.group(1) + match.group(2), match.group(3)))
             continue
         by_commit.setdefault(sha, []).append(ref)
 
@@ -164,21 +169,21 @@ def list_revisions(
         baselines += [sha for sha in out.split() if sha not in baselines]
     refnames = {ref for ref, _ in refs}
     queue = queue_entries(repo.project_root, repo.root, refnames) if repo.has_dvc else []
-    for base in [b for _, _, b in experiments] + [q.baseline for q in queue]:
+    for base in [b for _, _, b, _ in experiments] + [q.baseline for q in queue]:
         if base not in baselines:
             baselines.append(base)
 
     workspace = Revision(rev=WORKSPACE, kind="workspace", name=WORKSPACE, parents=(repo.head,))
     result = [workspace]
-    exps_by_base: dict[str, list[tuple[str, str]]] = {}
-    for ref, sha, base in experiments:
-        exps_by_base.setdefault(base, []).append((ref, sha))
+    exps_by_base: dict[str, list[tuple[str, str, str]]] = {}
+    for ref, sha, base, name in experiments:
+        exps_by_base.setdefault(base, []).append((ref, sha, name))
     queue_by_base: dict[str, list[QueueEntry]] = {}
     for entry in queue:
         queue_by_base.setdefault(entry.baseline, []).append(entry)
     infos = _read_commits(
         repo,
-        [*baselines, *(sha for _, sha, _ in experiments), *(q.stash_rev for q in queue)],
+        [*baselines, *(sha for _, sha, _, _ in experiments), *(q.stash_rev for q in queue)],
         commits,
     )
     for base in baselines:
@@ -187,10 +192,10 @@ def list_revisions(
             continue
         result.append(_commit_revision(info, by_commit.get(base, [])))
         exps = []
-        for ref, sha in exps_by_base.get(base, []):
+        for ref, sha, name in exps_by_base.get(base, []):
             exp_info = infos.get(sha)
             if exp_info is not None:
-                exps.append(_commit_revision(exp_info, [ref], "experiment", base))
+                exps.append(_commit_revision(exp_info, [ref], "experiment", base, name))
         exps.sort(key=lambda r: r.timestamp or "", reverse=True)
         pending = [_queued_revision(infos, entry) for entry in queue_by_base.get(base, [])]
         # dvc exp show's order: running, successful (newest first), queued, failed

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import importlib, json, pkgutil, sys
@@ -86,31 +87,28 @@ print(json.dumps({{"code": code, "gitpython": "git" in sys.modules, "unused": lo
 """
 
 
-def test_show_reads_without_gitpython(demo_repo) -> None:
-    """`show` reads through our own batch reader and one `for-each-ref`: GitPython (whose import
-    alone costs more than reading a small repo) is loaded only by writes, remotes and refs."""
+def _show_probe(repo: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", SHOW_PROBE.format(path=str(demo_repo))],
+        [sys.executable, "-c", SHOW_PROBE.format(path=str(repo))],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    found = json.loads(out)
+    return json.loads(out)
+
+
+def test_show_reads_without_gitpython(demo_repo: Path) -> None:
+    """`show` reads through our own batch reader and one `for-each-ref`: GitPython (whose import
+    alone costs more than reading a small repo) is loaded only by writes, remotes and refs."""
+    found = _show_probe(demo_repo)
     assert (found["code"], found["gitpython"]) == (0, False)
 
 
-def test_show_loads_only_the_core_it_uses(demo_repo) -> None:
+def test_show_loads_only_the_core_it_uses(demo_repo: Path) -> None:
     """`core.api` is lazy: `show` loads the reader and the exporter, not actions, diffs, plots,
     promotion or insight (at 1,000 experiments their imports cost as much as the read)."""
-    out = subprocess.run(
-        [sys.executable, "-c", SHOW_PROBE.format(path=str(demo_repo))],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    found = json.loads(out)
-    assert found["code"] == 0
-    assert found["unused"] == []
+    found = _show_probe(demo_repo)
+    assert (found["code"], found["unused"]) == (0, [])
 
 
 def test_the_api_names_every_export_once() -> None:

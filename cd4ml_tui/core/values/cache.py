@@ -127,7 +127,7 @@ class ResultCache:
         if self._reader is not None:
             self._reader.join()
         ahead = cast(dict[str, T], self._ahead[table])
-        wanted = [s for s in dict.fromkeys(shas) if SHA.match(s)]
+        wanted = list(dict.fromkeys(shas))  # a name that is no sha just finds no row
         found = {s: ahead[s] for s in wanted if s in ahead}
         rest = [s for s in wanted if s not in found]
         if rest:  # one query: the shas go in as one JSON array (no bound-variable limit)

@@ -36,6 +36,15 @@ class ViewRow:
     context: bool = False  # shown only because some of its experiments match the filter
 
 
+@dataclass(frozen=True)
+class ViewSummary:
+    """What is shown: `shown` of `total` rows, sorted by `sort_label` if any."""
+
+    shown: int = 0
+    total: int = 0
+    sort_label: str | None = None
+
+
 @dataclass
 class ViewState:
     """What the user chose: sort, filter, narrowing to one group, folded groups."""

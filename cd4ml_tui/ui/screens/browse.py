@@ -19,6 +19,7 @@ from cd4ml_tui.core.model import RevisionValues
 from cd4ml_tui.ui import heap
 from cd4ml_tui.ui.access import GuardsWrites
 from cd4ml_tui.ui.screens.columns import ColumnChooser
+from cd4ml_tui.ui.table_view import ViewSummary
 from cd4ml_tui.ui.widgets.action_runner import ActionRunner
 from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
@@ -105,6 +106,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.table.set_compact(event.size.width < COMPACT_BELOW)
 
     def on_mount(self) -> None:
+        self.watch(self.table, "view", self._view_changed)
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout
         self.call_after_refresh(self.action_reload)  # paint the empty screen first
 
@@ -225,11 +227,11 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.table.set_gates(message.gates)
 
     # --- the table: status and details follow it ---------------------------------------------
-    @on(RevisionTable.ViewChanged, "#revisions")
-    def _view_changed(self, message: RevisionTable.ViewChanged) -> None:
+    def _view_changed(self, view: ViewSummary) -> None:
+        """The table's `view` was set (watched: in the same frame as the rows)."""
         status, narrow_to = self.status, self.table.state.narrow_to
-        status.shown, status.total = message.shown, message.total
-        status.sort_label = message.sort_label
+        status.shown, status.total = view.shown, view.total
+        status.sort_label = view.sort_label
         self.filter_bar.columns = self.table.value_columns
         head = self.loader.revisions.get(narrow_to) if narrow_to else None
         status.group = (head.label if head else narrow_to[:7]) if narrow_to else None

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-MARKER = re.compile(r"(sweep|gen)-\d")  # an experiment name of the benchmark projects
+# A row: the workspace (the first one read) or an experiment (sweep-1-0001, gen-0-00001); not the
+# repo name in the status bar (gen-10000), which `(sweep|gen)-\d` matched on the first, empty frame.
+MARKER = re.compile(r"\bworkspace\b|(sweep|gen)-\d+-\d")
 FILTER = "accuracy>0.8 and train.lr<0.02"
 
 

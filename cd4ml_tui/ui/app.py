@@ -19,6 +19,7 @@ from textual import events, on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from cd4ml_tui.ui import heap
 from cd4ml_tui.ui.access import Access
 from cd4ml_tui.ui.commands import ScreenActionsProvider
 from cd4ml_tui.ui.delivery import deliver_screenshot
@@ -97,5 +98,6 @@ def create_app(
     access: Access | None = None,
 ) -> Cd4mlApp:
     """The app for `repo`, ready to `run()` (or `run_test()`); `access` says if it may write."""
+    heap.settle()  # the modules just imported live as long as the process (see `ui.heap`)
     options = LoadOptions(tuple(revs), all_commits, use_cache)
     return Cd4mlApp(repo, settings, options, access)

@@ -8,6 +8,9 @@ and one comes now and then after, in the middle of a key. The rows hold no refer
 (and after the load's last step), `settle()` moves every object alive into the collector's
 permanent generation (`gc.freeze`, constant time), and `thaw()` hands them back when the next
 load starts, so that cyclic garbage among them is still collected, by one full pass per load.
+The modules, classes and widgets made at start-up are frozen too (`create_app`, and the first load
+instead of a thaw): at 10,000 revisions the two full passes during the first read walked them all,
+about 0.1 s in the read-ahead thread, and one pass after the imports took another 20-50 ms.
 """
 
 from __future__ import annotations

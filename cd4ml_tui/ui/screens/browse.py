@@ -121,7 +121,10 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.watcher.listed = None  # the loader lists the refs itself
         self.watcher.snapshot_workspace()  # the workspace files as the loader will read them
         self.status.progress = (0, 0)
-        heap.thaw()
+        if rows:  # their cyclic garbage is collected during this load
+            heap.thaw()
+        else:  # the first load: start-up's objects stay frozen, so its passes skip them
+            heap.settle()
         self.loader.load(rows, refresh)
 
     @on(RevisionLoader.RevisionsListed, "#loader")

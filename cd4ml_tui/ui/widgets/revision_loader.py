@@ -204,11 +204,12 @@ class RevisionLoader(Widget):
     def _load(self, generation: int, known: dict[str, RevisionValues]) -> None:
         fingerprint: Fingerprint | None = None
         try:
+            # Before the cache's read-ahead thread starts: 10,000 stats, each letting another
+            # thread take the GIL for up to 5 ms, took 0.2-0.4 s next to it instead of 50 ms.
+            fingerprint = refs_fingerprint(self.repo.git_dir)
+            self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
             options = self.options
-            # the cache reads its rows ahead in a thread while the refs are stat-ed and listed
-            with result_cache(self.repo, enabled=options.use_cache) as cache:
-                fingerprint = refs_fingerprint(self.repo.git_dir)
-                self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
+            with result_cache(self.repo, enabled=options.use_cache) as cache:  # reads ahead
                 revisions = list_revisions(self.repo, options.revs, options.all_commits, cache)
                 self.post_message(self.RevisionsListed(self, generation, revisions))
                 stats = (

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 import cd4ml_tui.ui
+from cd4ml_tui.ui.screens import later
 
 UI = Path(cd4ml_tui.ui.__file__).parent
 
@@ -84,3 +85,20 @@ def test_screen_styles_sit_next_to_their_module() -> None:
             continue
         assert isinstance(css_path, str) and "/" not in css_path, screen  # a name, resolved
         assert (module.parent / css_path).exists(), screen  # next to the screen's module
+
+
+def test_the_screens_opened_later_are_the_ones_their_imports_name() -> None:
+    """`screens.later` imports a screen on first use, from the module `SCREENS` names: the same
+    module its TYPE_CHECKING import (what mypy and import-linter read) names."""
+    tree = ast.parse(Path(later.__file__).read_text(encoding="utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If))
+    imported = {
+        alias.name: node.module
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == later.SCREENS
+    assert sorted(later.__all__) == sorted(imported)
+    for name, module in imported.items():
+        assert getattr(later, name) is getattr(importlib.import_module(module), name)

@@ -35,13 +35,8 @@ from cd4ml_tui.core.api import (
 from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.ui.access import writes
+from cd4ml_tui.ui.screens import later
 from cd4ml_tui.ui.screens.browse import RevisionBrowser
-from cd4ml_tui.ui.screens.compare import CompareScreen
-from cd4ml_tui.ui.screens.diff import DiffScreen
-from cd4ml_tui.ui.screens.insight import InsightScreen
-from cd4ml_tui.ui.screens.promote import PromoteScreen
-from cd4ml_tui.ui.screens.promote_undo import UndoScreen
-from cd4ml_tui.ui.screens.review import ReviewScreen
 from cd4ml_tui.ui.table_view import diff_pair
 from cd4ml_tui.ui.widgets.action_runner import ActionRunner
 from cd4ml_tui.ui.widgets.ref_watcher import RefWatcher
@@ -108,7 +103,7 @@ class MainScreen(RevisionBrowser):
             self.notify(str(err), title="Not reviewed", severity="warning", markup=False)
             return
         thread = self.reviews.threads.get(current.revision.rev, ())
-        self.app.push_screen(ReviewScreen(self.repo, current, thread), self._reviewed)
+        self.app.push_screen(later.ReviewScreen(self.repo, current, thread), self._reviewed)
 
     def _reviewed(self, verdict: Verdict | None) -> None:
         if verdict is not None:
@@ -151,7 +146,7 @@ class MainScreen(RevisionBrowser):
                 return
             revisions = [current.revision]
         loaded = list(self.table.rows_loaded)
-        self.app.push_screen(CompareScreen(self.repo, self.settings, loaded, revisions, None))
+        self.app.push_screen(later.CompareScreen(self.repo, self.settings, loaded, revisions, None))
 
     def action_insight(self) -> None:
         """Which params move a metric, over the rows shown (the metric under the cursor first);
@@ -163,7 +158,7 @@ class MainScreen(RevisionBrowser):
         column = self.table.cursor_value_column
         metric = column if column is not None and column.kind == "metric" else None
         marked = {v.revision.rev for v in self.table.marked_values()}
-        self.app.push_screen(InsightScreen(self.settings, shown, marked, metric))
+        self.app.push_screen(later.InsightScreen(self.settings, shown, marked, metric))
 
     def action_diff(self) -> None:
         marked = [v.revision for v in self.table.marked_values()]
@@ -184,7 +179,7 @@ class MainScreen(RevisionBrowser):
                 )
                 return
             base = self.loader.revisions.get(parent) or Revision(rev=parent, kind="commit")
-        self.app.push_screen(DiffScreen(self.repo, base, head))
+        self.app.push_screen(later.DiffScreen(self.repo, base, head))
 
     @writes
     def action_promote(self) -> None:
@@ -196,7 +191,7 @@ class MainScreen(RevisionBrowser):
         except PromotionError as err:
             self.notify(str(err), title="Not promoted", severity="error", markup=False)
             return
-        dialog = PromoteScreen(self.repo, self.settings, current.revision, current)
+        dialog = later.PromoteScreen(self.repo, self.settings, current.revision, current)
         self.app.push_screen(dialog, self._promoted)
 
     def _promoted(self, result: PromotionResult | None) -> None:
@@ -210,7 +205,7 @@ class MainScreen(RevisionBrowser):
         if self.last_write == "action" and self.actions.undo():
             return
         if self.last_promotion is not None:
-            self.app.push_screen(UndoScreen(self.repo, self.last_promotion), self._undone)
+            self.app.push_screen(later.UndoScreen(self.repo, self.last_promotion), self._undone)
         elif not self.actions.undo():
             self.notify("Nothing to undo in this session.")
 

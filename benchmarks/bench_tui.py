@@ -38,7 +38,7 @@ from textual.pilot import Pilot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_repo import bench_repo_path
-from bench_show import machine
+from bench_report import machine
 from gen_repo import gen_repo_path
 
 from cd4ml_tui.core.config import load_settings

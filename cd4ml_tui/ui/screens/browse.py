@@ -23,7 +23,7 @@ from cd4ml_tui.ui.table_view import ViewSummary
 from cd4ml_tui.ui.widgets.action_runner import ActionRunner
 from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
-from cd4ml_tui.ui.widgets.filter_bar import FilterBar
+from cd4ml_tui.ui.widgets.filter_bar import Filter, FilterBar
 from cd4ml_tui.ui.widgets.grid import Grid
 from cd4ml_tui.ui.widgets.ref_watcher import RefWatcher
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
@@ -107,6 +107,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.table, "view", self._view_changed)
+        self.watch(self.filter_bar, "in_force", self._filter_applied, init=False)
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout
         self.call_after_refresh(self.action_reload)  # paint the empty screen first
 
@@ -263,10 +264,10 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
     def action_filter(self) -> None:
         self.filter_bar.open()
 
-    @on(FilterBar.Applied, "#filter")
-    def _filter_applied(self, message: FilterBar.Applied) -> None:
-        self.status.filter_text = message.text
-        self.table.set_predicate(message.predicate)
+    def _filter_applied(self, applied: Filter) -> None:
+        """The bar's filter in force was set (watched: in the frame of the typed character)."""
+        self.status.filter_text = applied.text
+        self.table.set_predicate(applied.predicate)
 
     @on(FilterBar.Closed, "#filter")
     def _filter_closed(self) -> None:

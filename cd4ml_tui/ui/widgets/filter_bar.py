@@ -2,18 +2,20 @@
 
 The bar owns the filter: it compiles what is typed against `columns` (the table's value columns,
 kept current by the screen), marks itself invalid while the text does not compile (and says why
-on enter) and then filters nothing (never the last valid prefix), and posts `Applied` with the
-predicate to show. `Closed` says the user is done with it (enter on a valid filter, or escape,
-which clears it).
+on enter) and then filters nothing (never the last valid prefix), and sets `in_force` to the
+predicate to show (the screen watches it). `Closed` says the user is done with it (enter on a
+valid filter, or escape, which clears it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.reactive import var
 from textual.widgets import Input
 
 from cd4ml_tui.core.api import QueryError, compile_query
@@ -22,8 +24,16 @@ from cd4ml_tui.ui.messages import WidgetMessage
 from cd4ml_tui.ui.table_view import Predicate
 
 
+@dataclass(frozen=True)
+class Filter:
+    """A filter in force: `text` ("" for none), compiled to `predicate`."""
+
+    text: str = ""
+    predicate: Predicate | None = None
+
+
 class FilterBar(Input):
-    """Posts `Applied` when the filter in force changes and `Closed` when the user is done."""
+    """Sets `in_force` when the filter in force changes; posts `Closed` when the user is done."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Clear filter", id="filter.cancel"),
@@ -31,14 +41,10 @@ class FilterBar(Input):
 
     HELP_TITLE = "Filter bar"
 
-    class Applied(WidgetMessage):
-        """The filter in force is `text` ("" for none), compiled to `predicate`."""
-
-        def __init__(self, bar: FilterBar, text: str, predicate: Predicate | None) -> None:
-            super().__init__(bar)
-            self.bar = bar
-            self.text = text
-            self.predicate = predicate
+    in_force: var[Filter] = var(Filter, always_update=True, init=False)
+    """The filter in force, set on every keystroke that changes it. The screen watches it (a
+    message to the screen, after `Input.Changed` to the bar, showed the filtered rows a frame or
+    two after the typed character; watched, they come in the same frame)."""
 
     class Closed(WidgetMessage):
         """The user is done with the bar: focus goes back to the table."""
@@ -66,13 +72,13 @@ class FilterBar(Input):
             self.add_class("-invalid")
             if self.applied:
                 self.applied = ""
-                self.post_message(self.Applied(self, "", None))
+                self.in_force = Filter()
             if announce:
                 self.notify(str(err), title="Bad filter", severity="error", markup=False)
             return False
         self.remove_class("-invalid")
         self.applied = text.strip()
-        self.post_message(self.Applied(self, self.applied, predicate))
+        self.in_force = Filter(self.applied, predicate)
         return True
 
     def reapply(self) -> None:
@@ -87,10 +93,13 @@ class FilterBar(Input):
         self.display = False
         self.post_message(self.Closed(self))
 
+    def watch_value(self, value: str) -> None:
+        """Apply what is typed at once (`Input.Changed` would come a frame later)."""
+        self.apply(value)
+
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.apply(event.value)
+        event.stop()  # applied by `watch_value`
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -141,6 +141,8 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         if self.loader.streaming:
             self.table.append_rows(message.rows)
             heap.settle()
+            if message.done == message.total:  # every row is in: say so in this frame, not the
+                self.status.progress = None  # next (LoadFinished comes after it is drawn)
 
     @on(RevisionLoader.LoadFinished, "#loader")
     def _load_finished(self, message: RevisionLoader.LoadFinished) -> None:

@@ -16,11 +16,11 @@ import argparse
 import compileall
 import json
 import math
-import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,15 +42,24 @@ DVCS = [str(BIN / "dvc"), "exp", "show", "--json", "-a", "-T"]
 
 
 def timed(argv: list[str], cwd: Path) -> tuple[float, int, bytes]:
-    """(seconds, peak RSS in MB, stdout) of one run; fails loudly on a non-zero exit."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out = proc.stdout.read() if proc.stdout else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
+    """(seconds, peak RSS in MB, stdout) of one run; fails loudly on a non-zero exit.
+
+    The peak RSS comes from `/usr/bin/time`: `wait4`'s own figure would include this script's
+    memory (the forked child holds it until it execs), which grows with DVC's parsed output."""
+    with tempfile.NamedTemporaryFile("r") as rss:
+        start = time.perf_counter()
+        proc = subprocess.run(
+            ["/usr/bin/time", "-o", rss.name, "-f", "%M", *argv],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        kilobytes = int(rss.read().split()[-1])
+    if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed in {cwd}")
-    return seconds, usage.ru_maxrss // 1024, out
+    return seconds, kilobytes // 1024, proc.stdout
 
 
 def dvc_values(dvc_json: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

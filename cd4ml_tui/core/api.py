@@ -7,16 +7,14 @@ The door is lazy (Scientific Python's SPEC 1, as `lazy_loader` does it): the imp
 what type checkers, import-linter and grimp read, and at run time a name's module is imported on
 its first use. So `show --json` loads the reader and the exporter, not promotion, diffs and
 actions (about 100 ms of imports it never used). The import list stays the one place that says
-which name comes from where: `_lazy_attributes` reads it from this file's source.
+which name comes from where: `cd4ml_tui.lazy` reads it from this file's source.
 """
 
 from __future__ import annotations
 
-import ast
-import importlib
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cd4ml_tui.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     # Acting on experiments: apply, branch, remove, run the queue
@@ -199,32 +197,8 @@ if TYPE_CHECKING:
     from cd4ml_tui.core.values.read import load, read_values, result_cache
 
 
-def _lazy_attributes(path: str) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """`__getattr__` and `__dir__` for this module, from the imports of its TYPE_CHECKING block."""
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    block = next(
-        n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
-    )
-    origin = {
-        alias.asname or alias.name: node.module
-        for node in block.body
-        if isinstance(node, ast.ImportFrom) and node.module
-        for alias in node.names
-    }
-
-    def getattr_(name: str) -> Any:
-        module = origin.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value  # the next lookup is a plain global
-        return value
-
-    return getattr_, lambda: sorted(origin)
-
-
 if not TYPE_CHECKING:
-    __getattr__, __dir__ = _lazy_attributes(__file__)
+    __getattr__, __dir__ = lazy_attributes(__name__, __file__)
 
 __all__ = [
     "MAX_SOURCE_DIFF_LINES",

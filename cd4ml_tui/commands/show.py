@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             )
         with result_cache(repo, enabled=not args.no_cache) as cache:  # overlaps the listing
             revisions = list_revisions(repo, args.rev, args.all_commits, cache)
-            values = list(read_values(repo, revisions, cache=cache, use_cache=cache is not None))
+            values = list(read_values(repo, revisions, cache=cache))
         root = repo.project_root
         if args.json:
             commits = [r.rev for r in revisions if not r.is_workspace]

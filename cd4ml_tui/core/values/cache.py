@@ -86,19 +86,19 @@ class ResultCache:
     too long) turns the cache off for this instance rather than failing a read. Close it when done.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, enabled: bool = True) -> None:
         self.directory = directory
         self.path = directory / STORE_NAME
         self._db: sqlite3.Connection | None = None
-        self._broken = False
+        self._broken = not enabled  # off: finds nothing, writes nothing, never opens the file
         self._read_only = False
         self._lock = threading.Lock()
         self._ahead: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
         self._reader: threading.Thread | None = None
 
     @classmethod
-    def for_repo(cls, repo: Repo) -> ResultCache:
-        return cls(cache_dir_for(repo.project_root))
+    def for_repo(cls, repo: Repo, *, enabled: bool = True) -> ResultCache:
+        return cls(cache_dir_for(repo.project_root), enabled=enabled)
 
     # -- reading ------------------------------------------------------------------------------
 

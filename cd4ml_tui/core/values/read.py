@@ -18,16 +18,15 @@ CHUNK = 1024  # revisions per chunk, at most
 
 
 @contextmanager
-def result_cache(repo: Repo, *, enabled: bool = True) -> Iterator[ResultCache | None]:
-    """The repo's result cache, already reading its rows ahead (None when not `enabled`).
+def result_cache(repo: Repo, *, enabled: bool = True) -> Iterator[ResultCache]:
+    """The repo's result cache, already reading its rows ahead (one that is off, finding and
+    writing nothing, when not `enabled`).
 
     Open it before listing the revisions: its SQLite read and decoding then overlap git's work.
     """
-    if not enabled:
-        yield None
-        return
-    with ResultCache.for_repo(repo) as store:
-        store.read_ahead()
+    with ResultCache.for_repo(repo, enabled=enabled) as store:
+        if enabled:
+            store.read_ahead()
         yield store
 
 
@@ -41,27 +40,27 @@ def read_values(
 ) -> Iterator[RevisionValues]:
     """Yield one RevisionValues per revision, in order, as each is read (so a UI can paint early).
 
-    Commits come from the persistent cache when `use_cache` (and are stored there after a read),
-    or from `cache` when given (an open `result_cache`, which the caller closes); the workspace
+    Commits come from `cache` when given (an open `result_cache`, which the caller closes), else
+    from the persistent cache when `use_cache`, and are stored there after a read; the workspace
     is always read fresh from disk.
     """
-    if cache is None and use_cache:
-        with ResultCache.for_repo(repo) as store:  # no read-ahead: these may be a few of many
-            yield from _read(repo, revisions, store, progress)
-    else:
+    if cache is not None:
         yield from _read(repo, revisions, cache, progress)
+        return
+    with ResultCache.for_repo(repo, enabled=use_cache) as store:  # no read-ahead: maybe a few
+        yield from _read(repo, revisions, store, progress)
 
 
 def _read(
     repo: Repo,
     revisions: Sequence[Revision],
-    store: ResultCache | None,
+    store: ResultCache,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[RevisionValues]:
     reader = RevisionReader(repo)
     live = _live_dirs(repo) if any(r.status == "running" for r in revisions) else {}
     commits = [r.rev for r in revisions if not r.is_workspace and r.status not in PENDING]
-    cached = store.get_many(commits) if store and commits else {}
+    cached = store.get_many(commits) if commits else {}
     theirs = split_for_second_core([sha for sha in commits if sha not in cached])
     second = SecondCore(str(repo.project_root), theirs) if theirs else None
     elsewhere = cached.keys() | theirs
@@ -94,7 +93,7 @@ def _read(
                         revision, params=result.params, metrics=result.metrics, errors=result.errors
                     )
                 )
-            if store and fresh:
+            if fresh:
                 store.put_many(fresh)  # one transaction per chunk
             for row in rows:
                 done += 1
@@ -133,7 +132,7 @@ def load(
     try:
         with result_cache(repo, enabled=use_cache) as cache:
             revisions = list_revisions(repo, revs, all_commits, cache)
-            return repo, list(read_values(repo, revisions, cache=cache, use_cache=use_cache))
+            return repo, list(read_values(repo, revisions, cache=cache))
     except BaseException:
         repo.close()
         raise

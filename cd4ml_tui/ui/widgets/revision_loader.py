@@ -235,14 +235,14 @@ class RevisionLoader(Widget):
         generation: int,
         revisions: list[Revision],
         known: dict[str, RevisionValues],
-        cache: ResultCache | None,
+        cache: ResultCache,
     ) -> LoadStats | None:
         """Read the values (those in `known` are reused), posting them in batches; None if the
         worker was cancelled. `cache` stays open while the values are read."""
         worker = get_current_worker()
         total = len(revisions)
         fresh = to_read(revisions, known)
-        read = read_values(self.repo, fresh, cache=cache, use_cache=cache is not None)
+        read = read_values(self.repo, fresh, cache=cache)
         batch: list[RevisionValues] = []
         started = flushed = monotonic()
         for done, values in enumerate(values_in_order(revisions, known, read), start=1):

@@ -340,14 +340,12 @@ def _any(parts: list[Predicate]) -> Predicate:
 
 
 def _compare_column(column: ColumnKey, op: str, literal: Any, text: str) -> Predicate:
-    path, key, metric = column.path, column.key, column.kind == "metric"
     if not _is_number(literal):
         return lambda values: compare(values.get(column), op, literal, text)
     func = _OPERATORS[op]
 
     def compare_number(values: RevisionValues) -> bool:
-        found = (values.metrics if metric else values.params).get(path)
-        value: Any = found.get(key) if found is not None else None
+        value = values.get(column)
         kind = type(value)
         if kind is float:  # NaN compares false, but `!=`: as `compare` says
             return func(value, literal)

@@ -64,7 +64,7 @@ class ColumnOrder(CoreColumnOrder):
 
 
 NO_VALUES: Mapping[str, Any] = {}
-# The plain text of the revision columns' cells (what `CellStore.cell` draws, unstyled).
+# The plain text of the revision columns' cells: `CellStore.cell` styles it, and measures it.
 REVISION_TEXT: dict[str, Callable[[Revision], str]] = {
     "sha": lambda revision: revision.short if not revision.is_workspace else "",
     "created": lambda revision: (revision.timestamp or "")[:16].replace("T", " "),
@@ -203,14 +203,12 @@ class CellStore:
     def cell(self, values: RevisionValues, cid: str) -> Text:
         """The cell of `values` in column `cid` (a revision column or a value column id)."""
         revision = values.revision
-        if cid == "sha":
-            return Text(revision.short if not revision.is_workspace else "", style="dim")
-        if cid == "created":
-            stamp = revision.timestamp or ""
-            return Text(stamp[:16].replace("T", " "), style="dim")
-        if cid == "status":
-            status = revision.status or ""
-            return Text(status, style="red" if status == "failed" else "")
+        of_revision = REVISION_TEXT.get(cid)
+        if of_revision is not None:
+            plain = of_revision(revision)
+            if cid == "status":
+                return Text(plain, style="red" if plain == "failed" else "")
+            return Text(plain, style="dim")
         if cid == "review":
             return verdict_glyph(self.reviews.get(revision.rev))
         if cid == "gate":

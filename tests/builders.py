@@ -7,8 +7,10 @@ quick (no `dvc exp run`) unless a docstring says otherwise. The shared demo repo
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from cd4ml_tui import demo_project
@@ -20,6 +22,14 @@ UNREACHABLE_REMOTE = "http://127.0.0.1:9/store"  # port 9 (discard): refused at 
 def git(root: Path, *args: str) -> str:
     """Run git in `root` and return stdout; raise with stderr on failure."""
     return RepoShell(root).git(*args)
+
+
+def settle(git_dir: Path) -> None:
+    """Age every file and folder of a git dir as if written a minute ago: a ref fingerprint taken
+    right after a change is marked unsettled and equals no other (`core.git.watch`)."""
+    old = time.time_ns() - 60 * 10**9
+    for path in [git_dir, *git_dir.rglob("*")]:
+        os.utime(path, ns=(old, old), follow_symlinks=False)
 
 
 def make_empty_git(path: Path) -> Path:

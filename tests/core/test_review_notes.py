@@ -29,6 +29,7 @@ from cd4ml_tui.core.api import (
     review_summaries,
     reviews_fingerprint,
 )
+from tests.builders import settle
 from tests.promote_support import fingerprint
 from tests.review_support import git, make_gate_repo, no_identity_env
 
@@ -251,10 +252,12 @@ def test_fetch_from_a_remote_without_verdicts_is_not_an_error(repo: Path, tmp_pa
 
 def test_a_verdict_moves_the_reviews_fingerprint_but_not_the_refs_one(repo: Path) -> None:
     with open_repo(repo) as opened:
+        settle(opened.git_dir)  # fingerprints of changes younger than a second equal no other
         refs, reviews = refs_fingerprint(opened.git_dir), reviews_fingerprint(opened)
         record_review(opened, resolve_revision(opened, "good"), "approve", "")
         assert refs_fingerprint(opened.git_dir) == refs  # no row needs reading again
         assert reviews_fingerprint(opened) != reviews
+        settle(opened.git_dir)
         moved = reviews_fingerprint(opened)
         git(repo, "tag", "another")
         assert refs_fingerprint(opened.git_dir) != refs

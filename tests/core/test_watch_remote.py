@@ -10,7 +10,8 @@ import pytest
 
 from cd4ml_tui.core.git.remotes import FetchError, fetch_experiments
 from cd4ml_tui.core.git.repo import open_repo
-from cd4ml_tui.core.git.watch import Fingerprint, RefWatcher, refs_fingerprint
+from cd4ml_tui.core.git.watch import refs_fingerprint
+from tests.builders import settle
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -30,18 +31,24 @@ def repo_dir(tmp_path: Path) -> Path:
     return root
 
 
-def test_watcher_is_quiet_until_a_ref_changes(repo_dir: Path) -> None:
-    watcher = RefWatcher(repo_dir / ".git")
+def test_fingerprint_is_quiet_until_a_ref_changes(repo_dir: Path) -> None:
+    git_dir = repo_dir / ".git"
+    settle(git_dir)
+    before = refs_fingerprint(git_dir)
     (repo_dir / "a.txt").write_text("edited, but no ref moves\n")
-    assert not watcher.changed()
+    assert refs_fingerprint(git_dir) == before
     head = git(repo_dir, "rev-parse", "HEAD")
-    git(repo_dir, "update-ref", f"refs/exps/{head[:2]}/{head[2:]}/exp-1", head)
-    assert watcher.changed()
-    assert not watcher.changed()
-    git(repo_dir, "tag", "v1")
-    assert watcher.changed()
-    git(repo_dir, "pack-refs", "--all")
-    assert watcher.changed()
+    for change in (
+        ["update-ref", f"refs/exps/{head[:2]}/{head[2:]}/exp-1", head],
+        ["tag", "v1"],
+        ["pack-refs", "--all"],
+        ["branch", "sweep/b"],  # a ref in a new sub-folder
+    ):
+        git(repo_dir, *change)
+        assert refs_fingerprint(git_dir) != before, change
+        settle(git_dir)
+        assert refs_fingerprint(git_dir) == refs_fingerprint(git_dir)
+        before = refs_fingerprint(git_dir)
 
 
 def test_fetch_brings_experiment_refs_and_nothing_else(repo_dir: Path, tmp_path: Path) -> None:
@@ -75,18 +82,6 @@ def test_fetch_from_missing_remote_is_a_clear_error(repo_dir: Path) -> None:
             fetch_experiments(repo)
 
 
-def stat_each_path(git_dir: Path) -> Fingerprint:
-    """The fingerprint as `refs_fingerprint` first computed it (a Path and a stat per file): the
-    quicker one must give the very same value."""
-    entries = []
-    notes = git_dir / "refs" / "notes"
-    for path in [git_dir / "HEAD", git_dir / "packed-refs", *(git_dir / "refs").rglob("*")]:
-        if path.is_file() and notes not in path.parents:
-            st = path.stat()
-            entries.append((str(path), st.st_mtime_ns, st.st_size))
-    return tuple(sorted(entries))
-
-
 def test_fingerprint_sees_a_loose_ref_added_changed_and_removed(repo_dir: Path) -> None:
     git_dir = repo_dir / ".git"
     first = git(repo_dir, "rev-parse", "HEAD")
@@ -95,27 +90,42 @@ def test_fingerprint_sees_a_loose_ref_added_changed_and_removed(repo_dir: Path) 
     exp = f"refs/exps/{first[:2]}/{first[2:]}/exp-1"
     git(repo_dir, "tag", "v1", first)
     git(repo_dir, "update-ref", exp, first)
+    git(repo_dir, "notes", "--ref", "cd4ml-review", "add", "-m", "comment", second)
+    settle(git_dir)
     seen = [refs_fingerprint(git_dir)]
-    assert seen[0] == stat_each_path(git_dir)
-    assert {Path(name).name for name, _, _ in seen[0]} >= {"HEAD", "main", "v1", "exp-1"}
 
     git(repo_dir, "notes", "--ref", "cd4ml-review", "add", "-m", "approve", first)
     assert refs_fingerprint(git_dir) == seen[-1]  # a verdict moves no row
 
     def moved() -> bool:
         now = refs_fingerprint(git_dir)
-        assert now == stat_each_path(git_dir)
         changed = now != seen[-1]
-        seen.append(now)
+        settle(git_dir)  # the next change is seen by its folder's mtime, not by being recent
+        seen.append(refs_fingerprint(git_dir))
         return changed
 
     git(repo_dir, "update-ref", exp.replace("exp-1", "exp-2"), second)
     assert moved()  # added
-    git(repo_dir, "update-ref", exp, second)  # same size: only the file's mtime tells
-    stamp = (git_dir / exp).stat().st_mtime_ns + 1_000_000_000  # past this clock tick
-    os.utime(git_dir / exp, ns=(stamp, stamp))
+    git(repo_dir, "update-ref", exp, second)  # same size: the rename gives the folder an mtime
     assert moved()  # changed
     git(repo_dir, "update-ref", "-d", exp)
     assert moved()  # removed
-    assert exp not in "".join(name for name, _, _ in seen[-1])
     assert not moved()
+
+
+def test_a_change_in_the_same_clock_tick_is_not_lost(repo_dir: Path) -> None:
+    """Two changes within one mtime tick leave the folder's mtime as it was; a fingerprint taken
+    between them is unsettled, so it differs from the one taken after (and from itself)."""
+    git_dir = repo_dir / ".git"
+    head = git(repo_dir, "rev-parse", "HEAD")
+    folder = git_dir / "refs" / "exps" / head[:2] / head[2:]
+    git(repo_dir, "update-ref", f"refs/exps/{head[:2]}/{head[2:]}/exp-1", head)
+    tick = folder.stat().st_mtime_ns
+    between = refs_fingerprint(git_dir)
+    git(repo_dir, "update-ref", f"refs/exps/{head[:2]}/{head[2:]}/exp-2", head)
+    os.utime(folder, ns=(tick, tick))  # as if in the same tick
+    assert refs_fingerprint(git_dir) != between
+    assert ("unsettled", between[-1][1], 0) == between[-1]
+    settle(git_dir)
+    assert refs_fingerprint(git_dir) == refs_fingerprint(git_dir)
+    assert all(name != "unsettled" for name, _, _ in refs_fingerprint(git_dir))

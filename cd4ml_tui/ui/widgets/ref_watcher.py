@@ -2,11 +2,11 @@
 
 An invisible widget that owns its timer, its workers and its state, and posts messages with
 itself as `control`. Every second a thread worker stats the refs (`core.git.watch.refs_fingerprint`:
-loose refs, packed-refs, HEAD; no git process). When they differ from the refs the rows on screen
-were listed from (`listed`, which the screen sets after each load, and clears while one runs), and
-have stayed the same for one more check, it posts `Moved`: a `dvc exp run` moves refs several times
-(exec and temp refs, then the experiment ref), so waiting for them to settle reloads once per burst
-instead of reading half-finished states.
+the folders of loose refs, packed-refs, HEAD; no git process). When they differ from the refs the
+rows on screen were listed from (`listed`, which the screen sets after each load, and clears while
+one runs), and have stayed the same for one more check, it posts `Moved`: a `dvc exp run` moves refs
+several times (exec and temp refs, then the experiment ref), so waiting for them to settle reloads
+once per burst instead of reading half-finished states.
 
 The verdicts (`refs/notes/cd4ml-review`) are watched on their own (`reviews_fingerprint`): when
 they differ from `reviews_listed` (set by the screen after it read them) the watcher posts

@@ -204,9 +204,7 @@ class RevisionLoader(Widget):
     def _load(self, generation: int, known: dict[str, RevisionValues]) -> None:
         fingerprint: Fingerprint | None = None
         try:
-            # Before the cache's read-ahead thread starts: 10,000 stats, each letting another
-            # thread take the GIL for up to 5 ms, took 0.2-0.4 s next to it instead of 50 ms.
-            fingerprint = refs_fingerprint(self.repo.git_dir)
+            fingerprint = refs_fingerprint(self.repo.git_dir)  # before listing: nothing missed
             self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
             options = self.options
             with result_cache(self.repo, enabled=options.use_cache) as cache:  # reads ahead

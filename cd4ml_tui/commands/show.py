@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from cd4ml_tui.core.api import (
     list_revisions,
     open_repo,
+    read_encoded,
     read_values,
     result_cache,
     review_summaries,
@@ -56,9 +57,13 @@ def run(args: argparse.Namespace) -> int:
                 "showing git revisions only",
                 file=sys.stderr,
             )
-        with result_cache(repo, enabled=not args.no_cache) as cache:  # overlaps the listing
+        # opened first: its read overlaps the listing; --json copies cached values as stored
+        with result_cache(repo, enabled=not args.no_cache, decode=not args.json) as cache:
             revisions = list_revisions(repo, args.rev, args.all_commits, cache)
-            values = list(read_values(repo, revisions, cache=cache))
+            if args.json:
+                encoded = list(read_encoded(repo, revisions, cache))
+            else:
+                values = list(read_values(repo, revisions, cache=cache))
         root = repo.project_root
         if args.json:
             commits = [r.rev for r in revisions if not r.is_workspace]
@@ -66,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     precision = args.precision or load_settings(root).precision
     if args.json:
         indent = 2 if sys.stdout.isatty() else None  # pretty for people, compact for pipes
-        sys.stdout.write(to_json(root, values, indent=indent, reviews=reviews) + "\n")
+        sys.stdout.write(to_json(root, encoded, indent=indent, reviews=reviews) + "\n")
     elif args.csv:
         sys.stdout.write(to_csv(values))
     elif args.md:

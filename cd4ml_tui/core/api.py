@@ -194,7 +194,8 @@ if TYPE_CHECKING:
 
     # Their params and metrics
     from cd4ml_tui.core.values.cache import ResultCache
-    from cd4ml_tui.core.values.read import load, read_values, result_cache
+    from cd4ml_tui.core.values.encoded import EncodedValues
+    from cd4ml_tui.core.values.read import load, read_encoded, read_values, result_cache
 
 
 if not TYPE_CHECKING:
@@ -218,6 +219,7 @@ __all__ = [
     "DeltaCell",
     "DeltaRow",
     "DiffLine",
+    "EncodedValues",
     "FileChange",
     "FileDiff",
     "Fingerprint",
@@ -326,6 +328,7 @@ __all__ = [
     "push",
     "push_reviews",
     "read_baseline_values",
+    "read_encoded",
     "read_registry",
     "read_reviews",
     "read_values",

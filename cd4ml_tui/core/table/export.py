@@ -16,10 +16,11 @@ from typing import Any
 
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.core.table.columns import columns, format_value, labels
+from cd4ml_tui.core.values.encoded import EncodedValues
 
 
-def revision_document(row: RevisionValues) -> dict[str, Any]:
-    rev = row.revision
+def revision_header(rev: Revision) -> dict[str, Any]:
+    """A revision's entry in the JSON document up to its values."""
     return {
         "rev": rev.rev,
         "kind": rev.kind,
@@ -28,6 +29,11 @@ def revision_document(row: RevisionValues) -> dict[str, Any]:
         "baseline": rev.baseline,
         "timestamp": rev.timestamp,
         "status": rev.status,
+    }
+
+
+def revision_document(row: RevisionValues) -> dict[str, Any]:
+    return revision_header(row.revision) | {
         "params": row.params,
         "metrics": row.metrics,
         "errors": row.errors,
@@ -51,15 +57,39 @@ def to_document(
 
 def to_json(
     root: Path,
-    values: Sequence[RevisionValues],
+    values: Sequence[RevisionValues | EncodedValues],
     *,
     indent: int | None = 2,
     reviews: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str:
-    """The document as JSON. `indent=None` is compact and several times faster to encode
-    (Python's C encoder only serves unindented output), which matters for pipes and scripts."""
-    document = to_document(root, values, reviews)  # a fresh tree: no cycle to look for
-    return json.dumps(document, indent=indent, ensure_ascii=False, check_circular=False)
+    """The document as JSON: indented, or (`indent=None`, for pipes and scripts) compact, with
+    each row written on its own and the values the cache holds copied in as stored."""
+    if indent is not None:
+        rows = [row.decoded() if isinstance(row, EncodedValues) else row for row in values]
+        document = to_document(root, rows, reviews)  # a fresh tree: no cycle to look for
+        return json.dumps(document, indent=indent, ensure_ascii=False, check_circular=False)
+    entries = ",".join(_compact_entry(row, reviews) for row in values)
+    return f'{{"repo":{_compact(str(root))},"revisions":[{entries}]}}'
+
+
+def _compact_entry(
+    row: RevisionValues | EncodedValues, reviews: Mapping[str, Mapping[str, Any]] | None
+) -> str:
+    """One revision's entry, keys in `to_document`'s order, its values copied from the cache's
+    compact JSON when it has them (its object's braces stripped to splice it in)."""
+    if isinstance(row, EncodedValues):
+        values = row.payload.decode()
+    else:
+        values = _compact({"params": row.params, "metrics": row.metrics, "errors": row.errors})
+    entry = f"{_compact(revision_header(row.revision))[:-1]},{values[1:-1]}"
+    if reviews is not None:
+        found = reviews.get(row.revision.rev)
+        entry += f',"review":{_compact(dict(found) if found is not None else None)}'
+    return entry + "}"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def tree_label(rev: Revision, is_last: bool) -> str:

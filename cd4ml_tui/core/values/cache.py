@@ -94,6 +94,8 @@ class ResultCache:
         self._read_only = False
         self._lock = threading.Lock()
         self._ahead: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
+        self._read: dict[str, threading.Event] = {table: threading.Event() for table in TABLES}
+        self._encoded: dict[str, bytes] = {}  # results read ahead but not decoded
         self._reader: threading.Thread | None = None
 
     @classmethod
@@ -102,14 +104,18 @@ class ResultCache:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def read_ahead(self) -> None:
+    def read_ahead(self, *, decode_results: bool = True) -> None:
         """Start reading and decoding the stored rows in a thread, for the getters to take from.
 
         Started before the revisions are listed, the SQLite read and JSON decoding run while
         the main thread waits for git (at 10,000 experiments both take about a tenth of a second).
+        With `decode_results=False` the results are checked but left as stored, for `payloads`
+        (`show --json` writes them out as they are).
         """
         if self._reader is None:
-            self._reader = threading.Thread(target=self._read_all, name="cache-read-ahead")
+            self._reader = threading.Thread(
+                target=self._read_all, args=(decode_results,), name="cache-read-ahead"
+            )
             self._reader.start()
 
     def get(self, sha: str) -> ReadResult | None:
@@ -119,13 +125,27 @@ class ResultCache:
         """The trustworthy results among `shas`; rows that fail their checks are deleted."""
         return self._get("results", shas, result_from)
 
+    def payloads(self, shas: Sequence[str]) -> dict[str, bytes]:
+        """The stored results among `shas` as compact JSON, `{"params":…,"metrics":…,"errors":…}`
+        exactly as `encode_entry` wrote it (checksum checked, not decoded)."""
+        if self._reader is not None:
+            self._read["results"].wait()
+        wanted = list(dict.fromkeys(shas))
+        found = {s: self._encoded[s] for s in wanted if s in self._encoded}
+        rest = [s for s in wanted if s not in found]
+        if rest:
+            found.update(
+                self._verified("results", self._query(LOOKUP.format("results"), [json.dumps(rest)]))
+            )
+        return found
+
     def get_commits(self, shas: Sequence[str]) -> dict[str, CommitInfo]:
         """The stored headers of these commits (a `CommitStore` for `list_revisions`)."""
         return self._get("commits", shas, commit_from)
 
     def _get(self, table: str, shas: Sequence[str], decode: Decoder[T]) -> dict[str, T]:
         if self._reader is not None:
-            self._reader.join()
+            self._read[table].wait()
         ahead = cast(dict[str, T], self._ahead[table])
         wanted = list(dict.fromkeys(shas))  # a name that is no sha just finds no row
         found = {s: ahead[s] for s in wanted if s in ahead}
@@ -135,21 +155,38 @@ class ResultCache:
             found.update(self._checked(table, rows, decode))
         return found
 
-    def _read_all(self) -> None:
-        for table, decode in (("results", result_from), ("commits", commit_from)):
-            rows = self._query(READ_AHEAD.format(table), [str(READ_AHEAD_ROWS)])
-            self._ahead[table] = self._checked(table, rows, decode)
+    def _read_all(self, decode_results: bool) -> None:
+        try:  # commits first: the listing needs them before any value is read
+            for table, decode in (("commits", commit_from), ("results", result_from)):
+                rows = self._query(READ_AHEAD.format(table), [str(READ_AHEAD_ROWS)])
+                if table == "results" and not decode_results:
+                    self._encoded = self._verified(table, rows)
+                else:
+                    self._ahead[table] = self._checked(table, rows, decode)
+                self._read[table].set()
+        finally:  # whatever failed, no getter waits for it (they look rows up instead)
+            for done in self._read.values():
+                done.set()
 
-    def _checked(self, table: str, rows: list[tuple[Any, Any]], decode: Decoder[T]) -> dict[str, T]:
-        """The rows that pass their checks, decoded; the others are deleted, to be read again."""
-        checked: list[tuple[str, bytes]] = []
+    def _verified(self, table: str, rows: list[tuple[Any, Any]]) -> dict[str, bytes]:
+        """The payloads of the rows whose header and checksum check out; the others are deleted,
+        to be read again."""
+        checked: dict[str, bytes] = {}
         bad: list[str] = []
         for sha, entry in rows:
             payload = checked_payload(entry, sha) if isinstance(entry, bytes) else None
             if payload is None:
                 bad.append(sha)
             else:
-                checked.append((sha, payload))
+                checked[sha] = payload
+        if bad:
+            self._write(f"DELETE FROM {table} WHERE sha = ?", [(sha,) for sha in bad])
+        return checked
+
+    def _checked(self, table: str, rows: list[tuple[Any, Any]], decode: Decoder[T]) -> dict[str, T]:
+        """The rows that pass their checks, decoded; the others are deleted, to be read again."""
+        checked = list(self._verified(table, rows).items())
+        bad: list[str] = []
         found: dict[str, T] = {}
         for start in range(0, len(checked), DECODE_BATCH):
             part = checked[start : start + DECODE_BATCH]

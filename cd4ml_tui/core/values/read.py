@@ -11,6 +11,7 @@ from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.values.cache import ResultCache
+from cd4ml_tui.core.values.encoded import EncodedValues
 from cd4ml_tui.core.values.reader import ReadResult, RevisionReader
 from cd4ml_tui.core.values.second_core import SecondCore, split_for_second_core
 
@@ -18,15 +19,15 @@ CHUNK = 1024  # revisions per chunk, at most
 
 
 @contextmanager
-def result_cache(repo: Repo, *, enabled: bool = True) -> Iterator[ResultCache]:
+def result_cache(repo: Repo, *, enabled: bool = True, decode: bool = True) -> Iterator[ResultCache]:
     """The repo's result cache, already reading its rows ahead (one that is off, finding and
-    writing nothing, when not `enabled`).
+    writing nothing, when not `enabled`); with `decode=False` for `read_encoded`.
 
     Open it before listing the revisions: its SQLite read and decoding then overlap git's work.
     """
     with ResultCache.for_repo(repo, enabled=enabled) as store:
         if enabled:
-            store.read_ahead()
+            store.read_ahead(decode_results=decode)
         yield store
 
 
@@ -58,16 +59,23 @@ def _read(
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[RevisionValues]:
     reader = RevisionReader(repo)
+    total = len(revisions)
+    done = 0
+    # The workspace (listed first) is read from disk before waiting for the cache's rows: the
+    # first row on screen does not wait for 10,000 cached results to be decoded.
+    while done < total and revisions[done].is_workspace:
+        done += 1
+        if progress is not None:
+            progress(done, total)
+        yield _values(revisions[done - 1], reader.read_workspace())
     live = _live_dirs(repo) if any(r.status == "running" for r in revisions) else {}
-    commits = [r.rev for r in revisions if not r.is_workspace and r.status not in PENDING]
+    commits = [r.rev for r in revisions if _kept(r)]
     cached = store.get_many(commits) if commits else {}
     theirs = split_for_second_core([sha for sha in commits if sha not in cached])
     second = SecondCore(str(repo.project_root), theirs) if theirs else None
     elsewhere = cached.keys() | theirs
-    total = len(revisions)
-    done = 0
     try:
-        for chunk in _chunks(revisions):
+        for chunk in _chunks(revisions[done:]):
             # the git objects of the commits read here, read ahead in a few exchanges
             reader.prefetch([r.rev for r in chunk if not r.is_workspace and r.rev not in elsewhere])
             fresh: list[tuple[str, ReadResult]] = []
@@ -88,11 +96,7 @@ def _read(
                     result = done_there or reader.read_commit(revision.rev)
                     if result.cacheable:
                         fresh.append((revision.rev, result))
-                rows.append(
-                    RevisionValues(
-                        revision, params=result.params, metrics=result.metrics, errors=result.errors
-                    )
-                )
+                rows.append(_values(revision, result))
             if fresh:
                 store.put_many(fresh)  # one transaction per chunk
             for row in rows:
@@ -103,6 +107,30 @@ def _read(
     finally:
         if second is not None:
             second.close()
+
+
+def read_encoded(
+    repo: Repo, revisions: Sequence[Revision], cache: ResultCache
+) -> Iterator[RevisionValues | EncodedValues]:
+    """As `read_values`, but the revisions `cache` holds come as it stores them, not decoded
+    (open it with `result_cache(..., decode=False)`); the rest are read as `read_values` does."""
+    stored = cache.payloads([r.rev for r in revisions if _kept(r)])
+    rest = read_values(repo, [r for r in revisions if r.rev not in stored], cache=cache)
+    for revision in revisions:
+        found = stored.get(revision.rev)
+        yield EncodedValues(revision, found) if found is not None else next(rest)
+
+
+def _kept(revision: Revision) -> bool:
+    """Whether the result cache may hold this revision's values: a commit, not a run that is
+    still queued or running (its values may change)."""
+    return not revision.is_workspace and revision.status not in PENDING
+
+
+def _values(revision: Revision, result: ReadResult) -> RevisionValues:
+    return RevisionValues(
+        revision, params=result.params, metrics=result.metrics, errors=result.errors
+    )
 
 
 def _live_dirs(repo: Repo) -> dict[str, Path]:

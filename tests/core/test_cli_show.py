@@ -12,6 +12,8 @@ import pytest
 
 from cd4ml_tui.cli import main
 from cd4ml_tui.core.values.read import load
+from cd4ml_tui.demo import RepoShell
+from tests.builders import make_empty_git
 
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
 KEYS = {"rev", "kind", "name", "refs", "baseline", "timestamp", "status", "params", "metrics"}
@@ -134,3 +136,21 @@ def test_all_commits_adds_history_but_no_experiment_commits(
     exps = {r["rev"] for r in revisions if r["kind"] == "experiment"}
     commits = [r["rev"] for r in revisions if r["kind"] == "commit"]
     assert code == 0 and not exps & set(commits) and len(commits) == len(set(commits))
+
+
+def test_cached_json_is_byte_for_byte_the_fresh_json_with_non_ascii_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A warm `show --json` copies cached rows into the output as stored; they must give the same
+    bytes as rows read fresh (here: a param and a metric that are not ASCII)."""
+    shell = RepoShell(make_empty_git(tmp_path / "repo"))
+    shell.dvc("init")
+    shell.write({"params.yaml": "optimizer: Adam-β\nlabel: café\n", "metrics.json": '{"ü": 0.5}'})
+    shell.write({"dvc.yaml": "metrics:\n- metrics.json\n"})
+    shell.commit_all("Non-ASCII values")
+    repo = str(shell.root)
+    cold, first, warm = (_show(capsys, "--json", *f, repo)[1] for f in (["--no-cache"], [], []))
+    assert cold == first == warm
+    head = json.loads(warm)["revisions"][1]
+    assert head["params"]["params.yaml"] == {"optimizer": "Adam-β", "label": "café"}
+    assert head["metrics"]["metrics.json"] == {"ü": 0.5}

@@ -89,7 +89,9 @@ def _compact_entry(
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    """As the cache stores values (`entries.seal`): ASCII only, so a cached row and a fresh one
+    give the same bytes."""
+    return json.dumps(value, separators=(",", ":"), check_circular=False)
 
 
 def tree_label(rev: Revision, is_last: bool) -> str:

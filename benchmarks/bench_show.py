@@ -39,6 +39,9 @@ BIN = Path(sys.executable).parent
 WORK = Path(__file__).resolve().parent / ".work"
 OURS = [str(BIN / "cd4ml-tui"), "show", "--json"]
 DVCS = [str(BIN / "dvc"), "exp", "show", "--json", "-a", "-T"]
+# The core's own read, as the TUI does it: list, then decode every value (`show --json` copies
+# cached values into its output undecoded, so it is no measure of that).
+CORE = [sys.executable, "-c", "from cd4ml_tui.core.api import load; load('.')[0].close()"]
 
 
 def timed(argv: list[str], cwd: Path) -> tuple[float, int, bytes]:
@@ -125,7 +128,7 @@ def measure(
     repo = build(n, say=say) if real else generate(n, say=say)
     fig: dict[str, Any] = {"n": n, "loads": [], "rss": {}}
     times: dict[str, list[float]] = {
-        k: [] for k in ("cold", "first", "warm", "dvc_cold", "dvc_warm")
+        k: [] for k in ("cold", "first", "warm", "core", "dvc_cold", "dvc_warm")
     }
 
     def run(name: str, argv: list[str]) -> bytes:
@@ -164,6 +167,7 @@ def measure(
         drop_cache(repo)
         run("first", OURS)
         run("warm", OURS)
+        run("core", CORE)
         if index < dvc_runs and not reuse:
             if index:
                 run("dvc_cold", [*DVCS, "-f"])

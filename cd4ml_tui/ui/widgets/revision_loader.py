@@ -11,8 +11,10 @@ A refresh (refs moved, or experiments fetched) reuses the values already on scre
 it has seen before, since a commit's params and metrics never change: only new commits and the
 workspace are read. `r` reads everything again (through the persistent per-commit cache, if on).
 
-Before listing, the worker takes the refs fingerprint (`core.git.watch`), so the ref watcher knows
-which state of the refs the rows show and never misses a change that lands during a load.
+Before listing, `load` takes the refs fingerprint (`core.git.watch`), so the ref watcher knows
+which state of the refs the rows show and never misses a change that lands during a load. It is
+taken on the UI thread (a few folder stats): in the worker, each stat waited for the GIL while the
+first frames were drawn, 0.2 s at start-up.
 After the rows, the GTO registry is read for the badges (it competes with the reader for the GIL).
 """
 
@@ -198,13 +200,17 @@ class RevisionLoader(Widget):
         self.progress = (0, 0)
         self.reading = True
         known = {v.revision.rev: v for v in shown if reusable(v)} if refresh else {}
-        self._load(self._generation, known)
+        try:
+            fingerprint: Fingerprint | None = refs_fingerprint(self.repo.git_dir)
+        except OSError:  # an unreadable git dir: the load says what is wrong
+            fingerprint = None
+        self._load(self._generation, known, fingerprint)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self, generation: int, known: dict[str, RevisionValues]) -> None:
-        fingerprint: Fingerprint | None = None
+    def _load(
+        self, generation: int, known: dict[str, RevisionValues], fingerprint: Fingerprint | None
+    ) -> None:
         try:
-            fingerprint = refs_fingerprint(self.repo.git_dir)  # before listing: nothing missed
             self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
             options = self.options
             with result_cache(self.repo, enabled=options.use_cache) as cache:  # reads ahead

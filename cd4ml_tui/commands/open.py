@@ -1,17 +1,16 @@
 """`cd4ml-tui [PATH]` (or `cd4ml-tui open [PATH]`): open the TUI on a repo.
 
 The repo comes as PATH or `-C PATH`; `--rev`, `--all-commits` and `--no-cache` are the shared
-flags of `cli.py`. Loading this module loads Textual.
+flags of `cli.py`. Textual is imported once a second process is listing the revisions (see
+`core.values.listing`): the two start-ups run side by side, on two cores.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from cd4ml_tui.core.api import open_repo
+from cd4ml_tui.core.api import Listing, open_repo
 from cd4ml_tui.core.config import load_settings
-from cd4ml_tui.ui.access import Access
-from cd4ml_tui.ui.app import create_app
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +41,11 @@ def launch(
     """Open the TUI on the repo at `path` (also what `demo` ends with)."""
     repo = open_repo(path)  # bad input fails here, before the screen is taken over
     settings = load_settings(repo.root)
+    listing = Listing(repo, revs, all_commits, use_cache, second_process=True)
+
+    from cd4ml_tui.ui.access import Access  # Textual: 0.3-0.5 s, while git lists the refs
+    from cd4ml_tui.ui.app import create_app
+
     app = create_app(
         repo,
         settings,
@@ -49,6 +53,7 @@ def launch(
         all_commits=all_commits,
         use_cache=use_cache,
         access=Access(read_only=read_only),
+        listing=listing,
     )
     app.run()
     return app.return_code or 0

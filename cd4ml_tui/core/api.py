@@ -195,6 +195,7 @@ if TYPE_CHECKING:
     # Their params and metrics
     from cd4ml_tui.core.values.cache import ResultCache
     from cd4ml_tui.core.values.encoded import EncodedValues
+    from cd4ml_tui.core.values.listing import Listing
     from cd4ml_tui.core.values.read import load, read_encoded, read_values, result_cache
 
 
@@ -230,6 +231,7 @@ __all__ = [
     "Insight",
     "InsightError",
     "Line",
+    "Listing",
     "MetricSummary",
     "NotebookDiff",
     "OutState",

@@ -6,9 +6,9 @@ commit never changes, so the result cache keeps them), the rest through the shar
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Protocol
 
 from cd4ml_tui.core.dvc.queue import QueueEntry, queue_entries
@@ -31,7 +31,8 @@ class CommitStore(Protocol):
 
 
 def _iso(stamp: int) -> str:
-    return datetime.fromtimestamp(stamp, tz=UTC).isoformat()
+    """`datetime.fromtimestamp(stamp, UTC).isoformat()`, in half the time (10,000 per listing)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(stamp))
 
 
 def _list_refs(repo: Repo) -> list[tuple[str, str]]:

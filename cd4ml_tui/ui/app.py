@@ -29,7 +29,7 @@ from cd4ml_tui.ui.screens.main import MainScreen
 from cd4ml_tui.ui.widgets.revision_loader import LoadOptions
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.api import Repo
+    from cd4ml_tui.core.api import Listing, Repo
     from cd4ml_tui.core.config import Settings
 
 
@@ -96,8 +96,10 @@ def create_app(
     all_commits: bool = False,
     use_cache: bool = True,
     access: Access | None = None,
+    listing: Listing | None = None,
 ) -> Cd4mlApp:
-    """The app for `repo`, ready to `run()` (or `run_test()`); `access` says if it may write."""
+    """The app for `repo`, ready to `run()` (or `run_test()`); `access` says if it may write;
+    `listing`, if given, is the first load's, started with the same revs and flags."""
     heap.settle()  # the modules just imported live as long as the process (see `ui.heap`)
-    options = LoadOptions(tuple(revs), all_commits, use_cache)
+    options = LoadOptions(tuple(revs), all_commits, use_cache, first_listing=listing)
     return Cd4mlApp(repo, settings, options, access)

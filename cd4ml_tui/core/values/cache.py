@@ -104,17 +104,18 @@ class ResultCache:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def read_ahead(self, *, decode_results: bool = True) -> None:
+    def read_ahead(self, *, results: bool = True, decode_results: bool = True) -> None:
         """Start reading and decoding the stored rows in a thread, for the getters to take from.
 
         Started before the revisions are listed, the SQLite read and JSON decoding run while
         the main thread waits for git (at 10,000 experiments both take about a tenth of a second).
         With `decode_results=False` the results are checked but left as stored, for `payloads`
-        (`show --json` writes them out as they are).
+        (`show --json` writes them out as they are); with `results=False` only commits are read
+        ahead (for a listing alone), and results are looked up when asked for.
         """
         if self._reader is None:
             self._reader = threading.Thread(
-                target=self._read_all, args=(decode_results,), name="cache-read-ahead"
+                target=self._read_all, args=(results, decode_results), name="cache-read-ahead"
             )
             self._reader.start()
 
@@ -155,9 +156,10 @@ class ResultCache:
             found.update(self._checked(table, rows, decode))
         return found
 
-    def _read_all(self, decode_results: bool) -> None:
+    def _read_all(self, results: bool, decode_results: bool) -> None:
+        tables = (("commits", commit_from), ("results", result_from))[: 2 if results else 1]
         try:  # commits first: the listing needs them before any value is read
-            for table, decode in (("commits", commit_from), ("results", result_from)):
+            for table, decode in tables:
                 rows = self._query(READ_AHEAD.format(table), [str(READ_AHEAD_ROWS)])
                 if table == "results" and not decode_results:
                     self._encoded = self._verified(table, rows)

@@ -11,17 +11,18 @@ A refresh (refs moved, or experiments fetched) reuses the values already on scre
 it has seen before, since a commit's params and metrics never change: only new commits and the
 workspace are read. `r` reads everything again (through the persistent per-commit cache, if on).
 
-Before listing, `load` takes the refs fingerprint (`core.git.watch`), so the ref watcher knows
-which state of the refs the rows show and never misses a change that lands during a load. It is
-taken on the UI thread (a few folder stats): in the worker, each stat waited for the GIL while the
-first frames were drawn, 0.2 s at start-up.
+Each load starts a core `Listing` (the first may have been started before the app): it takes the
+refs fingerprint (`core.git.watch`) before listing, so the ref watcher knows which state of the
+refs the rows show and never misses a change that lands during a load. `load` makes it on the UI
+thread (a few folder stats): in the worker, each stat waited for the GIL while the first frames
+were drawn, 0.2 s at start-up.
 After the rows, the GTO registry is read for the badges (it competes with the reader for the GIL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from time import monotonic
 from typing import TYPE_CHECKING
 
@@ -29,14 +30,7 @@ from textual import on, work
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from cd4ml_tui.core.api import (
-    Fingerprint,
-    list_revisions,
-    read_values,
-    refs_fingerprint,
-    registry_state,
-    result_cache,
-)
+from cd4ml_tui.core.api import Fingerprint, Listing, read_values, registry_state
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
@@ -54,6 +48,9 @@ class LoadOptions:
     revs: tuple[str, ...] = ()
     all_commits: bool = False
     use_cache: bool = True
+    # the first load's listing when it was started before the app (`cd4ml-tui` starts it before
+    # importing Textual); every later load starts its own
+    first_listing: Listing | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -189,6 +186,7 @@ class RevisionLoader(Widget):
         self._stream = True
         self._pending: list[RevisionValues] = []
         self._shown_before: set[str] = set()  # revs on screen when a refresh started
+        self._first_listing = options.first_listing
 
     def load(self, shown: Sequence[RevisionValues], refresh: bool) -> None:
         """Load in a worker; `shown` are the rows on screen. `refresh`: reuse their values for
@@ -200,21 +198,20 @@ class RevisionLoader(Widget):
         self.progress = (0, 0)
         self.reading = True
         known = {v.revision.rev: v for v in shown if reusable(v)} if refresh else {}
-        try:
-            fingerprint: Fingerprint | None = refs_fingerprint(self.repo.git_dir)
-        except OSError:  # an unreadable git dir: the load says what is wrong
-            fingerprint = None
-        self._load(self._generation, known, fingerprint)
+        listing, self._first_listing = self._first_listing, None
+        if (
+            listing is None
+        ):  # the fingerprint is taken here (a few stats), the refs listed in a thread
+            options = self.options
+            listing = Listing(self.repo, options.revs, options.all_commits, options.use_cache)
+        self._load(self._generation, known, listing)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(
-        self, generation: int, known: dict[str, RevisionValues], fingerprint: Fingerprint | None
-    ) -> None:
+    def _load(self, generation: int, known: dict[str, RevisionValues], listing: Listing) -> None:
+        fingerprint = listing.fingerprint
         try:
-            self.repo.forget_head()  # a commit or checkout since the last load moves HEAD
-            options = self.options
-            with result_cache(self.repo, enabled=options.use_cache) as cache:  # reads ahead
-                revisions = list_revisions(self.repo, options.revs, options.all_commits, cache)
+            with listing.cache as cache:  # reading ahead since the listing started
+                revisions = listing.revisions()
                 self.post_message(self.RevisionsListed(self, generation, revisions))
                 stats = (
                     self._read_rows(generation, revisions, known, cache)

@@ -147,7 +147,8 @@ def _repo_state(repo: Path) -> str:
     return (
         builders.git(repo, "for-each-ref")
         + builders.git(repo, "symbolic-ref", "-q", "HEAD")
-        + builders.git(repo, "status", "--porcelain", "--untracked-files=all")
+        # no index refresh: another worker may be copying the repo (index.lock would vanish)
+        + builders.git(repo, "--no-optional-locks", "status", "--porcelain", "-uall")
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from cd4ml_tui import ui
 from cd4ml_tui.core.api import Listing, open_repo
 from cd4ml_tui.core.config import load_settings
 
@@ -42,17 +43,13 @@ def launch(
     repo = open_repo(path)  # bad input fails here, before the screen is taken over
     settings = load_settings(repo.root)
     listing = Listing(repo, revs, all_commits, use_cache, second_process=True)
-
-    from cd4ml_tui.ui.access import Access  # Textual: 0.3-0.5 s, while git lists the refs
-    from cd4ml_tui.ui.app import create_app
-
-    app = create_app(
+    app = ui.create_app(  # imports Textual (0.3-0.5 s) while the refs are listed
         repo,
         settings,
         revs=revs,
         all_commits=all_commits,
         use_cache=use_cache,
-        access=Access(read_only=read_only),
+        access=ui.Access(read_only=read_only),
         listing=listing,
     )
     app.run()

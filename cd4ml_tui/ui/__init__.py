@@ -15,3 +15,20 @@ branch `B`, remove `D`, queue `x`, ...):
 Every screen yields `AppFooter` (widgets/app_footer.py), which says READ ONLY first in such a
 session. Reports reach the user through `delivery.deliver_report` (a download in a browser).
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cd4ml_tui.lazy import lazy_attributes
+
+# `cd4ml_tui.ui.create_app` imports Textual on first use (`cd4ml_tui.lazy`): `cd4ml-tui` starts
+# listing the revisions in a second process first, so that both start-ups run side by side.
+if TYPE_CHECKING:
+    from cd4ml_tui.ui.access import Access
+    from cd4ml_tui.ui.app import create_app
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_attributes(__name__, __file__)
+
+__all__ = ["Access", "create_app"]

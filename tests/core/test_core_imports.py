@@ -119,3 +119,10 @@ def test_the_api_names_every_export_once() -> None:
     assert sorted(api.__all__) == dir(api)
     for name in api.__all__:
         assert getattr(api, name) is not None
+
+
+def test_the_tui_command_and_its_listing_process_import_no_textual() -> None:
+    """`cd4ml-tui` starts the listing process before Textual is imported (so the two start-ups
+    overlap), and that process lists without loading Textual or the heavy libraries."""
+    found = _probe("['cd4ml_tui.commands.open', 'cd4ml_tui.core.values.listing']")
+    assert found["loaded"] == []

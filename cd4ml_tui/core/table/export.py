@@ -84,14 +84,13 @@ def _compact_entry(
     entry = f"{_compact(revision_header(row.revision))[:-1]},{values[1:-1]}"
     if reviews is not None:
         found = reviews.get(row.revision.rev)
-        entry += f',"review":{_compact(dict(found) if found is not None else None)}'
+        entry += f',"review":{_compact(dict(found)) if found is not None else "null"}'
     return entry + "}"
 
 
-def _compact(value: Any) -> str:
-    """As the cache stores values (`entries.seal`): ASCII only, so a cached row and a fresh one
-    give the same bytes."""
-    return json.dumps(value, separators=(",", ":"), check_circular=False)
+# As the cache stores values (`entries.seal`): ASCII only, so a cached row and a fresh one give the
+# same bytes. One encoder for every call: `json.dumps` with options builds one per call.
+_compact = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 def tree_label(rev: Revision, is_last: bool) -> str:

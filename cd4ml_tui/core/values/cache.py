@@ -129,31 +129,31 @@ class ResultCache:
     def payloads(self, shas: Sequence[str]) -> dict[str, bytes]:
         """The stored results among `shas` as compact JSON, `{"params":…,"metrics":…,"errors":…}`
         exactly as `encode_entry` wrote it (checksum checked, not decoded)."""
-        if self._reader is not None:
-            self._read["results"].wait()
-        wanted = list(dict.fromkeys(shas))
-        found = {s: self._encoded[s] for s in wanted if s in self._encoded}
-        rest = [s for s in wanted if s not in found]
-        if rest:
-            found.update(
-                self._verified("results", self._query(LOOKUP.format("results"), [json.dumps(rest)]))
-            )
-        return found
+        return self._take("results", shas, self._encoded, self._verified)
 
     def get_commits(self, shas: Sequence[str]) -> dict[str, CommitInfo]:
         """The stored headers of these commits (a `CommitStore` for `list_revisions`)."""
         return self._get("commits", shas, commit_from)
 
     def _get(self, table: str, shas: Sequence[str], decode: Decoder[T]) -> dict[str, T]:
+        ahead = cast(dict[str, T], self._ahead[table])
+        return self._take(table, shas, ahead, lambda t, rows: self._checked(t, rows, decode))
+
+    def _take(
+        self,
+        table: str,
+        shas: Sequence[str],
+        ahead: dict[str, T],
+        check: Callable[[str, list[tuple[Any, Any]]], dict[str, T]],
+    ) -> dict[str, T]:
+        """`shas` from what was read `ahead` (once it is read), the rest looked up and checked."""
         if self._reader is not None:
             self._read[table].wait()
-        ahead = cast(dict[str, T], self._ahead[table])
         wanted = list(dict.fromkeys(shas))  # a name that is no sha just finds no row
         found = {s: ahead[s] for s in wanted if s in ahead}
         rest = [s for s in wanted if s not in found]
         if rest:  # one query: the shas go in as one JSON array (no bound-variable limit)
-            rows = self._query(LOOKUP.format(table), [json.dumps(rest)])
-            found.update(self._checked(table, rows, decode))
+            found.update(check(table, self._query(LOOKUP.format(table), [json.dumps(rest)])))
         return found
 
     def _read_all(self, results: bool, decode_results: bool) -> None:
@@ -161,10 +161,10 @@ class ResultCache:
         try:  # commits first: the listing needs them before any value is read
             for table, decode in tables:
                 rows = self._query(READ_AHEAD.format(table), [str(READ_AHEAD_ROWS)])
-                if table == "results" and not decode_results:
-                    self._encoded = self._verified(table, rows)
+                if table == "results" and not decode_results:  # filled in place: see `_take`
+                    self._encoded.update(self._verified(table, rows))
                 else:
-                    self._ahead[table] = self._checked(table, rows, decode)
+                    self._ahead[table].update(self._checked(table, rows, decode))
                 self._read[table].set()
         finally:  # whatever failed, no getter waits for it (they look rows up instead)
             for done in self._read.values():

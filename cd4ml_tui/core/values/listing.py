@@ -25,6 +25,8 @@ from cd4ml_tui.core.model import Revision
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.values.cache import ResultCache
 
+Request = tuple[list[str], bool, bool]  # revs, all_commits, use_cache: the second process's argv
+
 
 class Listing:
     """`fingerprint` is the refs as they were before listing (None if the git dir could not be
@@ -50,9 +52,9 @@ class Listing:
             self.cache.read_ahead()
         self._revisions: list[Revision] = []
         self._error: Exception | None = None
-        request = (list(revs), all_commits, use_cache) if second_process else None
+        request = (list(revs), all_commits, use_cache)
         self._thread = threading.Thread(
-            target=self._list, args=(repo, revs, all_commits, request), name="listing", daemon=True
+            target=self._list, args=(repo, request, second_process), name="listing", daemon=True
         )
         self._thread.start()
 
@@ -63,21 +65,16 @@ class Listing:
             raise self._error
         return self._revisions
 
-    def _list(
-        self,
-        repo: Repo,
-        revs: Sequence[str],
-        all_commits: bool,
-        request: tuple[list[str], bool, bool] | None,
-    ) -> None:
+    def _list(self, repo: Repo, request: Request, second_process: bool) -> None:
+        revs, all_commits, _ = request
         try:
-            found = _listed_elsewhere(repo, request) if request is not None else None
+            found = _listed_elsewhere(repo, request) if second_process else None
             self._revisions = found or list_revisions(repo, revs, all_commits, self.cache)
         except Exception as err:  # handed to whoever waits in `revisions()`
             self._error = err
 
 
-def _listed_elsewhere(repo: Repo, request: tuple[list[str], bool, bool]) -> list[Revision] | None:
+def _listed_elsewhere(repo: Repo, request: Request) -> list[Revision] | None:
     """The revisions as a second process lists them; None if it fails (an unknown `--rev` too:
     listing here then raises the error the user should see)."""
     try:

@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.message import Message
-from textual.widgets import Label
-from textual.widgets._footer import FooterKey
 
 from cd4ml_tui.core.compare.deltas import compare
 from cd4ml_tui.core.compare.report import markdown
@@ -32,11 +30,7 @@ WRITES = ("promote", "undo", "fetch", "apply", "branch", "remove", "run_queued")
 
 
 def footer_text(app: Cd4mlApp) -> str:
-    footer = app.screen.query_one(AppFooter)
-    labels = [str(label.render()) for label in footer.query(Label)]
-    return " ".join(
-        [*labels, *(f"{k.key_display} {k.description}" for k in footer.query(FooterKey))]
-    )
+    return str(app.screen.query_one(AppFooter).render()).strip()
 
 
 def help_text(app: Cd4mlApp) -> list[str]:

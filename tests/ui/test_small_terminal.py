@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets._footer import FooterKey
 
+from cd4ml_tui.ui.widgets.app_footer import AppFooter
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
 from tests.ui.helpers import main_screen, running, settle, table
@@ -39,8 +39,10 @@ async def test_80x24_hides_the_refs_pane_and_shows_a_metric(demo_repo: Path) -> 
         assert "sha" not in visible and "created" not in visible
         detail = screen.query_one(DetailPane)
         assert detail.display and detail.size.height <= 8
-        keys = [k.key for k in screen.query(FooterKey) if not k.has_class("-command-palette")]
-        assert keys[:4] == ["question_mark", "c", "p", "slash"]
+        footer = screen.query_one(AppFooter)
+        keys, _palette = footer.keys()
+        assert [k.key for k in keys[:4]] == ["question_mark", "c", "p", "slash"]
+        assert str(footer.render()).startswith(" ? Help  c Compare  p Promote  / Filter ")
         await pilot.press("b")
         await pilot.pause()
         assert refs.display

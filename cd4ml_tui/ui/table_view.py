@@ -14,12 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 
 Predicate = Callable[[RevisionValues], bool]
-SortKey = Callable[[RevisionValues], Any]
+SortColumn = str | ColumnKey  # a revision field ("name", "created", ...) or a param or metric
+NO_VALUES: dict[str, Any] = {}
 
 # The revision columns every table has, before the value columns. `review` is the verdict glyph,
 # `gate` the gate's pass/fail (hidden until asked for: it has to be computed).
@@ -89,24 +90,31 @@ def groups(rows: Sequence[RevisionValues]) -> list[tuple[int, list[int]]]:
     return result
 
 
-def column_value(values: RevisionValues, column: str | ColumnKey) -> Any:
-    """The value a column shows for sorting: revision fields by name, else the param/metric."""
+# The revision fields a column can sort by, as the table shows them.
+REVISION_SORT_VALUES: dict[str, Callable[[Revision], Any]] = {
+    "name": lambda revision: revision.label.lower(),
+    "sha": lambda revision: revision.rev,
+    "created": lambda revision: revision.timestamp,
+    "status": lambda revision: revision.status,
+}
+
+
+def column_values(rows: Sequence[RevisionValues], column: SortColumn) -> list[Any]:
+    """The values `column` sorts `rows` by, a column at a time (the first sort of a column reads
+    10,000 rows): revision fields by name, else the param or metric (None when missing)."""
     if isinstance(column, ColumnKey):
-        return values.get(column)
-    revision = values.revision
-    if column == "name":
-        return revision.label.lower()
-    if column == "sha":
-        return revision.rev
-    if column == "created":
-        return revision.timestamp
-    if column == "status":
-        return revision.status
-    return None
+        path, key = column.path, column.key
+        files = [v.metrics for v in rows] if column.kind == "metric" else [v.params for v in rows]
+        return [f.get(path, NO_VALUES).get(key) for f in files]
+    field_value = REVISION_SORT_VALUES.get(column)
+    if field_value is None:
+        return [None] * len(rows)
+    return [field_value(v.revision) for v in rows]
 
 
 Rank = tuple[int, float, str]
 MIDDLE, LAST = "├── ", "└── "  # the tree prefixes of an experiment's name
+NUMBERS = {float, int, type(None)}  # not bool: booleans rank after numbers
 
 
 def _rank(value: Any) -> Rank:
@@ -123,34 +131,40 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _ranks(rows: Sequence[RevisionValues], key: SortKey) -> list[Rank | None]:
-    """The sort rank of every row's value (None for a missing one); plain floats and ints, most
-    of a sweep's values, take a shortcut (the first sort of a column ranks 10,000 rows)."""
-    ranks: list[Rank | None] = []
-    for values in rows:
-        value = key(values)
-        kind = type(value)
-        if kind is float:
-            ranks.append((0, value, "") if value == value else None)  # NaN is missing
-        elif kind is int:
-            ranks.append((0, float(value), ""))
-        else:
-            ranks.append(None if _is_missing(value) else _rank(value))
-    return ranks
+class ColumnRanks:
+    """The sort ranks of one column's values, None for a missing one, grown as rows load.
+
+    A column of numbers only (most of a sweep's) ranks by the numbers themselves, in one pass;
+    any other value turns every rank into a (kind, number, text) tuple, so that numbers sort
+    before booleans before text."""
+
+    def __init__(self) -> None:
+        self.ranks: list[Any] = []
+        self.numbers = True
+
+    def extend(self, values: Sequence[Any]) -> None:
+        if self.numbers and set(map(type, values)) <= NUMBERS:
+            self.ranks += [None if v is None or v != v else v for v in values]  # NaN: missing
+            return
+        if self.numbers:
+            self.numbers = False
+            self.ranks = [None if r is None else (0, float(r), "") for r in self.ranks]
+        self.ranks += [None if _is_missing(v) else _rank(v) for v in values]
 
 
-def _ordered(indices: Sequence[int], ranks: Sequence[Rank | None], reverse: bool) -> list[int]:
+def _ordered(indices: Sequence[int], ranks: Sequence[Any], reverse: bool) -> list[int]:
     present = [index for index in indices if ranks[index] is not None]
-    rank = cast("Callable[[int], Rank]", ranks.__getitem__)  # present: never None
-    present.sort(key=rank, reverse=reverse)  # stable both ways
+    present.sort(key=ranks.__getitem__, reverse=reverse)  # stable both ways
     return present + [index for index in indices if ranks[index] is None]
 
 
 def sort_indices(
-    rows: Sequence[RevisionValues], indices: Sequence[int], key: SortKey, reverse: bool
+    rows: Sequence[RevisionValues], indices: Sequence[int], column: SortColumn, reverse: bool
 ) -> list[int]:
-    """`indices` ordered by `key`; numbers before booleans before text; missing values last."""
-    return _ordered(indices, _ranks(rows, key), reverse)
+    """`indices` ordered by `column`; numbers before booleans before text; missing values last."""
+    ranks = ColumnRanks()
+    ranks.extend(column_values(rows, column))
+    return _ordered(indices, ranks.ranks, reverse)
 
 
 class RowIndex:
@@ -162,8 +176,8 @@ class RowIndex:
     def __init__(self, rows: Sequence[RevisionValues]) -> None:
         self.rows = rows
         self._tree: tuple[int, list[tuple[int, list[int]]]] = (-1, [])
-        self._ranks: dict[str, list[Rank | None]] = {}
-        self._orders: dict[tuple[str, bool], tuple[int, list[int]]] = {}
+        self._ranks: dict[SortColumn, ColumnRanks] = {}
+        self._orders: dict[tuple[SortColumn, bool], tuple[int, list[int]]] = {}
         self._positions: dict[str, int] = {}  # rev -> index in rows
         self.plain: list[ViewRow] = []  # ViewRow(i) for row i
         self.kids: dict[tuple[int, str], ViewRow] = {}  # (index, prefix) -> its ViewRow
@@ -182,16 +196,16 @@ class RowIndex:
             positions.setdefault(rows[index].revision.rev, index)
         return positions.get(rev) if rev is not None else None
 
-    def order(self, column: str, key: SortKey, reverse: bool) -> list[int]:
-        """Every row, in tree order, sorted by `key` (the value of `column`)."""
+    def order(self, column: SortColumn, reverse: bool) -> list[int]:
+        """Every row, in tree order, sorted by `column`."""
         count = len(self.rows)
         cached = self._orders.get((column, reverse))
         if cached is not None and cached[0] == count:
             return cached[1]
-        ranks = self._ranks.setdefault(column, [])
-        ranks += _ranks(self.rows[len(ranks) :], key)
+        ranks = self._ranks.setdefault(column, ColumnRanks())
+        ranks.extend(column_values(self.rows[len(ranks.ranks) :], column))
         flat = [i for head, kids in self.tree() for i in (head, *kids)]
-        order = _ordered(flat, ranks, reverse)
+        order = _ordered(flat, ranks.ranks, reverse)
         self._orders[(column, reverse)] = (count, order)
         return order
 
@@ -199,23 +213,20 @@ class RowIndex:
 def visible_rows(
     rows: Sequence[RevisionValues],
     state: ViewState,
-    sort_key: SortKey | None = None,
+    sort_by: SortColumn | None = None,
     index: RowIndex | None = None,
 ) -> list[ViewRow]:
-    """The rows to show for `state`, in order, with their tree decoration; `index` (of `rows`)
-    keeps what does not change between calls."""
+    """The rows to show for `state`, in order, with their tree decoration; `sort_by` is the
+    column `state.sort_column` names; `index` (of `rows`) keeps what does not change between
+    calls."""
     index = index or RowIndex(rows)
     matches = state.predicate
     tree = index.tree()
     plain = index.plain
     if state.narrow_to is not None:
         tree = [g for g in tree if rows[g[0]].revision.rev == state.narrow_to]
-    if sort_key is not None:
-        if state.sort_column is not None:
-            order = index.order(state.sort_column, sort_key, state.sort_reverse)
-        else:
-            flat = [i for head, kids in index.tree() for i in (head, *kids)]
-            order = sort_indices(rows, flat, sort_key, state.sort_reverse)
+    if sort_by is not None:
+        order = index.order(sort_by, state.sort_reverse)
         if state.narrow_to is not None:
             group = {i for head, kids in tree for i in (head, *kids)}
             order = [i for i in order if i in group]

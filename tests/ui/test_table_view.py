@@ -8,8 +8,9 @@ import math
 from cd4ml_tui.core.api import own_baseline
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 from cd4ml_tui.ui.table_view import (
+    RowIndex,
     ViewState,
-    column_value,
+    column_values,
     diff_pair,
     differing_columns,
     groups,
@@ -69,18 +70,33 @@ def test_narrowing_shows_one_group():
 
 
 def test_sorting_is_flat_with_missing_and_nan_last_both_ways():
-    key = lambda v: column_value(v, ACC)  # noqa: E731
-    up = visible_rows(ROWS, ViewState(sort_column="acc"), key)
+    up = visible_rows(ROWS, ViewState(sort_column="acc"), ACC)
     assert names(up) == ["workspace", "e3", "main", "orphan", "e1", "e2", "dev"]
     assert all(r.prefix == "" for r in up)
-    down = visible_rows(ROWS, ViewState(sort_column="acc", sort_reverse=True, folded={A}), key)
+    down = visible_rows(ROWS, ViewState(sort_column="acc", sort_reverse=True, folded={A}), ACC)
     assert names(down) == ["e1", "orphan", "main", "e3", "workspace", "e2", "dev"]
 
 
 def test_sort_ranks_numbers_then_booleans_then_text():
     rows = [_row(str(i) * 40, acc=v) for i, v in enumerate([True, "b", 2, "A", 1.5])]
-    order = sort_indices(rows, range(len(rows)), lambda v: column_value(v, ACC), False)
+    order = sort_indices(rows, range(len(rows)), ACC, False)
     assert [rows[i].get(ACC) for i in order] == [1.5, 2, True, "A", "b"]
+
+
+def test_a_column_of_numbers_that_later_rows_mix_with_text_still_ranks_in_one_order():
+    rows = [_row(str(i) * 40, acc=v) for i, v in enumerate([2, 0.5, math.nan, "x", False, 1])]
+    index = RowIndex(rows[:3])  # rows only grow: the first batch holds numbers only
+    assert [rows[i].get(ACC) for i in index.order(ACC, False)] == [0.5, 2, math.nan]
+    index.rows = rows
+    order = index.order(ACC, False)
+    assert order == sort_indices(rows, range(len(rows)), ACC, False) == [1, 5, 0, 4, 3, 2]
+
+
+def test_column_values_read_revision_fields_and_missing_values():
+    assert column_values(ROWS[:2], "name") == ["workspace", "main"]
+    assert column_values(ROWS[:3], ACC) == [0.5, 0.7, 0.9]
+    assert column_values(ROWS[3:4], ACC) == [None]
+    assert column_values(ROWS[:1], "no such column") == [None]
 
 
 def test_differing_columns_ignore_present_versus_missing():

@@ -28,7 +28,6 @@ from cd4ml_tui.ui.table_view import (
     ViewRow,
     ViewState,
     ViewSummary,
-    column_value,
     differing_columns,
     visible_rows,
 )
@@ -232,11 +231,10 @@ class RevisionTable(Grid):
             kept = current or self._announced
             keep_rev = kept.revision.rev if kept else None
         keep_column = self._cursor_column_id()
-        sort_key = None
+        sort_by = None
         if self.state.sort_column is not None:
-            target = self._by_id.get(self.state.sort_column, self.state.sort_column)
-            sort_key = lambda values: column_value(values, target)  # noqa: E731
-        self._shown = visible_rows(self.rows_loaded, self.state, sort_key, self._index)
+            sort_by = self._by_id.get(self.state.sort_column, self.state.sort_column)
+        self._shown = visible_rows(self.rows_loaded, self.state, sort_by, self._index)
         dropped = self.hidden | (COMPACT_HIDDEN if self.compact else set())
         revision_ids = [c for c in REVISION_COLUMNS if c == "name" or c not in dropped]
         ids = ["mark", *revision_ids, *(c.id for c in self._shown_value_columns())]

@@ -70,6 +70,7 @@ class AppFooter(Widget):
         "footer-key--key",
         "footer-key--description",
         "footer-key--hover",
+        "footer--palette-edge",
         "footer--read-only",
     }
     DEFAULT_CSS = """
@@ -89,6 +90,9 @@ class AppFooter(Widget):
         }
         .footer-key--hover {
             background: $block-hover-background;
+        }
+        .footer--palette-edge {
+            color: $foreground 20%;
         }
         .footer--read-only {
             background: $warning;
@@ -142,24 +146,26 @@ class AppFooter(Widget):
             spans.append((line.cell_len, line.cell_len + drawn.cell_len, key))
             line.append_text(drawn)
         if palette is not None:  # docked right, over the keys that do not fit
-            drawn = self._drawn(palette)
-            room = max(0, self.size.width - drawn.cell_len - len(PALETTE_EDGE) - 1)
+            drawn = self._drawn(palette, padded=False)
+            room = max(0, self.size.width - drawn.cell_len - len(PALETTE_EDGE))
             line.truncate(room, pad=True)
             spans = [span for span in spans if span[1] <= room]
-            line.append(PALETTE_EDGE, Style(dim=True))
+            line.append(PALETTE_EDGE, self.get_component_rich_style("footer--palette-edge"))
             spans.append((line.cell_len, line.cell_len + drawn.cell_len, palette))
             line.append_text(drawn)
-            line.append(" ")
         self._spans = spans
         return line
 
-    def _drawn(self, key: FooterKey) -> Text:
-        """`key` as Textual's footer draws it: " k " bold, then "Description "."""
+    def _drawn(self, key: FooterKey, padded: bool = True) -> Text:
+        """`key` as Textual's footer draws it: " k " bold, then "Description " (the palette's
+        key unpadded: "^p palette ")."""
         dim = Style(dim=not key.enabled)
-        drawn = Text(f" {key.display} ", self.get_component_rich_style("footer-key--key") + dim)
+        shown = f" {key.display} " if padded else key.display
+        drawn = Text(end="")
+        drawn.append(shown, self.get_component_rich_style("footer-key--key") + dim)
         if key.description:
             style = self.get_component_rich_style("footer-key--description") + dim
-            drawn.append(f"{key.description} ", style)
+            drawn.append(f"{key.description} " if padded else f" {key.description} ", style)
         if key.key == self.hovered:
             drawn.stylize(self.get_component_rich_style("footer-key--hover", partial=True))
         return drawn

@@ -7,19 +7,16 @@ A verdict is a glyph in a colour: ✓ approved (green), ✗ changes requested (r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from cd4ml_tui.core.api import (
-    GateCheck,
-    GateResult,
-    PromotionChecks,
-    ReviewSummary,
-    Verdict,
-    format_number,
-)
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.api import GateCheck, GateResult, PromotionChecks, ReviewSummary, Verdict
 
 VERDICT_GLYPHS = {"approve": "✓", "request-changes": "✗", "comment": "✎"}
 VERDICT_STYLES = {"approve": "bold green", "request-changes": "bold red", "comment": "blue"}
@@ -125,14 +122,14 @@ def gate_table(result: GateResult, precision: int) -> Table:
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for check in result.checks:
-        delta = "" if check.delta is None else format_number(check.delta, precision)
+        delta = "" if check.delta is None else api.format_number(check.delta, precision)
         if delta and check.delta and not delta.startswith("-"):
             delta = "+" + delta
         table.add_row(
             check.metric,
             check.rule.label,
-            format_number(check.baseline, precision),
-            format_number(check.value, precision),
+            api.format_number(check.baseline, precision),
+            api.format_number(check.value, precision),
             delta,
             check_mark(check),
             Text(check.reason, style="" if check.passed else "red"),

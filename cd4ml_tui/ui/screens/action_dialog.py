@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from cd4ml_tui.core.api import format_command
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
 
 Choice = tuple[str, str, str]  # (button id, label, variant)
 
@@ -29,7 +29,7 @@ def commands_text(commands: Sequence[Sequence[str]]) -> Text:
     text = Text()
     for argv in commands:
         text.append("$ ", style="dim")
-        text.append(format_command(tuple(argv)) + "\n")
+        text.append(api.format_command(tuple(argv)) + "\n")
     text.rstrip()
     return text
 

@@ -25,13 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.binding import Binding, BindingType
 
-from cd4ml_tui.core.api import (
-    ReviewError,
-    Verdict,
-    check_promotable,
-    check_reviewable,
-    own_baseline,
-)
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
 from cd4ml_tui.core.errors import PromotionError
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.ui.access import writes
@@ -44,7 +38,7 @@ from cd4ml_tui.ui.widgets.revision_loader import LoadOptions
 from cd4ml_tui.ui.widgets.web_link import WebLinker
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.api import PromotionResult, UndoReport
+    from cd4ml_tui.core.api import PromotionResult, UndoReport, Verdict
 
 __all__ = ["LoadOptions", "MainScreen"]
 
@@ -98,8 +92,8 @@ class MainScreen(RevisionBrowser):
         if current is None:
             return
         try:
-            check_reviewable(current.revision)
-        except ReviewError as err:
+            api.check_reviewable(current.revision)
+        except api.ReviewError as err:
             self.notify(str(err), title="Not reviewed", severity="warning", markup=False)
             return
         thread = self.reviews.threads.get(current.revision.rev, ())
@@ -172,7 +166,7 @@ class MainScreen(RevisionBrowser):
             if current is None:
                 return
             head = current.revision
-            parent = own_baseline(head)
+            parent = api.own_baseline(head)
             if parent is None:
                 self.notify(
                     f"{head.label} has no parent to diff against.", severity="warning", markup=False
@@ -187,7 +181,7 @@ class MainScreen(RevisionBrowser):
         if current is None:
             return
         try:  # the one rule (workspace, queued, running, failed); the dialog checks it too
-            check_promotable(current.revision)
+            api.check_promotable(current.revision)
         except PromotionError as err:
             self.notify(str(err), title="Not promoted", severity="error", markup=False)
             return

@@ -16,43 +16,31 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from cd4ml_tui.core.api import (
-    ApplyPlan,
-    ApplyResult,
-    BranchPlan,
-    QueuePlan,
-    QueueRun,
-    RemovePlan,
-    RemoveResult,
-    Repo,
-    RunState,
-    apply_to_workspace,
-    create_branch,
-    default_remote,
-    finished,
-    plan_apply,
-    plan_branch,
-    plan_remove,
-    plan_run_queued,
-    remove_experiments,
-    run_states,
-    start_queued,
-    undo_apply,
-    undo_branch,
-    undo_remove,
-)
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import Revision
 from cd4ml_tui.ui.access import writes
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 from cd4ml_tui.ui.screens.action_dialog import ActionDialog, Choice
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.api import (
+        ApplyPlan,
+        BranchPlan,
+        QueuePlan,
+        QueueRun,
+        RemovePlan,
+        RemoveResult,
+        Repo,
+        RunState,
+    )
 
 POLL_SECONDS = 1.0
 MAX_LISTED = 12  # files or experiments listed in a dialog before "and N more"
@@ -133,13 +121,13 @@ class ActionRunner(Widget):
         self._plan("apply", partial(self._apply_plans, revision))
 
     def ask_branch(self, revision: Revision) -> None:
-        self._plan("branch", lambda: {"plan": plan_branch(self.repo, revision)})
+        self._plan("branch", lambda: {"plan": api.plan_branch(self.repo, revision)})
 
     def ask_remove(self, revisions: list[Revision]) -> None:
         self._plan("remove", partial(self._remove_plans, revisions))
 
     def ask_run_queued(self) -> None:
-        self._plan("queue", lambda: {"plan": plan_run_queued(self.repo)})
+        self._plan("queue", lambda: {"plan": api.plan_run_queued(self.repo)})
 
     def undo(self) -> bool:
         """Ask to undo the last action; False when there is none (the screen tries others)."""
@@ -158,16 +146,16 @@ class ActionRunner(Widget):
 
     # --- planning ------------------------------------------------------------------------------
     def _apply_plans(self, revision: Revision) -> dict[str, Any]:
-        plan = plan_apply(self.repo, revision)
+        plan = api.plan_apply(self.repo, revision)
         stash = None
         if plan.at_risk and not plan.blocked:
-            stash = plan_apply(self.repo, revision, stash=True)
+            stash = api.plan_apply(self.repo, revision, stash=True)
         return {"plan": plan, "stash": stash}
 
     def _remove_plans(self, revisions: list[Revision]) -> dict[str, Any]:
-        plan = plan_remove(self.repo, revisions)
+        plan = api.plan_remove(self.repo, revisions)
         try:
-            remote: str | None = default_remote(self.repo)
+            remote: str | None = api.default_remote(self.repo)
         except Cd4mlError:
             remote = None
         return {"plan": plan, "revisions": revisions, "remote": remote}
@@ -207,7 +195,7 @@ class ActionRunner(Widget):
             if answer in ("apply", "stash"):
                 chosen_plan = plan if answer == "apply" else stash
                 assert chosen_plan is not None
-                self._start("apply", partial(apply_to_workspace, self.repo, chosen_plan))
+                self._start("apply", partial(api.apply_to_workspace, self.repo, chosen_plan))
 
         title = f"Apply {plan.source} ({plan.commit[:7]}) to the workspace, as dvc exp apply"
         dialog = ActionDialog(title, apply_preview(shown), shown.commands, choices, refusal)
@@ -228,7 +216,7 @@ class ActionRunner(Widget):
 
     def _make_branch(self, plan: BranchPlan, name: str) -> BranchPlan:
         revision = Revision(rev=plan.commit, kind="experiment", name=plan.source)
-        return create_branch(self.repo, plan_branch(self.repo, revision, name))
+        return api.create_branch(self.repo, api.plan_branch(self.repo, revision, name))
 
     def _ask_remove(self, plan: RemovePlan, revisions: list[Revision], remote: str | None) -> None:
         names = [f"{r.name}  {r.oid[:7]}  {r.ref}" for r in plan.refs]
@@ -240,7 +228,7 @@ class ActionRunner(Widget):
 
         def chosen(answer: str | None) -> None:
             if answer == "remove":
-                self._start("remove", partial(remove_experiments, self.repo, plan))
+                self._start("remove", partial(api.remove_experiments, self.repo, plan))
             elif answer == "remote" and remote:
                 self._confirm_remote(plan, revisions, remote)
 
@@ -262,7 +250,7 @@ class ActionRunner(Widget):
         self.app.push_screen(dialog, chosen)
 
     def _remove_on_remote(self, revisions: list[Revision], remote: str) -> RemoveResult:
-        return remove_experiments(self.repo, plan_remove(self.repo, revisions, remote))
+        return api.remove_experiments(self.repo, api.plan_remove(self.repo, revisions, remote))
 
     def _ask_queue(self, plan: QueuePlan) -> None:
         runs = [f"{e.name or e.stash_rev[:7]}  (baseline {e.baseline[:7]})" for e in plan.entries]
@@ -273,7 +261,7 @@ class ActionRunner(Widget):
 
         def chosen(answer: str | None) -> None:
             if answer == "start":
-                self._start("queue", partial(start_queued, self.repo, plan))
+                self._start("queue", partial(api.start_queued, self.repo, plan))
 
         self.app.push_screen(ActionDialog("Run the queue", body, plan.commands, choices), chosen)
 
@@ -293,13 +281,13 @@ class ActionRunner(Widget):
 
     def _undo(self, kind: str, result: object) -> str:
         if kind == "apply":
-            assert isinstance(result, ApplyResult)
-            return undo_apply(self.repo, result)
+            assert isinstance(result, api.ApplyResult)
+            return api.undo_apply(self.repo, result)
         if kind == "branch":
-            assert isinstance(result, BranchPlan)
-            return undo_branch(self.repo, result)
-        assert isinstance(result, RemoveResult)
-        return undo_remove(self.repo, result)
+            assert isinstance(result, api.BranchPlan)
+            return api.undo_branch(self.repo, result)
+        assert isinstance(result, api.RemoveResult)
+        return api.undo_remove(self.repo, result)
 
     @on(Done)
     def _done(self, message: Done) -> None:
@@ -312,7 +300,7 @@ class ActionRunner(Widget):
             self.last = None
             self.notify(str(result), title="Undone", markup=False)
         elif kind == "queue":
-            assert isinstance(result, QueueRun)
+            assert isinstance(result, api.QueueRun)
             self.following = result
             self.notify(f"Started {len(result.entries)} queued run(s).", markup=False)
             self._follow(result)
@@ -327,17 +315,17 @@ class ActionRunner(Widget):
         worker = get_current_worker()
         last: tuple[RunState, ...] | None = None
         while not worker.is_cancelled:
-            states = run_states(self.repo, run)
+            states = api.run_states(self.repo, run)
             if states != last:
                 self.post_message(self.QueueProgress(self, states))
                 last = states
-            if finished(states):
+            if api.finished(states):
                 return
             time.sleep(POLL_SECONDS)
 
     @on(QueueProgress)
     def _progress(self, message: QueueProgress) -> None:
-        if finished(message.states):
+        if api.finished(message.states):
             self.post_message(self.Changed(self))  # the new experiments: the screen reloads
         for state in message.states:
             if state.status in ("success", "failed"):
@@ -349,28 +337,28 @@ class ActionRunner(Widget):
 
 
 def _done_text(kind: str, result: object) -> str:
-    if isinstance(result, ApplyResult):
+    if isinstance(result, api.ApplyResult):
         text = f"Applied {result.plan.source}: {len(result.plan.changes)} file(s) changed"
         if result.stash_oid:
             text += f"; your changes are in git stash {result.stash_oid[:7]}"
         return text + ". u restores the workspace."
-    if isinstance(result, BranchPlan):
+    if isinstance(result, api.BranchPlan):
         return f"Created branch {result.name} at {result.commit[:7]}. u deletes it."
-    assert isinstance(result, RemoveResult)
+    assert isinstance(result, api.RemoveResult)
     where = f" here and on {result.plan.remote}" if result.remote_removed else ""
     return f"Removed {', '.join(result.plan.names)}{where}. u restores them."
 
 
 def _undo_text(kind: str, result: object) -> tuple[str, Text]:
-    if isinstance(result, ApplyResult):
+    if isinstance(result, api.ApplyResult):
         body = Text("Restore the workspace, the index and the DVC outs from before applying ")
         body.append(f"{result.plan.source}.\n")
         if result.stash_oid:
             body.append(f"The git stash {result.stash_oid[:7]} made for it is dropped.\n")
         return "Undo the apply?", body
-    if isinstance(result, BranchPlan):
+    if isinstance(result, api.BranchPlan):
         return "Undo the branch?", Text(f"Delete branch {result.name} (if it has not moved).\n")
-    assert isinstance(result, RemoveResult)
+    assert isinstance(result, api.RemoveResult)
     where = f" here and on {result.plan.remote}" if result.remote_removed else ""
     body = Text(f"Restore {', '.join(result.plan.names)}{where} at their shas.\n")
     return "Undo the removal?", body

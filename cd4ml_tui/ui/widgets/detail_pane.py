@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -14,9 +14,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from cd4ml_tui.core.api import Verdict, summarize_thread
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
 from cd4ml_tui.core.model import FlatValues, Revision, RevisionValues
 from cd4ml_tui.render.review_text import summary_text, thread
+
+if TYPE_CHECKING:
+    from cd4ml_tui.core.api import Verdict
 
 
 def exact(value: Any) -> str:
@@ -76,7 +79,7 @@ def render_details(
     parts: list[RenderableType] = [head, ""]
     if verdicts:
         title = Text("Review  ", style="bold underline")
-        parts += [title + summary_text(summarize_thread(verdicts)), thread(verdicts), ""]
+        parts += [title + summary_text(api.summarize_thread(verdicts)), thread(verdicts), ""]
     if values.metrics:
         parts += [_files_table("Metrics", values.metrics), ""]
     if values.params:

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.widgets import Input
 
-from cd4ml_tui.core.api import QueryError, compile_query
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
 from cd4ml_tui.core.model import ColumnKey
 from cd4ml_tui.ui.messages import WidgetMessage
 from cd4ml_tui.ui.table_view import Predicate
@@ -65,8 +65,8 @@ class FilterBar(Input):
         """Put `text` in force if it compiles; else mark the bar invalid (and, if `announce`,
         say why) and drop the filter in force."""
         try:
-            predicate = compile_query(text, list(self.columns)) if text.strip() else None
-        except QueryError as err:
+            predicate = api.compile_query(text, list(self.columns)) if text.strip() else None
+        except api.QueryError as err:
             # No stale filter: an expression being typed (or refused) filters nothing, rather
             # than leaving its last valid prefix in force as a text filter.
             self.add_class("-invalid")

@@ -24,15 +24,8 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.widget import Widget
 
-from cd4ml_tui.core.api import (
-    Fingerprint,
-    default_remote,
-    fetch_experiments,
-    fetch_reviews,
-    files_fingerprint,
-    refs_fingerprint,
-    reviews_fingerprint,
-)
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
+from cd4ml_tui.core.api import Fingerprint, files_fingerprint, refs_fingerprint
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
@@ -137,7 +130,7 @@ class RefWatcher(Widget):
         workspace: Fingerprint | None = None
         try:
             fingerprint: Fingerprint | None = refs_fingerprint(self.repo.git_dir)
-            reviews: Fingerprint | None = reviews_fingerprint(self.repo)
+            reviews: Fingerprint | None = api.reviews_fingerprint(self.repo)
             if self.workspace_files:
                 workspace = files_fingerprint(self.repo.project_root, self.workspace_files)
         except Exception:  # e.g. a folder made unreadable: skip this check, never stop watching
@@ -182,10 +175,10 @@ class RefWatcher(Widget):
     def _fetch(self) -> None:
         remote = None
         try:
-            remote = default_remote(self.repo)
+            remote = api.default_remote(self.repo)
             self.post_message(self.FetchStarted(self, remote))
-            summary = fetch_experiments(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
-            fetch_reviews(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
+            summary = api.fetch_experiments(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
+            api.fetch_reviews(self.repo, remote, timeout=FETCH_TIMEOUT_SECONDS)
         except Exception as err:  # the fetch must end (fetching=None) whatever broke; say what
             self.post_message(self.Fetched(self, remote, None, one_line(err)))
         else:

@@ -15,21 +15,12 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.widget import Widget
 
-from cd4ml_tui.core.api import (
-    Fingerprint,
-    GateResult,
-    ReviewSummary,
-    Verdict,
-    gate_rows,
-    read_reviews,
-    reviews_fingerprint,
-    summarize_thread,
-)
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
 from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.api import Repo
+    from cd4ml_tui.core.api import Fingerprint, GateResult, Repo, ReviewSummary, Verdict
     from cd4ml_tui.core.config import Settings
 
 
@@ -79,8 +70,8 @@ class ReviewLoader(Widget):
     def _load(self) -> None:
         fingerprint = None
         try:
-            fingerprint = reviews_fingerprint(self.repo)
-            threads = read_reviews(self.repo)
+            fingerprint = api.reviews_fingerprint(self.repo)
+            threads = api.read_reviews(self.repo)
         except Exception as err:  # say what broke; the table keeps what it shows
             self.post_message(self.ReviewsLoaded(self, {}, fingerprint, one_line(err)))
             return
@@ -92,7 +83,7 @@ class ReviewLoader(Widget):
             self.threads = message.threads
             self.summaries = {}
             for sha, thread in message.threads.items():
-                summary = summarize_thread(thread)
+                summary = api.summarize_thread(thread)
                 if summary is not None:
                     self.summaries[sha] = summary
 
@@ -103,7 +94,7 @@ class ReviewLoader(Widget):
     @work(thread=True, exclusive=True, group="gates", exit_on_error=False)
     def _check_gates(self, rows: list[RevisionValues], revisions: list[Revision]) -> None:
         try:
-            gates = gate_rows(self.repo, rows, self.settings, revisions)
+            gates = api.gate_rows(self.repo, rows, self.settings, revisions)
         except Exception as err:
             self.post_message(self.GatesChecked(self, {}, one_line(err)))
             return

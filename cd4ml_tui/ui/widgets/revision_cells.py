@@ -14,15 +14,18 @@ from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
 from operator import attrgetter
 from types import NoneType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
 
 from cd4ml_tui.core.api import ColumnOrder as CoreColumnOrder
-from cd4ml_tui.core.api import GateResult, ReviewSummary, format_value
+from cd4ml_tui.core.api import format_value
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 from cd4ml_tui.render.review_text import gate_cell, verdict_glyph
+
+if TYPE_CHECKING:  # only annotations: their modules (the gate's rules) load on first use
+    from cd4ml_tui.core.api import GateResult, ReviewSummary
 
 MEMO_LIMIT = 100_000  # distinct values whose cell is kept for sharing
 

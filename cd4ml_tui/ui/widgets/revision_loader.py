@@ -30,7 +30,8 @@ from textual import on, work
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from cd4ml_tui.core.api import Fingerprint, Listing, read_values, registry_state
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
+from cd4ml_tui.core.api import Fingerprint, Listing, read_values
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
@@ -264,7 +265,7 @@ class RevisionLoader(Widget):
         """Read the GTO registry (versions and stages by commit) for the refs pane, the table's
         name cells and the details."""
         try:
-            state = registry_state(self.repo)
+            state = api.registry_state(self.repo)
         except Cd4mlError as err:
             self.post_message(self.RegistryFailed(self, generation, str(err)))
             return

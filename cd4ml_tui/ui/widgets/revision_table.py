@@ -10,7 +10,7 @@ a cell cursor, so `s` sorts by the column under it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 
-from cd4ml_tui.core.api import GateResult, ReviewSummary, labels
+from cd4ml_tui.core.api import labels
 from cd4ml_tui.core.model import ColumnKey, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage
 from cd4ml_tui.ui.table_view import (
@@ -34,6 +34,9 @@ from cd4ml_tui.ui.table_view import (
 from cd4ml_tui.ui.widgets.grid import Grid, GridColumn, LazyRows
 from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
 from cd4ml_tui.ui.widgets.revision_names import NameCells
+
+if TYPE_CHECKING:  # only annotations: their modules (the gate's rules) load on first use
+    from cd4ml_tui.core.api import GateResult, ReviewSummary
 
 MARK = "●"
 # Left out in a narrow terminal (`set_compact`): the details pane shows both.

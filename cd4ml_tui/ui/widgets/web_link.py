@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.widget import Widget
 
-from cd4ml_tui.core.api import commit_web_url
+from cd4ml_tui.core import api  # `api.name`: imported on first use, off the start-up path
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.ui.messages import WidgetMessage, report_failure
 
@@ -49,7 +49,7 @@ class WebLinker(Widget):
     @work(thread=True, exclusive=True, group="web-link", exit_on_error=False)
     def _find(self, revision: Revision) -> None:
         try:
-            url = commit_web_url(self.repo, revision.rev)
+            url = api.commit_web_url(self.repo, revision.rev)
         except Cd4mlError as err:
             self.post_message(self.Found(self, revision.label, None, str(err)))
             return

@@ -72,7 +72,8 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
         "- TUI: launched in a 200x50 tmux terminal; first rows = an experiment name on screen; "
         "loaded = the status bar says N/N revisions, nothing reading; sort / filter = from "
         "`tmux send-keys` (`s`; the last character of the filter) to the status bar showing it "
-        "(includes tmux polling, ~10-30 ms)",
+        "(includes tmux polling, ~10-30 ms); Textual alone = the same launch of a Textual app "
+        "that shows one line (`tui_probe.FLOOR_APP`), the floor under the first-row figures",
         "- our bytecode is compiled before the first run, as `pip install` does",
         "",
         *[
@@ -116,6 +117,10 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
     )
     for key, label in (("cold", "ours cold"), ("warm", "ours warm"), ("dvc_cold", "DVC cold")):
         row(f"{label}: ms per experiment", lambda f, k=key: number(med(f, k) * 1000 / f["n"]))
+    row(
+        "Textual alone: a one-line app's first frame",
+        lambda f: secs(f.get("tui_floor", math.nan)),
+    )
     for kind, label in (("tui_warm", "warm cache"), ("tui_cold", "`--no-cache`")):
         row(f"TUI first rows, {label}", lambda f, k=kind: secs(f[k].get("first_rows", math.nan)))
         row(f"TUI fully loaded, {label}", lambda f, k=kind: secs(f[k].get("loaded", math.nan)))

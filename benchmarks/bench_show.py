@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_repo import build
 from bench_report import load_average, report
 from gen_repo import generate
-from tui_probe import tui_figures
+from tui_probe import floor_figure, tui_figures
 
 import cd4ml_tui
 
@@ -185,6 +185,8 @@ def measure(
                 }
             )
         )
+    fig["tui_floor"] = statistics.median(floor_figure(repo) for _ in range(runs))
+    say(f"{n}: a one-line Textual app's first frame {fig['tui_floor']:.2f} s")
     for kind, flag in (("tui_cold", False), ("tui_warm", True)):
         samples = [tui_figures(repo, flag, keys=flag and i == 0) for i in range(runs)]
         fig[kind] = {

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -24,14 +25,15 @@ class Terminal:
     session runs on a tmux server of its own (`-L`), started here, so the TUI gets this process's
     environment (PYTHONPATH, the virtualenv) even when another tmux server is running."""
 
-    def __init__(self, repo: Path, *flags: str) -> None:
+    def __init__(self, repo: Path, *flags: str, command: Sequence[str] = ()) -> None:
         self.session = f"bench-{os.getpid()}"
         self.tmux = ["tmux", "-L", self.session]
         argv = [*self.tmux, "new", "-d", "-s", self.session, "-x", "200", "-y", "50"]
         argv += ["-c", str(repo)]
+        command = command or [str(BIN / "cd4ml-tui"), *flags]
         for _attempt in range(3):  # the last session's server may still be exiting
             self.start = time.perf_counter()
-            if subprocess.run([*argv, str(BIN / "cd4ml-tui"), *flags]).returncode == 0:
+            if subprocess.run([*argv, shlex.join(command)]).returncode == 0:
                 break
             time.sleep(0.5)
         else:
@@ -63,6 +65,16 @@ class Terminal:
         subprocess.run([*self.tmux, "kill-server"], check=False)
 
 
+# The floor under every TUI figure: a Textual app that draws one line, from launch to its frame.
+FLOOR_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Floor(App):
+    def compose(self):
+        yield Static("workspace")
+Floor().run()
+"""
+
 LOADED = re.compile(r"(\d+)/(\d+) revisions")
 
 
@@ -93,5 +105,17 @@ def tui_figures(repo: Path, use_cache: bool, keys: bool) -> dict[str, float]:
                 FILTER[-1], lambda screen: f"filter: {FILTER}" in screen, literal=True
             )
         return out
+    finally:
+        term.close()
+
+
+def floor_figure(repo: Path) -> float:
+    """Seconds from launch to the first frame of a Textual app that shows one line: what Python
+    and Textual alone cost on this machine today, below every first-row figure."""
+    if not shutil.which("tmux"):
+        return float("nan")
+    term = Terminal(repo, command=[sys.executable, "-c", FLOOR_APP])
+    try:
+        return term.until(lambda screen: MARKER.search(screen) is not None, limit=60.0)
     finally:
         term.close()

@@ -115,8 +115,8 @@ def test_each_tab_its_own_app_and_stopping_leaves_no_process(
         async def two_tabs_then_ctrl_c() -> tuple[set[int], set[int], tuple[int, str, str]]:
             tabs = [await _open_tab(served.port), await _open_tab(served.port)]
             one = descendants(server)
-            app = f"{sys.executable} -m cd4ml_tui"
-            apps = {pid for pid in one if _cmdline(pid).startswith(app)}
+            app = [sys.executable, "-m", "cd4ml_tui"]  # not its listing process, `-m cd4ml_tui.…`
+            apps = {pid for pid in one if _cmdline(pid).split()[:3] == app}
             stopped = await asyncio.to_thread(served.interrupt, sig, group)
             for session, ws, _ in tabs:
                 await ws.close()  # type: ignore[attr-defined]

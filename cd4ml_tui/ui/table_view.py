@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import NoneType
 from typing import Any
 
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
@@ -114,7 +115,6 @@ def column_values(rows: Sequence[RevisionValues], column: SortColumn) -> list[An
 
 Rank = tuple[int, float, str]
 MIDDLE, LAST = "├── ", "└── "  # the tree prefixes of an experiment's name
-NUMBERS = {float, int, type(None)}  # not bool: booleans rank after numbers
 
 
 def _rank(value: Any) -> Rank:
@@ -131,25 +131,50 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _kind_of(values: Sequence[Any]) -> str | None:
+    """ "numbers", "text" or "mixed" (booleans, lists, a mix); None when every value is missing."""
+    kinds = set(map(type, values)) - {NoneType}
+    if not kinds:
+        return None
+    if kinds <= {float, int}:  # exact types: a bool is not a number here
+        return "numbers"
+    return "text" if kinds == {str} else "mixed"
+
+
 class ColumnRanks:
     """The sort ranks of one column's values, None for a missing one, grown as rows load.
 
-    A column of numbers only (most of a sweep's) ranks by the numbers themselves, in one pass;
-    any other value turns every rank into a (kind, number, text) tuple, so that numbers sort
-    before booleans before text."""
+    A column of one kind ranks in one pass: numbers by themselves (most of a sweep's columns),
+    text by its lower case (names, optimizers). A mix turns every rank into a (kind, number,
+    text) tuple, so that numbers sort before booleans before text."""
 
     def __init__(self) -> None:
         self.ranks: list[Any] = []
-        self.numbers = True
+        self.kind: str | None = None  # of every value so far (None: none seen yet)
 
     def extend(self, values: Sequence[Any]) -> None:
-        if self.numbers and set(map(type, values)) <= NUMBERS:
-            self.ranks += [None if v is None or v != v else v for v in values]  # NaN: missing
+        kind = _kind_of(values)
+        if kind is None:
+            self.ranks += [None] * len(values)
             return
-        if self.numbers:
-            self.numbers = False
+        if self.kind is None:
+            self.kind = kind
+        elif kind != self.kind:
+            self._mix()
+        if self.kind == "numbers":
+            self.ranks += [None if v is None or v != v else v for v in values]  # NaN: missing
+        elif self.kind == "text":
+            self.ranks += [None if v is None else v.lower() for v in values]
+        else:
+            self.ranks += [None if _is_missing(v) else _rank(v) for v in values]
+
+    def _mix(self) -> None:
+        """Turn the ranks so far into the tuples `_rank` gives their kind."""
+        if self.kind == "numbers":
             self.ranks = [None if r is None else (0, float(r), "") for r in self.ranks]
-        self.ranks += [None if _is_missing(v) else _rank(v) for v in values]
+        elif self.kind == "text":
+            self.ranks = [None if r is None else (2, 0.0, r) for r in self.ranks]
+        self.kind = "mixed"
 
 
 def _ordered(indices: Sequence[int], ranks: Sequence[Any], reverse: bool) -> list[int]:

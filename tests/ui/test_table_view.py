@@ -92,6 +92,15 @@ def test_a_column_of_numbers_that_later_rows_mix_with_text_still_ranks_in_one_or
     assert order == sort_indices(rows, range(len(rows)), ACC, False) == [1, 5, 0, 4, 3, 2]
 
 
+def test_a_column_of_text_ranks_by_lower_case_and_still_mixes_with_numbers_later():
+    rows = [_row(str(i) * 40, acc=v) for i, v in enumerate(["b", None, "A", 3, True, "c"])]
+    index = RowIndex(rows[:3])  # text only (and a missing value) so far
+    assert [rows[i].get(ACC) for i in index.order(ACC, False)] == ["A", "b", None]
+    index.rows = rows
+    order = index.order(ACC, True)
+    assert order == sort_indices(rows, range(len(rows)), ACC, True) == [5, 0, 2, 4, 3, 1]
+
+
 def test_column_values_read_revision_fields_and_missing_values():
     assert column_values(ROWS[:2], "name") == ["workspace", "main"]
     assert column_values(ROWS[:3], ACC) == [0.5, 0.7, 0.9]

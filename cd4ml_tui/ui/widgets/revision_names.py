@@ -81,10 +81,14 @@ class NameCells:
             badge = self.badge_text(values)
             widths.append(cell_len(values.revision.label) + (cell_len(badge) + 2 if badge else 0))
         widest = 0
+        prefix_widths: dict[str, int] = {}  # "├── " and "└── ": measured once, not per row
         for row in shown:
             width = widths[row.index]
             if row.prefix:
-                width += cell_len(row.prefix)
+                prefix = prefix_widths.get(row.prefix)
+                if prefix is None:
+                    prefix = prefix_widths[row.prefix] = cell_len(row.prefix)
+                width += prefix
             if row.hidden_children:
                 width += cell_len(f" ▸ +{row.hidden_children}")
             if width > widest:

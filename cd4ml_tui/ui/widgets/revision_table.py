@@ -10,6 +10,7 @@ a cell cursor, so `s` sorts by the column under it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -267,8 +268,8 @@ class RevisionTable(Grid):
         if self.state.sort_column is not None:
             arrow = "↓" if self.state.sort_reverse else "↑"
             sort_label = f"{self.label_of(self.state.sort_column)} {arrow}"
-        matches = sum(1 for row in self._shown if not row.context)  # context rows don't count
-        self.view = ViewSummary(matches, len(self.rows_loaded), sort_label)
+        contexts = sum(map(attrgetter("context"), self._shown))  # context rows don't count
+        self.view = ViewSummary(len(self._shown) - contexts, len(self.rows_loaded), sort_label)
         self._announce_current()
 
     def _header_text(self, cid: str) -> Text:

@@ -188,7 +188,7 @@ def measure(
     fig["tui_floor"] = statistics.median(floor_figure(repo) for _ in range(runs))
     say(f"{n}: a one-line Textual app's first frame {fig['tui_floor']:.2f} s")
     for kind, flag in (("tui_cold", False), ("tui_warm", True)):
-        samples = [tui_figures(repo, flag, keys=flag and i == 0) for i in range(runs)]
+        samples = [tui_figures(repo, flag, keys=flag) for _ in range(runs)]  # keys: every run
         fig[kind] = {
             key: statistics.median(s[key] for s in samples if key in s) for key in samples[0]
         }

@@ -94,7 +94,9 @@ class StatusBar(Horizontal):
         return " · ".join(parts)
 
     def _redraw(self) -> None:
-        self.query_one("#status", Static).update(self.text())
+        # One line of fixed size (`1fr` by 1), whatever it says: no layout of the whole screen,
+        # which each sort, filter key, mark and loaded batch would otherwise cost.
+        self.query_one("#status", Static).update(self.text(), layout=False)
 
     def watch_progress(self, progress: tuple[int, int] | None) -> None:
         bar = self.query_one(ProgressBar)

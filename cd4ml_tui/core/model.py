@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -108,3 +109,14 @@ class RevisionValues:
         cols = [ColumnKey("metric", p, k) for p, vals in self.metrics.items() for k in vals]
         cols += [ColumnKey("param", p, k) for p, vals in self.params.items() for k in vals]
         return cols
+
+
+NO_VALUES: dict[str, Any] = {}  # the values of a file a revision does not have
+
+
+def column_of(rows: Sequence[RevisionValues], column: ColumnKey) -> list[Any]:
+    """`[row.get(column) for row in rows]`, a column at a time: sorting or measuring a column
+    of 10,000 rows without a method call per row."""
+    path, key = column.path, column.key
+    files = [v.metrics for v in rows] if column.kind == "metric" else [v.params for v in rows]
+    return [f.get(path, NO_VALUES).get(key, MISSING) for f in files]

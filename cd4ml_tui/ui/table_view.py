@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from types import NoneType
 from typing import Any
 
-from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
+from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues, column_of
 
 Predicate = Callable[[RevisionValues], bool]
 SortColumn = str | ColumnKey  # a revision field ("name", "created", ...) or a param or metric
-NO_VALUES: dict[str, Any] = {}
 
 # The revision columns every table has, before the value columns. `review` is the verdict glyph,
 # `gate` the gate's pass/fail (hidden until asked for: it has to be computed).
@@ -104,9 +103,7 @@ def column_values(rows: Sequence[RevisionValues], column: SortColumn) -> list[An
     """The values `column` sorts `rows` by, a column at a time (the first sort of a column reads
     10,000 rows): revision fields by name, else the param or metric (None when missing)."""
     if isinstance(column, ColumnKey):
-        path, key = column.path, column.key
-        files = [v.metrics for v in rows] if column.kind == "metric" else [v.params for v in rows]
-        return [f.get(path, NO_VALUES).get(key) for f in files]
+        return column_of(rows, column)
     field_value = REVISION_SORT_VALUES.get(column)
     if field_value is None:
         return [None] * len(rows)

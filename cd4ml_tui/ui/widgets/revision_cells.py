@@ -21,7 +21,7 @@ from rich.text import Text
 
 from cd4ml_tui.core.api import ColumnOrder as CoreColumnOrder
 from cd4ml_tui.core.api import format_value
-from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
+from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues, column_of
 from cd4ml_tui.render.review_text import gate_cell, verdict_glyph
 
 if TYPE_CHECKING:  # only annotations: their modules (the gate's rules) load on first use
@@ -67,7 +67,6 @@ class ColumnOrder(CoreColumnOrder):
         return super().columns(unread=unread)
 
 
-NO_VALUES: Mapping[str, Any] = {}
 # The plain text of the revision columns' cells: `CellStore.cell` styles it, and measures it.
 REVISION_TEXT: dict[str, Callable[[Revision], str]] = {
     "sha": lambda revision: revision.short if not revision.is_workspace else "",
@@ -150,9 +149,8 @@ class CellStore:
             if text is None:
                 return [self._width(v, cid) for v in rows]
             return [cell_len(text(v.revision)) for v in rows]
-        path, key = column.path, column.key
-        files = [v.metrics for v in rows] if column.kind == "metric" else [v.params for v in rows]
-        values = [f.get(path, NO_VALUES).get(key) for f in files]
+        path = column.path
+        values = column_of(rows, column)
         widths = self._plain_widths(values) or self._widths_by_repr(values)
         if any(map(attrgetter("errors"), rows)):  # rarely: a file that could not be read
             for index, values_ in enumerate(rows):

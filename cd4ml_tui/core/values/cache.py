@@ -181,8 +181,7 @@ class ResultCache:
                 bad.append(sha)
             else:
                 checked[sha] = payload
-        if bad:
-            self._write(f"DELETE FROM {table} WHERE sha = ?", [(sha,) for sha in bad])
+        self._drop(table, bad)
         return checked
 
     def _checked(self, table: str, rows: list[tuple[Any, Any]], decode: Decoder[T]) -> dict[str, T]:
@@ -198,9 +197,13 @@ class ResultCache:
                     bad.append(sha)
                 else:
                     found[sha] = value
-        if bad:
-            self._write(f"DELETE FROM {table} WHERE sha = ?", [(sha,) for sha in bad])
+        self._drop(table, bad)
         return found
+
+    def _drop(self, table: str, shas: list[str]) -> None:
+        """Delete rows that failed their checks, so that they are read and stored again."""
+        if shas:
+            self._write(f"DELETE FROM {table} WHERE sha = ?", [(sha,) for sha in shas])
 
     # -- writing ------------------------------------------------------------------------------
 

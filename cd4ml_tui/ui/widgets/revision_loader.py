@@ -200,9 +200,7 @@ class RevisionLoader(Widget):
         self.reading = True
         known = {v.revision.rev: v for v in shown if reusable(v)} if refresh else {}
         listing, self._first_listing = self._first_listing, None
-        if (
-            listing is None
-        ):  # the fingerprint is taken here (a few stats), the refs listed in a thread
+        if listing is None:  # the fingerprint is taken here, the refs are listed in a thread
             options = self.options
             listing = Listing(self.repo, options.revs, options.all_commits, options.use_cache)
         self._load(self._generation, known, listing)

@@ -27,6 +27,7 @@ from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.message import Message
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
@@ -101,6 +102,12 @@ def new_rows_text(rows: Sequence[RevisionValues], shown_before: set[str]) -> str
     if not new:
         return ""
     return "New: " + ", ".join(new[:3]) + (f" and {len(new) - 3} more" if len(new) > 3 else "")
+
+
+def _post_once(widget: Widget, messages: list[Message]) -> None:
+    """Post `messages` (the listing, held back until the first row is read) if not yet posted."""
+    while messages:
+        widget.post_message(messages.pop(0))
 
 
 class RevisionLoader(Widget):
@@ -208,25 +215,28 @@ class RevisionLoader(Widget):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self, generation: int, known: dict[str, RevisionValues], listing: Listing) -> None:
         fingerprint = listing.fingerprint
+        listed: list[Message] = []  # posted with the first row: one frame draws both
         try:
             with listing.cache as cache:  # reading ahead since the listing started
                 revisions = listing.revisions()
-                self.post_message(self.RevisionsListed(self, generation, revisions))
+                listed.append(self.RevisionsListed(self, generation, revisions))
                 stats = (
-                    self._read_rows(generation, revisions, known, cache)
+                    self._read_rows(generation, revisions, known, cache, listed)
                     if self.repo.has_dvc
-                    else self._rows_without_dvc(generation, revisions, bool(known))
+                    else self._rows_without_dvc(generation, revisions, bool(known), listed)
                 )
             if stats is not None:
                 self.post_message(self.LoadFinished(self, generation, fingerprint, stats=stats))
         except Exception as err:  # the load must end (reading=False) whatever broke; say what
+            _post_once(self, listed)
             self.post_message(self.LoadFinished(self, generation, fingerprint, one_line(err)))
 
     def _rows_without_dvc(
-        self, generation: int, revisions: list[Revision], refresh: bool
+        self, generation: int, revisions: list[Revision], refresh: bool, listed: list[Message]
     ) -> LoadStats:
         total = len(revisions)
         rows = [RevisionValues(r) for r in revisions]
+        _post_once(self, listed)
         self.post_message(self.RowsLoaded(self, generation, rows, total, total))
         return LoadStats(total, 0, refresh)
 
@@ -236,9 +246,10 @@ class RevisionLoader(Widget):
         revisions: list[Revision],
         known: dict[str, RevisionValues],
         cache: ResultCache,
+        listed: list[Message],
     ) -> LoadStats | None:
-        """Read the values (those in `known` are reused), posting them in batches; None if the
-        worker was cancelled. `cache` stays open while the values are read."""
+        """Read the values (those in `known` are reused), posting them in batches after `listed`;
+        None if the worker was cancelled. `cache` stays open while the values are read."""
         worker = get_current_worker()
         total = len(revisions)
         fresh = to_read(revisions, known)
@@ -252,8 +263,10 @@ class RevisionLoader(Widget):
             now = monotonic()
             every = BATCH_SECONDS if now - started < QUICK_SECONDS else LATER_BATCH_SECONDS
             if done == 1 or done == total or now - flushed >= every:
+                _post_once(self, listed)
                 self.post_message(self.RowsLoaded(self, generation, batch, done, total))
                 batch, flushed = [], monotonic()
+        _post_once(self, listed)  # no revision at all
         if batch:
             self.post_message(self.RowsLoaded(self, generation, batch, total, total))
         return LoadStats(total, len(fresh), bool(known))

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from cd4ml_tui.core.api import (
-    list_revisions,
+    list_with_cache,
     open_repo,
     read_encoded,
     read_values,
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             )
         # opened first: its read overlaps the listing; --json copies cached values as stored
         with result_cache(repo, enabled=not args.no_cache, decode=not args.json) as cache:
-            revisions = list_revisions(repo, args.rev, args.all_commits, cache)
+            revisions = list_with_cache(repo, args.rev, args.all_commits, cache)
             if args.json:
                 encoded = list(read_encoded(repo, revisions, cache))
             else:

@@ -195,7 +195,7 @@ if TYPE_CHECKING:
     # Their params and metrics
     from cd4ml_tui.core.values.cache import ResultCache
     from cd4ml_tui.core.values.encoded import EncodedValues
-    from cd4ml_tui.core.values.listing import Listing
+    from cd4ml_tui.core.values.listing import Listing, list_with_cache
     from cd4ml_tui.core.values.read import load, read_encoded, read_values, result_cache
 
 
@@ -306,6 +306,7 @@ __all__ = [
     "labels",
     "line_hunks",
     "list_revisions",
+    "list_with_cache",
     "load",
     "load_plots",
     "markdown",

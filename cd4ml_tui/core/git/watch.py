@@ -30,6 +30,7 @@ from pathlib import Path
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
+UNSETTLED = "unsettled"  # the entry that marks a fingerprint unsettled (no path is named so)
 NOTES_DIR = "notes"  # refs/notes: watched one ref at a time, by `ref_fingerprint`
 SETTLING_NS = 1_000_000_000  # changes younger than this may share a clock tick with the next
 NO_SUBFOLDERS = 2  # a folder's link count when it holds no folder (where the count is kept)
@@ -86,11 +87,17 @@ def files_fingerprint(root: Path, paths: Iterable[str]) -> Fingerprint:
     return _marked(entries, now)
 
 
+def settled(fingerprint: Fingerprint) -> bool:
+    """Whether every change `fingerprint` covers is older than `SETTLING_NS`: then it equals a
+    later fingerprint only if nothing changed in between."""
+    return not any(name == UNSETTLED for name, _, _ in fingerprint)
+
+
 def _marked(entries: list[tuple[str, int, int]], now: int) -> Fingerprint:
     """`entries`, marked unsettled (unequal to any other fingerprint) if one changed less than
     `SETTLING_NS` before `now`: a change in the same clock tick would not show in its mtime."""
     if any(0 <= now - mtime < SETTLING_NS for _, mtime, _ in entries):
-        entries.append(("unsettled", now, 0))
+        entries.append((UNSETTLED, now, 0))
     return tuple(entries)
 
 

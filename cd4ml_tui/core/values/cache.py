@@ -3,9 +3,11 @@
 A commit's params and metrics never change, so a second start reads one row per revision instead
 of parsing; nor does its header, so the listing takes commits from the `commits` table instead of
 reading 10,000 commit objects from git. `read_ahead` reads both tables in a thread while git
-lists the refs. The store is `.dvc/tmp/cd4ml-tui/v<N>/results.sqlite` (DVC's own tmp dir, already
-gitignored) or, without `.dvc`, the same name under the user cache dir. One file instead of a file
-per commit: at 10,000 experiments writing 10,000 small files cost more than reading the values.
+lists the refs. A third table keeps the latest listing itself, under the state of the refs it was
+listed from (`core.values.listing.list_with_cache`). The store is
+`.dvc/tmp/cd4ml-tui/v<N>/results.sqlite` (DVC's own tmp dir, already gitignored) or, without
+`.dvc`, the same name under the user cache dir. One file instead of a file per commit: at 10,000
+experiments writing 10,000 small files cost more than reading the values.
 
 Why it can be trusted:
 - atomic: rows are written in one transaction per chunk of revisions (`put_many`), so a reader
@@ -39,6 +41,8 @@ from cd4ml_tui.core.values.entries import (
     commit_from,
     commit_payload,
     encode_entry,
+    listing_from,
+    listing_payload,
     load_all,
     result_from,
     seal,
@@ -48,11 +52,14 @@ from cd4ml_tui.core.values.reader import ReadResult
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.git.repo import Repo
+    from cd4ml_tui.core.model import Revision
 
 SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 STORE_NAME = "results.sqlite"
 LOCK_TIMEOUT = 2.0  # seconds a write waits for another process's write before it is skipped
-TABLES = ("results", "commits")  # a revision's values; a commit's header (for the listing)
+# a revision's values; a commit's header (for the listing); the latest listing, by its key
+TABLES = ("results", "commits", "listings")
+READ_AHEAD_TABLES = TABLES[:2]
 SCHEMA = "CREATE TABLE IF NOT EXISTS {} (sha TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
 T = TypeVar("T")
 Decoder = Callable[[str, Any], T | None]  # (sha, decoded JSON) -> the stored value, or None
@@ -94,7 +101,7 @@ class ResultCache:
         self._read_only = False
         self._lock = threading.Lock()
         self._ahead: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
-        self._read: dict[str, threading.Event] = {table: threading.Event() for table in TABLES}
+        self._read = {table: threading.Event() for table in READ_AHEAD_TABLES}
         self._encoded: dict[str, bytes] = {}  # results read ahead but not decoded
         self._reader: threading.Thread | None = None
 
@@ -135,6 +142,18 @@ class ResultCache:
         """The stored headers of these commits (a `CommitStore` for `list_revisions`)."""
         return self._get("commits", shas, commit_from)
 
+    def get_listing(self, key: str) -> list[Revision] | None:
+        """The listing stored under `key` (a sha256 of what it was listed from), if any."""
+        return self._get("listings", [key], listing_from).get(key)
+
+    def put_listing(self, key: str, revisions: list[Revision]) -> None:
+        """Keep this listing as the latest, in place of any other: one listing at 10,000
+        experiments is 3 MB, and the refs only ever move on."""
+        if SHA.match(key):
+            entry = seal(key, listing_payload(revisions))
+            self._write("INSERT OR REPLACE INTO listings VALUES (?, ?)", [(key, entry)])
+            self._write("DELETE FROM listings WHERE sha != ?", [(key,)])
+
     def _get(self, table: str, shas: Sequence[str], decode: Decoder[T]) -> dict[str, T]:
         ahead = cast(dict[str, T], self._ahead[table])
         return self._take(table, shas, ahead, lambda t, rows: self._checked(t, rows, decode))
@@ -147,7 +166,7 @@ class ResultCache:
         check: Callable[[str, list[tuple[Any, Any]]], dict[str, T]],
     ) -> dict[str, T]:
         """`shas` from what was read `ahead` (once it is read), the rest looked up and checked."""
-        if self._reader is not None:
+        if self._reader is not None and table in self._read:  # listings are not read ahead
             self._read[table].wait()
         wanted = list(dict.fromkeys(shas))  # a name that is no sha just finds no row
         found = {s: ahead[s] for s in wanted if s in ahead}

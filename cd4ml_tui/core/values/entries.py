@@ -9,10 +9,14 @@ import json
 from typing import Any
 
 from cd4ml_tui.core.git.objects import CommitInfo
+from cd4ml_tui.core.model import Revision
 from cd4ml_tui.core.values.parse import READER_VERSION
 from cd4ml_tui.core.values.reader import ReadResult
 
 MAGIC = "cd4ml-tui-values"
+# a kept listing's row: `Revision`'s fields in order (a test holds them equal)
+LISTED_FIELDS: tuple[str, ...] = ("rev", "kind", "name", "refs", "baseline", "timestamp")
+LISTED_FIELDS += ("status", "message", "author", "parents")
 
 
 def encode_entry(sha: str, result: ReadResult) -> bytes:
@@ -95,3 +99,20 @@ def commit_from(sha: str, data: Any) -> CommitInfo | None:
         return None
     tree, parents, author, author_time, committer_time, message = data
     return CommitInfo(sha, tree, tuple(parents), author, author_time, committer_time, message)
+
+
+def listing_payload(revisions: list[Revision]) -> list[list[Any]]:
+    """A listing as one row of fields per revision, in `Revision`'s field order."""
+    return [[getattr(r, name) for name in LISTED_FIELDS] for r in revisions]
+
+
+def listing_from(key: str, data: Any) -> list[Revision] | None:
+    """The listing in a decoded payload (its checksum matched, so only the outline is checked:
+    one row of ten fields per revision)."""
+    try:
+        return [
+            Revision(rev, kind, name, tuple(refs), base, at, status, msg, author, tuple(parents))
+            for rev, kind, name, refs, base, at, status, msg, author, parents in data
+        ]
+    except (TypeError, ValueError):  # not a list of rows of ten
+        return None

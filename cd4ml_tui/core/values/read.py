@@ -9,9 +9,9 @@ from pathlib import Path
 from cd4ml_tui.core.dvc.queue import running_entries
 from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
-from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.values.cache import ResultCache
 from cd4ml_tui.core.values.encoded import EncodedValues
+from cd4ml_tui.core.values.listing import list_with_cache
 from cd4ml_tui.core.values.reader import ReadResult, RevisionReader
 from cd4ml_tui.core.values.second_core import SecondCore, split_for_second_core
 
@@ -159,7 +159,7 @@ def load(
     repo = open_repo(path)
     try:
         with result_cache(repo, enabled=use_cache) as cache:
-            revisions = list_revisions(repo, revs, all_commits, cache)
+            revisions = list_with_cache(repo, revs, all_commits, cache)
             return repo, list(read_values(repo, revisions, cache=cache))
     except BaseException:
         repo.close()

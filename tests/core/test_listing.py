@@ -84,16 +84,6 @@ def test_commit_times_are_written_as_datetime_writes_them() -> None:
 # --- a listing kept in the result cache, by the state of the refs -----------------------------
 
 
-def _settle(repo: Path) -> None:
-    """Age what the refs fingerprint stats by a minute, as if the last change were long ago."""
-    git_dir = repo / ".git"
-    paths = [git_dir / "HEAD", git_dir / "packed-refs", *(p for p in git_dir.glob("refs/**"))]
-    for path in paths:
-        if path.exists():
-            stat = path.stat()
-            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
-
-
 def _kept(repo_path: Path) -> list[Revision] | None:
     with open_repo(repo_path) as repo, ResultCache.for_repo(repo) as cache:
         key = listing_key(repo, [], False)
@@ -108,7 +98,7 @@ def _listed(repo_path: Path) -> list[Revision]:
 def test_a_kept_listing_is_what_git_lists_and_is_used_while_the_refs_stay(
     plain_git_repo: Path,
 ) -> None:
-    _settle(plain_git_repo)
+    builders.settle(plain_git_repo / ".git")
     with open_repo(plain_git_repo) as repo:
         fresh = list_revisions(repo)
     assert _listed(plain_git_repo) == fresh
@@ -121,20 +111,20 @@ def test_a_kept_listing_is_what_git_lists_and_is_used_while_the_refs_stay(
 
 
 def test_a_new_ref_is_listed_at_once_and_then_kept(plain_git_repo: Path) -> None:
-    _settle(plain_git_repo)
+    builders.settle(plain_git_repo / ".git")
     before = _listed(plain_git_repo)
     builders.git(plain_git_repo, "branch", "just-made")
     assert _kept(plain_git_repo) is None  # changed within the second: not trusted yet
     after = _listed(plain_git_repo)
     assert "refs/heads/just-made" in {ref for r in after for ref in r.refs}
-    _settle(plain_git_repo)
+    builders.settle(plain_git_repo / ".git")
     assert _kept(plain_git_repo) is None  # the old listing was for the old refs
     assert _listed(plain_git_repo) == after
     assert _kept(plain_git_repo) == after != before
 
 
 def test_a_listing_with_unfinished_runs_is_never_kept(demo_copy: Path) -> None:
-    _settle(demo_copy)
+    builders.settle(demo_copy / ".git")
     listed = _listed(demo_copy)
     assert any(r.status == "queued" for r in listed)  # the demo queues a run
     assert _kept(demo_copy) is None
@@ -143,7 +133,7 @@ def test_a_listing_with_unfinished_runs_is_never_kept(demo_copy: Path) -> None:
 def test_no_kept_listing_is_used_while_a_run_is_going(demo_copy: Path) -> None:
     """A run in progress moves no ref, so the refs alone cannot say that it started."""
     builders.git(demo_copy, "update-ref", "-d", "refs/exps/celery/stash")
-    _settle(demo_copy)
+    builders.settle(demo_copy / ".git")
     kept = _listed(demo_copy)
     assert _kept(demo_copy) == kept
     head = builders.git(demo_copy, "rev-parse", "HEAD").strip()
@@ -153,7 +143,7 @@ def test_no_kept_listing_is_used_while_a_run_is_going(demo_copy: Path) -> None:
 
 
 def test_a_damaged_kept_listing_is_listed_again(plain_git_repo: Path) -> None:
-    _settle(plain_git_repo)
+    builders.settle(plain_git_repo / ".git")
     fresh = _listed(plain_git_repo)
     with open_repo(plain_git_repo) as repo, ResultCache.for_repo(repo) as cache:
         store = cache.path

@@ -4,19 +4,24 @@ refs narrowing, only-changed columns. Expected values come from the core, read i
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
+from textual.message import Message
 from textual.widgets import Static
 
 from cd4ml_tui.core.git.repo import open_repo
-from cd4ml_tui.core.model import RevisionValues
+from cd4ml_tui.core.model import Revision, RevisionValues
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.table.columns import format_value
+from cd4ml_tui.core.values.cache import ResultCache
+from cd4ml_tui.core.values.listing import Listing, list_with_cache
 from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
 from cd4ml_tui.ui.widgets.revision_loader import RevisionLoader
+from tests import builders
 from tests.ui.helpers import (
     column,
     labels,
@@ -280,3 +285,37 @@ async def test_filter_lands_on_the_first_match_and_counts_only_matches(demo_repo
         assert grid.current is rows[matching[0].index]
         status = main_screen(app).status
         assert status.shown == len(matching) < len(grid.view_rows)
+
+
+async def test_a_kept_listing_shows_every_revision_by_name_before_any_value(
+    demo_copy: Path,
+) -> None:
+    """`cd4ml-tui` reads the listing kept by the last run before the app starts: the first frame
+    shows the revisions by name (and says their values are being read), the values follow."""
+    builders.git(demo_copy, "update-ref", "-d", "refs/exps/celery/stash")  # a queue is not kept
+    builders.settle(demo_copy / ".git")
+    with open_repo(demo_copy) as repo, ResultCache.for_repo(repo) as cache:
+        listed = list_with_cache(repo, [], False, cache)
+    with open_repo(demo_copy) as repo:
+        listing = Listing(repo, second_process=True)
+    assert listing.listed() == listed
+    first_rows: list[tuple[list[Revision], bool, str]] = []
+
+    def before_the_first_values(message: Message) -> None:
+        if isinstance(message, RevisionLoader.RowsLoaded) and not first_rows:
+            shown = table(message.loader.app)
+            detail = main_screen(message.loader.app).detail.query_one("#detail-body", Static)
+            names = [v.revision for v in shown.rows_loaded]
+            first_rows.append((names, shown.names_only, plain(detail.content)))
+
+    async with running(demo_copy, before_the_first_values, listing=listing, use_cache=True) as (
+        app,
+        _,
+    ):
+        assert first_rows, "no values were read"
+        names, names_only, detail = first_rows[0]
+        assert names == listed and names_only
+        assert "Reading its params and metrics" in detail
+        assert not table(app).names_only
+        assert [v.revision for v in table(app).rows_loaded] == listed
+        assert any(v.metrics for v in table(app).rows_loaded)

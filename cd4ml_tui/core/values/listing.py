@@ -72,6 +72,11 @@ class Listing:
             )
             self._thread.start()
 
+    def listed(self) -> list[Revision] | None:
+        """The revisions if they were listed at once (the listing kept from an earlier run),
+        without waiting; else None."""
+        return self._revisions if self._thread is None and self._error is None else None
+
     def revisions(self) -> list[Revision]:
         """The listed revisions, once listed; raises what listing raised."""
         if self._thread is not None:

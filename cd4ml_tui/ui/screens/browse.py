@@ -109,6 +109,11 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.watch(self.table, "view", self._view_changed)
         self.watch(self.filter_bar, "in_force", self._filter_applied, init=False)
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout
+        kept = self.loader.kept_listing()
+        if kept is not None:  # the first frame shows the revisions by name; values come after
+            self.query_one(RefsPane).set_revisions(kept)
+            self.table.set_names(kept)
+            self.status.progress = (0, len(kept))
         self.call_after_refresh(self.action_reload)  # paint the empty screen first
 
     # --- loading: the loader reads, the screen shows ------------------------------------------
@@ -121,8 +126,8 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         rows = self.table.rows_loaded
         self.watcher.listed = None  # the loader lists the refs itself
         self.watcher.snapshot_workspace()  # the workspace files as the loader will read them
-        self.status.progress = (0, 0)
-        if rows:  # their cyclic garbage is collected during this load
+        self.status.progress = (0, len(rows) if self.table.names_only else 0)
+        if rows and not self.table.names_only:  # their cyclic garbage is collected during this load
             heap.thaw()
         else:  # the first load: start-up's objects stay frozen, so its passes skip them
             heap.settle()
@@ -248,7 +253,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
 
     @on(RevisionTable.CurrentChanged, "#revisions")
     def _current_changed(self, message: RevisionTable.CurrentChanged) -> None:
-        self.detail.show(message.values, self.loader.revisions)
+        self.detail.show(message.values, self.loader.revisions, reading=self.table.names_only)
 
     @on(Grid.Selected, "#revisions")
     def _row_selected(self) -> None:

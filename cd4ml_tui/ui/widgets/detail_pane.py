@@ -48,9 +48,12 @@ def render_details(
     revisions: Mapping[str, Revision],
     badges: Mapping[str, list[str]] | None = None,
     verdicts: Sequence[Verdict] | None = None,
+    *,
+    reading: bool = False,
 ) -> RenderableType:
     """The pane's content for `values`; `revisions` (by rev) names the baseline, `badges` (by
-    commit) are its GTO versions and stages, `verdicts` its review thread (oldest first)."""
+    commit) are its GTO versions and stages, `verdicts` its review thread (oldest first);
+    `reading`: its values are still being read."""
     revision = values.revision
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -92,7 +95,9 @@ def render_details(
         for path, message in values.errors.items():
             errors.add_row(Text(path), Text(message))
         parts.append(errors)
-    if not (values.metrics or values.params or values.errors):
+    if reading:
+        parts.append(Text("Reading its params and metrics…", style="dim"))
+    elif not (values.metrics or values.params or values.errors):
         parts.append(Text("No params or metrics in this revision.", style="dim"))
     return Group(*parts)
 
@@ -114,11 +119,17 @@ class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(Text("No revision selected.", style="dim"), id="detail-body")
 
-    def show(self, values: RevisionValues | None, revisions: Mapping[str, Revision]) -> None:
+    def show(
+        self,
+        values: RevisionValues | None,
+        revisions: Mapping[str, Revision],
+        *,
+        reading: bool = False,
+    ) -> None:
         body = self.query_one("#detail-body", Static)
         if values is None:
             body.update(Text("No revision selected.", style="dim"))
         else:
             verdicts = self.reviews.get(values.revision.rev)
-            body.update(render_details(values, revisions, self.badges, verdicts))
+            body.update(render_details(values, revisions, self.badges, verdicts, reading=reading))
         self.scroll_home(animate=False)

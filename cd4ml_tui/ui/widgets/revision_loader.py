@@ -196,6 +196,15 @@ class RevisionLoader(Widget):
         self._shown_before: set[str] = set()  # revs on screen when a refresh started
         self._first_listing = options.first_listing
 
+    def kept_listing(self) -> list[Revision] | None:
+        """The first load's revisions if they were kept from an earlier run (so listed before
+        the app started): the screen shows them by name before their values are read."""
+        listing = self._first_listing
+        kept = listing.listed() if listing is not None else None
+        if kept is not None:
+            self.revisions = {r.rev: r for r in kept}
+        return kept
+
     def load(self, shown: Sequence[RevisionValues], refresh: bool) -> None:
         """Load in a worker; `shown` are the rows on screen. `refresh`: reuse their values for
         commits seen before. With rows on screen, the new rows arrive at once at the end."""

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import var
 
 from cd4ml_tui.core.api import labels
-from cd4ml_tui.core.model import ColumnKey, RevisionValues
+from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage
 from cd4ml_tui.ui.table_view import (
     REVISION_COLUMNS,
@@ -104,6 +104,7 @@ class RevisionTable(Grid):
         super().__init__(fixed_columns=2, id=id)
         self.precision = precision
         self.rows_loaded: list[RevisionValues] = []
+        self.names_only = False  # the rows are revisions whose values are still being read
         self._index = RowIndex(self.rows_loaded)  # sort orders, the tree: kept between keys
         self.state = ViewState()
         self.marked: set[str] = set()
@@ -126,8 +127,15 @@ class RevisionTable(Grid):
         return self.get_component_rich_style(f"revision-table--{part}", partial=True)
 
     # --- data ------------------------------------------------------------------------------
+    def set_names(self, revisions: Sequence[Revision]) -> None:
+        """Show `revisions` before their values are read: a row each, with its name, sha and
+        date, until `set_rows` brings the values."""
+        self.set_rows([RevisionValues(revision) for revision in revisions])
+        self.names_only = True
+
     def set_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
+        self.names_only = False
         current = self.current  # read before the rows change: `_shown` indexes the old rows
         old, self.rows_loaded = self.rows_loaded, list(rows)
         self._index = RowIndex(self.rows_loaded)
@@ -156,6 +164,7 @@ class RevisionTable(Grid):
 
     def append_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Add rows as they stream in from the loader."""
+        self.names_only = False
         self.rows_loaded.extend(rows)
         self._column_order.add(rows)
         self._refresh_columns()

@@ -68,6 +68,33 @@ def test_a_refresh_keeps_the_cells_of_reused_values_and_builds_the_rest():
     assert store.width("p") == len("1.235e+06")
 
 
+def test_values_that_replace_names_measure_as_a_fresh_table_measures_them():
+    """`set_names` shows revisions before their values; the rows that replace them keep the
+    revision columns' widths and measure the rest, to the same widths as a table that never
+    showed the names."""
+    names = [
+        RevisionValues(Revision(rev="workspace", kind="workspace")),
+        *(
+            RevisionValues(replace(v.revision, timestamp="2024-05-01T10:00:00+00:00", status=s))
+            for v, s in zip(_rows(0, 0), ("success", "failed"), strict=True)
+        ),
+    ]
+    loaded = [
+        replace(n, params={"params.yaml": {"lr": lr}})
+        for n, lr in zip(names, (1, 0.5, 2e-9), strict=True)
+    ]
+    ids = ("sha", "created", "status", "p")
+    shown_first, fresh = CellStore(precision=4), CellStore(precision=4)
+    for store in (shown_first, fresh):
+        store.by_id = {"p": LR}
+    for cid in ids:
+        shown_first.measure(cid, names)
+    shown_first.carry_over(names, loaded)
+    for cid in ids:
+        assert shown_first.measure(cid, loaded) == fresh.measure(cid, loaded), cid
+    assert [shown_first.width(c) for c in ids] == [7, 16, 7, len("2e-09")]
+
+
 def test_lazy_rows_build_only_what_is_read_and_keep_updates():
     built: list[int] = []
 

@@ -55,8 +55,10 @@ class ColumnOrder:
 
     def add(self, rows: Sequence[RevisionValues]) -> None:
         for row in rows:
-            self._merge("metric", row.metrics)
-            self._merge("param", row.params)
+            if row.metrics:  # none yet: a revision shown by name before its values are read
+                self._merge("metric", row.metrics)
+            if row.params:
+                self._merge("param", row.params)
             for path, error in row.errors.items():
                 if path and error != NO_SUCH_FILE and not path.endswith(PIPELINE_FILES):
                     self._unread[path] = None

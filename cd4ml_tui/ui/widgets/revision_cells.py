@@ -92,23 +92,30 @@ class CellStore:
     def carry_over(self, old: Sequence[RevisionValues], new: Sequence[RevisionValues]) -> None:
         """Replace the rows `old` by `new`, keeping the widths of every row that holds the very
         same value objects: a refresh reuses the values of known commits, so it measures only
-        the cells of new rows (and of the workspace) instead of every cell of every row."""
+        the cells of new rows (and of the workspace) instead of every cell of every row. The
+        revision columns keep the widths of every row whose revision shows the same: the values
+        that replace the names shown first (`RevisionTable.set_names`) measure only themselves."""
+
+        def shown(values: RevisionValues) -> tuple[object, ...]:
+            revision = values.revision  # what the sha/created/status cells show
+            return (revision.rev, revision.timestamp, revision.status)
 
         def identity(values: RevisionValues) -> tuple[object, ...]:
-            revision = values.revision  # what the sha/created/status cells show, and the values
             parts = (values.params, values.metrics, values.errors)
-            return (revision.rev, revision.timestamp, revision.status, *map(id, parts))
+            return (*shown(values), *map(id, parts))
 
-        # ids are unique here: `old` keeps its value objects alive for the whole call
-        where = {identity(v): i for i, v in enumerate(old)}
-        sources = [where.get(identity(v)) for v in new]
-        fresh = [v for v, j in zip(new, sources, strict=True) if j is None]
         widths: dict[str, list[int]] = {}
-        for cid, column in self._widths.items():
-            if len(column) != len(old) or cid in ("review", "gate"):  # keyed by sha: rebuild
-                continue
-            made = iter(self._widths_of(cid, fresh))
-            widths[cid] = [column[j] if j is not None else next(made) for j in sources]
+        for key in (shown, identity) if self._widths else ():  # none: nothing measured to keep
+            # ids are unique here: `old` keeps its value objects alive for the whole call
+            where = {key(v): i for i, v in enumerate(old)}
+            sources = [where.get(key(v)) for v in new]
+            fresh = [v for v, j in zip(new, sources, strict=True) if j is None]
+            for cid, column in self._widths.items():
+                if len(column) != len(old) or cid in ("review", "gate"):  # keyed by sha: rebuild
+                    continue
+                if (cid in REVISION_TEXT) == (key is shown):
+                    made = iter(self._widths_of(cid, fresh))
+                    widths[cid] = [column[j] if j is not None else next(made) for j in sources]
         self._widths = widths
         self._widest = {cid: max(column, default=0) for cid, column in widths.items()}
 
@@ -148,7 +155,8 @@ class CellStore:
             text = REVISION_TEXT.get(cid)
             if text is None:
                 return [self._width(v, cid) for v in rows]
-            return [cell_len(text(v.revision)) for v in rows]
+            texts = [text(v.revision) for v in rows]  # shas and dates: printable ASCII, mostly
+            return [len(t) if t.isascii() and t.isprintable() else cell_len(t) for t in texts]
         path = column.path
         values = column_of(rows, column)
         widths = self._plain_widths(values) or self._widths_by_repr(values)

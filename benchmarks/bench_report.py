@@ -69,7 +69,9 @@ def report(figures: list[dict], runs: int, dvc_runs: int, real: bool) -> str:
         " on a filled cache vs `dvc exp show --json -a -T` after a run; first run: `show --json` "
         "with the cache removed first (reads and fills it); core read: `core.api.load` on a warm "
         "cache (what the TUI reads: every value decoded)",
-        "- TUI: launched in a 200x50 tmux terminal; first rows = an experiment name on screen; "
+        "- TUI: launched in a 200x50 tmux terminal; first rows = a revision's name on screen "
+        "(`workspace` or an experiment; with a warm cache the listing kept by the last run is "
+        "shown by name before the values are read); "
         "loaded = the status bar says N/N revisions, nothing reading; sort / filter = from "
         "`tmux send-keys` (`s`; the last character of the filter) to the status bar showing it "
         "(includes tmux polling, ~10-30 ms); Textual alone = the same launch of a Textual app "

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.message import Message
 from textual.widgets import Static
 
@@ -21,6 +22,7 @@ from cd4ml_tui.ui.widgets.detail_pane import DetailPane
 from cd4ml_tui.ui.widgets.filter_bar import FilterBar
 from cd4ml_tui.ui.widgets.refs_pane import RefsPane
 from cd4ml_tui.ui.widgets.revision_loader import RevisionLoader
+from cd4ml_tui.ui.widgets.revision_table import NAMES_FIRST, RevisionTable
 from tests import builders
 from tests.ui.helpers import (
     column,
@@ -319,3 +321,21 @@ async def test_a_kept_listing_shows_every_revision_by_name_before_any_value(
         assert not table(app).names_only
         assert [v.revision for v in table(app).rows_loaded] == listed
         assert any(v.metrics for v in table(app).rows_loaded)
+
+
+async def test_names_shown_first_stop_at_a_screenful_but_count_every_revision() -> None:
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RevisionTable(4, id="revisions")
+
+    revisions = [Revision(rev=f"{i:040x}", kind="commit", name=f"r{i}") for i in range(600)]
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        shown = app.query_one(RevisionTable)
+        shown.set_names(revisions)
+        await pilot.pause()
+        assert shown.names_only
+        assert [v.revision for v in shown.rows_loaded] == revisions[:NAMES_FIRST]
+        assert (shown.view.shown, shown.view.total) == (NAMES_FIRST, 600)
+        shown.set_rows([RevisionValues(r) for r in revisions])
+        assert not shown.names_only and (shown.view.shown, shown.view.total) == (600, 600)

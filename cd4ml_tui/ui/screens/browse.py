@@ -126,7 +126,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         rows = self.table.rows_loaded
         self.watcher.listed = None  # the loader lists the refs itself
         self.watcher.snapshot_workspace()  # the workspace files as the loader will read them
-        self.status.progress = (0, len(rows) if self.table.names_only else 0)
+        self.status.progress = (0, self.table.view.total if self.table.names_only else 0)
         if rows and not self.table.names_only:  # their cyclic garbage is collected during this load
             heap.thaw()
         else:  # the first load: start-up's objects stay frozen, so its passes skip them

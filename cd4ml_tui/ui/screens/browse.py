@@ -110,11 +110,15 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.watch(self.filter_bar, "in_force", self._filter_applied, init=False)
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout
         kept = self.loader.kept_listing()
-        if kept is not None:  # the first frame shows the revisions by name; values come after
-            self.query_one(RefsPane).set_revisions(kept)
-            self.table.set_names(kept)
-            self.status.progress = (0, len(kept))
-        self.call_after_refresh(self.action_reload)  # paint the empty screen first
+        if kept is None:
+            self.call_after_refresh(self.action_reload)  # paint the empty screen first
+            return
+        # The first frame shows the revisions by name while their values are read: started
+        # here, not after that frame, the read brought the first row and the full load about
+        # 0.1 s sooner (interleaved runs at 1,000 and 10,000 experiments).
+        self.query_one(RefsPane).set_revisions(kept)
+        self.table.set_names(kept)
+        self.action_reload()
 
     # --- loading: the loader reads, the screen shows ------------------------------------------
     def action_reload(self) -> None:

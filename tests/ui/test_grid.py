@@ -3,9 +3,13 @@ scroll position still follow the new size."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from cd4ml_tui.ui.widgets.grid import Grid, GridColumn
 
@@ -22,12 +26,19 @@ def _data(grid: Grid, widths: list[int], rows: int) -> None:
     grid.set_data(columns, [[Text("x" * w) for w in widths] for _ in range(rows)])
 
 
-async def test_narrower_columns_drop_the_scrollbar_and_clamp_the_scroll() -> None:
+@asynccontextmanager
+async def shown(widths: list[int], rows: int) -> AsyncIterator[tuple[Grid, Pilot[None]]]:
+    """A 60x12 app whose grid shows `rows` rows of columns `widths` wide."""
     app = GridApp()
     async with app.run_test(size=(60, 12)) as pilot:
         grid = app.query_one(Grid)
-        _data(grid, [4, 40, 40], rows=30)
+        _data(grid, widths, rows)
         await pilot.pause()
+        yield grid, pilot
+
+
+async def test_narrower_columns_drop_the_scrollbar_and_clamp_the_scroll() -> None:
+    async with shown([4, 40, 40], rows=30) as (grid, pilot):
         assert grid.show_horizontal_scrollbar and grid.show_vertical_scrollbar
         grid.scroll_to(x=grid.max_scroll_x, y=grid.max_scroll_y, animate=False)
         await pilot.pause()
@@ -40,11 +51,7 @@ async def test_narrower_columns_drop_the_scrollbar_and_clamp_the_scroll() -> Non
 
 
 async def test_a_new_width_moves_the_scrollbar_thumb_and_the_scroll_limit() -> None:
-    app = GridApp()
-    async with app.run_test(size=(60, 12)) as pilot:
-        grid = app.query_one(Grid)
-        _data(grid, [4, 60, 60], rows=30)
-        await pilot.pause()
+    async with shown([4, 60, 60], rows=30) as (grid, pilot):
         wide = grid.max_scroll_x
         _data(grid, [4, 30, 60], rows=30)  # still too wide: the scrollbar stays, but shrinks
         await pilot.pause()

@@ -337,5 +337,7 @@ async def test_names_shown_first_stop_at_a_screenful_but_count_every_revision() 
         assert shown.names_only
         assert [v.revision for v in shown.rows_loaded] == revisions[:NAMES_FIRST]
         assert (shown.view.shown, shown.view.total) == (NAMES_FIRST, 600)
+        shown.set_compact(True)  # a narrow terminal lays the rows out again: still all counted
+        assert (shown.view.shown, shown.view.total) == (NAMES_FIRST, 600)
         shown.set_rows([RevisionValues(r) for r in revisions])
         assert not shown.names_only and (shown.view.shown, shown.view.total) == (600, 600)

@@ -109,6 +109,7 @@ class RevisionTable(Grid):
         self.precision = precision
         self.rows_loaded: list[RevisionValues] = []
         self.names_only = False  # the rows are revisions whose values are still being read
+        self._listed = 0  # how many revisions `set_names` was given (it shows a screenful)
         self._index = RowIndex(self.rows_loaded)  # sort orders, the tree: kept between keys
         self.state = ViewState()
         self.marked: set[str] = set()
@@ -134,9 +135,10 @@ class RevisionTable(Grid):
     def set_names(self, revisions: Sequence[Revision]) -> None:
         """Show the first `NAMES_FIRST` of `revisions` before their values are read, a row each
         with its name, sha and date, until `set_rows` brings the values; the count says all."""
+        self._listed = len(revisions)
         self.set_rows([RevisionValues(revision) for revision in revisions[:NAMES_FIRST]])
         self.names_only = True
-        self.view = replace(self.view, total=len(revisions))
+        self.view = replace(self.view, total=self._listed)
 
     def set_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
@@ -283,7 +285,8 @@ class RevisionTable(Grid):
             arrow = "↓" if self.state.sort_reverse else "↑"
             sort_label = f"{self.label_of(self.state.sort_column)} {arrow}"
         contexts = sum(map(attrgetter("context"), self._shown))  # context rows don't count
-        self.view = ViewSummary(len(self._shown) - contexts, len(self.rows_loaded), sort_label)
+        total = self._listed if self.names_only else len(self.rows_loaded)
+        self.view = ViewSummary(len(self._shown) - contexts, total, sort_label)
         self._announce_current()
 
     def _header_text(self, cid: str) -> Text:

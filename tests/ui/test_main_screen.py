@@ -319,6 +319,8 @@ async def test_a_kept_listing_shows_every_revision_by_name_before_any_value(
         assert names == listed and names_only
         assert "Reading its params and metrics" in detail
         assert not table(app).names_only
+        detail = main_screen(app).detail.query_one("#detail-body", Static)
+        assert "Metrics" in plain(detail.content) and "Reading" not in plain(detail.content)
         assert [v.revision for v in table(app).rows_loaded] == listed
         assert any(v.metrics for v in table(app).rows_loaded)
 

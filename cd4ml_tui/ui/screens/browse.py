@@ -158,7 +158,10 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.watcher.listed = message.fingerprint
         self.status.progress = None
         if not self.loader.streaming and message.error is None:
+            named = self.table.names_only
             self.table.set_rows(message.rows)
+            if named:  # in the same frame as the values, not one later (CurrentChanged follows)
+                self.detail.show(self.table.current, self.loader.revisions)
         heap.settle()
         if message.error is not None:
             self.notify(

@@ -20,7 +20,6 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 
-from cd4ml_tui.core.api import labels
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues
 from cd4ml_tui.ui.messages import WidgetMessage
 from cd4ml_tui.ui.table_view import (
@@ -34,7 +33,8 @@ from cd4ml_tui.ui.table_view import (
     visible_rows,
 )
 from cd4ml_tui.ui.widgets.grid import Grid, GridColumn, LazyRows
-from cd4ml_tui.ui.widgets.revision_cells import CellStore, ColumnOrder
+from cd4ml_tui.ui.widgets.revision_cells import CellStore
+from cd4ml_tui.ui.widgets.revision_columns import TableColumns
 from cd4ml_tui.ui.widgets.revision_names import NameCells
 
 if TYPE_CHECKING:  # only annotations: their modules (the gate's rules) load on first use
@@ -46,16 +46,6 @@ MARK = "●"
 NAMES_FIRST = 500
 # Left out in a narrow terminal (`set_compact`): the details pane shows both.
 COMPACT_HIDDEN = frozenset({"sha", "created"})
-
-REVISION_LABELS = {
-    "name": "name",
-    "review": "review",
-    "gate": "gate",
-    "sha": "sha",
-    "created": "created",
-    "status": "status",
-}
-COMPUTED_COLUMNS = ("review", "gate")  # cells from what is set on the table, not the rows
 
 
 class RevisionTable(Grid):
@@ -114,14 +104,9 @@ class RevisionTable(Grid):
         self.state = ViewState()
         self.marked: set[str] = set()
         self.only_changed = False
-        self.value_columns: list[ColumnKey] = []
-        self.hidden: set[str] = {"gate"}
         self.compact = False  # a narrow terminal: the details pane shows sha and date instead
-        self._hidden_names = set(hidden)  # from settings: a key or file:key
-        self._by_id: dict[str, ColumnKey] = {}
-        self._labels: dict[str, str] = dict(REVISION_LABELS)
+        self._columns = TableColumns(hidden)
         self._store = CellStore(precision)
-        self._column_order = ColumnOrder()
         self._shown: list[ViewRow] = []
         self._names = NameCells()
         self._shown_ids: list[str] = []
@@ -146,11 +131,10 @@ class RevisionTable(Grid):
         current = self.current  # read before the rows change: `_shown` indexes the old rows
         old, self.rows_loaded = self.rows_loaded, list(rows)
         self._index = RowIndex(self.rows_loaded)
-        self._column_order = ColumnOrder()
-        self._column_order.add(self.rows_loaded)
+        self._columns.restart(self.rows_loaded)
+        self._store.by_id = self._columns.by_id
         self._store.carry_over(old, self.rows_loaded)
         self._names.clear()
-        self._refresh_columns()
         self.refresh_view(keep_rev=current.revision.rev if current else None)
 
     def set_badges(self, badges: Mapping[str, Sequence[str]]) -> None:
@@ -173,23 +157,22 @@ class RevisionTable(Grid):
         """Add rows as they stream in from the loader."""
         self.names_only = False
         self.rows_loaded.extend(rows)
-        self._column_order.add(rows)
-        self._refresh_columns()
+        self._columns.add(rows)
+        self._store.by_id = self._columns.by_id
         self.refresh_view()
 
-    def _refresh_columns(self) -> None:
-        self.value_columns = self._column_order.columns()
-        self._by_id = self._store.by_id = {c.id: c for c in self.value_columns}
-        for column in self.value_columns:
-            names = {column.key, column.qualified_name}
-            if names & self._hidden_names:
-                self.hidden.add(column.id)
-                self._hidden_names -= names
-        self._labels = dict(REVISION_LABELS)
-        self._labels.update({c.id: label for c, label in labels(self.value_columns).items()})
+    @property
+    def value_columns(self) -> list[ColumnKey]:
+        """Every param and metric column, in table order (hidden ones too)."""
+        return self._columns.values
+
+    @property
+    def hidden(self) -> set[str]:
+        """The ids of the hidden columns."""
+        return self._columns.hidden
 
     def label_of(self, column: str) -> str:
-        return self._labels.get(column, column)
+        return self._columns.label_of(column)
 
     @property
     def current(self) -> RevisionValues | None:
@@ -221,17 +204,14 @@ class RevisionTable(Grid):
         return [c.id for c in self.value_columns]
 
     def column_choices(self) -> list[tuple[str, str, str]]:
-        """(id, label, kind) of every column the user may hide: kind is "revision", "param" or
-        "metric" (what the column chooser lists)."""
-        revision = ("sha", "created", "status", "review", "gate")
-        choices = [(c, c, "revision") for c in revision]
-        return choices + [(c.id, self.label_of(c.id), c.kind) for c in self.value_columns]
+        """(id, label, kind) of every column the user may hide (what the column chooser lists)."""
+        return self._columns.choices()
 
     @property
     def cursor_value_column(self) -> ColumnKey | None:
         """The param or metric column under the cursor (None on a revision column)."""
         cid = self._cursor_column_id()
-        return self._by_id.get(cid) if cid is not None else None
+        return self._columns.by_id.get(cid) if cid is not None else None
 
     def cell_text(self, values: RevisionValues, cid: str) -> str:
         """What the table shows for `values` in column `cid`."""
@@ -253,7 +233,7 @@ class RevisionTable(Grid):
         keep_column = self._cursor_column_id()
         sort_by = None
         if self.state.sort_column is not None:
-            sort_by = self._by_id.get(self.state.sort_column, self.state.sort_column)
+            sort_by = self._columns.by_id.get(self.state.sort_column, self.state.sort_column)
         self._shown = visible_rows(self.rows_loaded, self.state, sort_by, self._index)
         dropped = self.hidden | (COMPACT_HIDDEN if self.compact else set())
         revision_ids = [c for c in REVISION_COLUMNS if c == "name" or c not in dropped]
@@ -362,7 +342,7 @@ class RevisionTable(Grid):
             self.refresh_view()
 
     def set_hidden(self, hidden: Iterable[str]) -> None:
-        self.hidden = set(hidden)
+        self._columns.hidden = set(hidden)
         self.refresh_view()
 
     # --- actions -----------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def test_commit_times_are_written_as_datetime_writes_them() -> None:
 
 def _kept(repo_path: Path) -> list[Revision] | None:
     with open_repo(repo_path) as repo, ResultCache.for_repo(repo) as cache:
-        key = listing_key(repo, [], False)
+        key = listing_key(repo, [], False, refs_fingerprint(repo.git_dir))
         return cache.get_listing(key) if key is not None else None
 
 
@@ -104,7 +104,7 @@ def test_a_kept_listing_is_what_git_lists_and_is_used_while_the_refs_stay(
     assert _listed(plain_git_repo) == fresh
     assert _kept(plain_git_repo) == fresh
     with open_repo(plain_git_repo) as repo, ResultCache.for_repo(repo) as cache:
-        key = listing_key(repo, [], False)
+        key = listing_key(repo, [], False, refs_fingerprint(repo.git_dir))
         assert key is not None
         cache.put_listing(key, fresh[:1])  # a listing git would not give: it must come back
     assert _listed(plain_git_repo) == fresh[:1]

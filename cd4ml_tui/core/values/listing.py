@@ -53,16 +53,15 @@ class Listing:
         second_process: bool = False,
     ) -> None:
         repo.forget_head()  # a commit or checkout since the last listing moves HEAD
-        try:
-            self.fingerprint: Fingerprint | None = refs_fingerprint(repo.git_dir)
-        except OSError:  # listing says what is wrong
-            self.fingerprint = None
+        self.fingerprint = _refs_now(repo)
         self.cache = ResultCache.for_repo(repo, enabled=use_cache)
         if use_cache and not second_process:  # a read-ahead here would hold the GIL meanwhile
             self.cache.read_ahead()
         self._error: Exception | None = None
         # a kept listing is read here: a second process would take longer to start than that
-        kept = kept_listing(repo, revs, all_commits, self.cache)[1] if second_process else None
+        kept = None
+        if second_process:
+            kept = kept_listing(repo, revs, all_commits, self.cache, self.fingerprint)[1]
         self._revisions: list[Revision] = kept or []
         self._thread: threading.Thread | None = None
         if kept is None:
@@ -75,7 +74,7 @@ class Listing:
     def listed(self) -> list[Revision] | None:
         """The revisions if they were listed at once (the listing kept from an earlier run),
         without waiting; else None."""
-        return self._revisions if self._thread is None and self._error is None else None
+        return self._revisions if self._thread is None else None
 
     def revisions(self) -> list[Revision]:
         """The listed revisions, once listed; raises what listing raised."""
@@ -89,7 +88,9 @@ class Listing:
         revs, all_commits, _ = request
         try:
             found = _listed_elsewhere(repo, request) if second_process else None
-            self._revisions = found or list_with_cache(repo, revs, all_commits, self.cache)
+            self._revisions = found or list_with_cache(
+                repo, revs, all_commits, self.cache, fingerprint=self.fingerprint
+            )
         except Exception as err:  # handed to whoever waits in `revisions()`
             self._error = err
 
@@ -126,10 +127,13 @@ def list_with_cache(
     cache: ResultCache,
     *,
     read_ahead: bool = False,
+    fingerprint: Fingerprint | None = None,
 ) -> list[Revision]:
     """`list_revisions`, taken from `cache` when the refs are as they were when it was kept, and
-    kept there otherwise. `read_ahead`: start reading the cached commits if git must list."""
-    key, found = kept_listing(repo, revs, all_commits, cache)
+    kept there otherwise. `read_ahead`: start reading the cached commits if git must list;
+    `fingerprint`: the refs as the caller took them before asking (else taken here)."""
+    taken = fingerprint if fingerprint is not None else _refs_now(repo)
+    key, found = kept_listing(repo, revs, all_commits, cache, taken)
     if found is not None:
         return found
     if read_ahead:  # while git lists the refs
@@ -141,25 +145,38 @@ def list_with_cache(
 
 
 def kept_listing(
-    repo: Repo, revs: Sequence[str], all_commits: bool, cache: ResultCache
+    repo: Repo,
+    revs: Sequence[str],
+    all_commits: bool,
+    cache: ResultCache,
+    fingerprint: Fingerprint | None,
 ) -> tuple[str | None, list[Revision] | None]:
     """The key this listing is kept under now (None: list afresh), and the listing kept there."""
-    key = listing_key(repo, revs, all_commits)
+    key = listing_key(repo, revs, all_commits, fingerprint)
     return key, cache.get_listing(key) if key is not None else None
 
 
-def listing_key(repo: Repo, revs: Sequence[str], all_commits: bool) -> str | None:
-    """What a listing is kept under: a sha256 of the refs' settled fingerprint (taken before the
-    listing, so a change while listing files it under the old state), the request and the repo.
-    None when it must be listed afresh: refs changed within the last second, or a run is going."""
-    try:
-        fingerprint = refs_fingerprint(repo.git_dir)
-    except OSError:
+def listing_key(
+    repo: Repo, revs: Sequence[str], all_commits: bool, fingerprint: Fingerprint | None
+) -> str | None:
+    """What a listing is kept under: a sha256 of the refs' settled `fingerprint` (taken before
+    the listing, so a change while listing files it under the old state), the request and the
+    repo. None when it must be listed afresh: the refs could not be read or changed within the
+    last second, or a run is going."""
+    if fingerprint is None or not settled(fingerprint):
         return None
-    if not settled(fingerprint) or (repo.has_dvc and running_entries(repo.project_root)):
+    if repo.has_dvc and running_entries(repo.project_root):
         return None
     request = [str(repo.project_root), list(fingerprint), list(revs), all_commits]
     return hashlib.sha256(json.dumps(request).encode()).hexdigest()
+
+
+def _refs_now(repo: Repo) -> Fingerprint | None:
+    """The refs fingerprint now; None if the git dir cannot be read (listing says what is wrong)."""
+    try:
+        return refs_fingerprint(repo.git_dir)
+    except OSError:
+        return None
 
 
 if __name__ == "__main__":

@@ -27,6 +27,9 @@ from cd4ml_tui.render.review_text import gate_cell, verdict_glyph
 if TYPE_CHECKING:  # only annotations: their modules (the gate's rules) load on first use
     from cd4ml_tui.core.api import GateResult, ReviewSummary
 
+RowKey = Callable[[RevisionValues], object]
+# for each new row the index of the old row it matches (or None), and the new rows unmatched
+Match = tuple[list[int | None], list[RevisionValues]]
 MEMO_LIMIT = 100_000  # distinct values whose cell is kept for sharing
 
 
@@ -104,18 +107,28 @@ class CellStore:
             parts = (values.params, values.metrics, values.errors)
             return (*shown(values), *map(id, parts))
 
+        matched: dict[
+            Callable[[RevisionValues], object], tuple[list[int | None], list[RevisionValues]]
+        ] = {}
+
+        def match(
+            key: Callable[[RevisionValues], object],
+        ) -> tuple[list[int | None], list[RevisionValues]]:
+            """For each new row, the old row with the same `key` (or None); and the new rows
+            without one. Ids are unique here: `old` keeps its values alive for the whole call."""
+            if key not in matched:
+                where = {key(v): i for i, v in enumerate(old)}
+                sources = [where.get(key(v)) for v in new]
+                matched[key] = sources, [v for v, j in zip(new, sources, strict=True) if j is None]
+            return matched[key]
+
         widths: dict[str, list[int]] = {}
-        for key in (shown, identity) if self._widths else ():  # none: nothing measured to keep
-            # ids are unique here: `old` keeps its value objects alive for the whole call
-            where = {key(v): i for i, v in enumerate(old)}
-            sources = [where.get(key(v)) for v in new]
-            fresh = [v for v, j in zip(new, sources, strict=True) if j is None]
-            for cid, column in self._widths.items():
-                if len(column) != len(old) or cid in ("review", "gate"):  # keyed by sha: rebuild
-                    continue
-                if (cid in REVISION_TEXT) == (key is shown):
-                    made = iter(self._widths_of(cid, fresh))
-                    widths[cid] = [column[j] if j is not None else next(made) for j in sources]
+        for cid, column in self._widths.items():
+            if len(column) != len(old) or cid in ("review", "gate"):  # keyed by sha: rebuild
+                continue
+            sources, fresh = match(shown if cid in REVISION_TEXT else identity)
+            made = iter(self._widths_of(cid, fresh))
+            widths[cid] = [column[j] if j is not None else next(made) for j in sources]
         self._widths = widths
         self._widest = {cid: max(column, default=0) for cid, column in widths.items()}
 

@@ -26,8 +26,8 @@ CHOOSABLE_REVISION_COLUMNS = ("sha", "created", "status", "review", "gate")
 
 
 class TableColumns:
-    """`values` (the value columns, in order), `by_id` and `hidden` (column ids, the gate's at
-    first), kept up to date as rows are added."""
+    """`values` (the value columns, in order), `by_id` (one dict, updated in place) and `hidden`
+    (column ids, the gate's at first), kept up to date as rows are added."""
 
     def __init__(self, hidden_names: Iterable[str] = ()) -> None:
         self.values: list[ColumnKey] = []
@@ -45,7 +45,8 @@ class TableColumns:
     def add(self, rows: Sequence[RevisionValues]) -> None:
         self._order.add(rows)
         self.values = self._order.columns()
-        self.by_id = {c.id: c for c in self.values}
+        self.by_id.clear()  # in place: the table's cell store holds this dict too
+        self.by_id.update((c.id, c) for c in self.values)
         for column in self.values:
             names = {column.key, column.qualified_name}
             if names & self._hidden_names:

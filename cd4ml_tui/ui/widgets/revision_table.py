@@ -107,6 +107,7 @@ class RevisionTable(Grid):
         self.compact = False  # a narrow terminal: the details pane shows sha and date instead
         self._columns = TableColumns(hidden)
         self._store = CellStore(precision)
+        self._store.by_id = self._columns.by_id  # the value columns' keys, as they change
         self._shown: list[ViewRow] = []
         self._names = NameCells()
         self._shown_ids: list[str] = []
@@ -132,7 +133,6 @@ class RevisionTable(Grid):
         old, self.rows_loaded = self.rows_loaded, list(rows)
         self._index = RowIndex(self.rows_loaded)
         self._columns.restart(self.rows_loaded)
-        self._store.by_id = self._columns.by_id
         self._store.carry_over(old, self.rows_loaded)
         self._names.clear()
         self.refresh_view(keep_rev=current.revision.rev if current else None)
@@ -158,7 +158,6 @@ class RevisionTable(Grid):
         self.names_only = False
         self.rows_loaded.extend(rows)
         self._columns.add(rows)
-        self._store.by_id = self._columns.by_id
         self.refresh_view()
 
     @property

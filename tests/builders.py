@@ -7,6 +7,7 @@ quick (no `dvc exp run`) unless a docstring says otherwise. The shared demo repo
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -30,6 +31,15 @@ def settle(git_dir: Path) -> None:
     old = time.time_ns() - 60 * 10**9
     for path in [git_dir, *git_dir.rglob("*")]:
         os.utime(path, ns=(old, old), follow_symlinks=False)
+
+
+def executor_files(repo: Path, stash: str, baseline: str, pid: int) -> None:
+    """The info and process files DVC's executors keep under .dvc/tmp/exps/run/<stash>/."""
+    folder = repo / ".dvc" / "tmp" / "exps" / "run" / stash
+    folder.mkdir(parents=True)
+    info = {"baseline_rev": baseline, "name": "live-run", "status": 2, "root_dir": str(repo)}
+    (folder / f"{stash}.run").write_text(json.dumps(info))
+    (folder / f"{stash}.json").write_text(json.dumps({"pid": pid}))
 
 
 def make_empty_git(path: Path) -> Path:

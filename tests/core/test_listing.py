@@ -29,7 +29,6 @@ from cd4ml_tui.core.values.listing import (
 )
 from cd4ml_tui.core.values.read import result_cache
 from tests import builders
-from tests.core.test_repo import _executor_files
 
 
 @pytest.mark.parametrize("second_process", [False, True])
@@ -138,7 +137,7 @@ def test_no_kept_listing_is_used_while_a_run_is_going(demo_copy: Path) -> None:
     assert _kept(demo_copy) == kept
     head = builders.git(demo_copy, "rev-parse", "HEAD").strip()
     live = builders.git(demo_copy, "commit-tree", "HEAD^{tree}", "-p", "HEAD", "-m", "live")
-    _executor_files(demo_copy, live.strip(), head, os.getpid())
+    builders.executor_files(demo_copy, live.strip(), head, os.getpid())
     assert [r.name for r in _listed(demo_copy) if r.status == "running"] == ["live-run"]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import subprocess
 import time
@@ -76,20 +75,11 @@ def test_failed_run_as_dvc_records_it(demo_copy: Path) -> None:
     assert group[-1].status == "failed"
 
 
-def _executor_files(repo: Path, stash: str, baseline: str, pid: int) -> None:
-    """The info and process files DVC's executors keep under .dvc/tmp/exps/run/<stash>/."""
-    folder = repo / ".dvc" / "tmp" / "exps" / "run" / stash
-    folder.mkdir(parents=True)
-    info = {"baseline_rev": baseline, "name": "live-run", "status": 2, "root_dir": str(repo)}
-    (folder / f"{stash}.run").write_text(json.dumps(info))
-    (folder / f"{stash}.json").write_text(json.dumps({"pid": pid}))
-
-
 def test_running_run_needs_a_live_process(demo_copy: Path) -> None:
     head = builders.git(demo_copy, "rev-parse", "HEAD").strip()
     live, dead = _new_commit(demo_copy, "live"), _new_commit(demo_copy, "dead")
-    _executor_files(demo_copy, live, head, os.getpid())
-    _executor_files(demo_copy, dead, head, 2**22 + 12345)  # above Linux's default pid_max
+    builders.executor_files(demo_copy, live, head, os.getpid())
+    builders.executor_files(demo_copy, dead, head, 2**22 + 12345)  # above Linux's default pid_max
     with open_repo(demo_copy) as repo:
         revisions = list_revisions(repo)
     running = [r for r in revisions if r.status == "running"]

@@ -107,6 +107,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.table, "view", self._view_changed)
+        self.watch(self.table, "announced", self._current_changed, init=False)
         self.watch(self.filter_bar, "in_force", self._filter_applied, init=False)
         self.call_after_refresh(self.table.focus)  # AUTO_FOCUS alone loses it on the first layout
         kept = self.loader.kept_listing()
@@ -158,10 +159,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.watcher.listed = message.fingerprint
         self.status.progress = None
         if not self.loader.streaming and message.error is None:
-            named = self.table.names_only
             self.table.set_rows(message.rows)
-            if named:  # in the same frame as the values, not one later (CurrentChanged follows)
-                self.detail.show(self.table.current, self.loader.revisions)
         heap.settle()
         if message.error is not None:
             self.notify(
@@ -258,9 +256,8 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
     def _marked(self, message: RevisionTable.Marked) -> None:
         self.status.marked = len(message.marked)
 
-    @on(RevisionTable.CurrentChanged, "#revisions")
-    def _current_changed(self, message: RevisionTable.CurrentChanged) -> None:
-        self.detail.show(message.values, self.loader.revisions, reading=self.table.names_only)
+    def _current_changed(self, values: RevisionValues | None) -> None:
+        self.detail.show(values, self.loader.revisions, reading=self.table.names_only)
 
     @on(Grid.Selected, "#revisions")
     def _row_selected(self) -> None:

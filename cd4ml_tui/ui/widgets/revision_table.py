@@ -10,7 +10,6 @@ a cell cursor, so `s` sorts by the column under it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar
 
@@ -73,13 +72,6 @@ class RevisionTable(Grid):
     ]
     HELP_TITLE = "Revisions table"
 
-    class CurrentChanged(WidgetMessage):
-        """The revision under the cursor changed (None when the table is empty)."""
-
-        def __init__(self, table: RevisionTable, values: RevisionValues | None) -> None:
-            super().__init__(table)
-            self.values = values
-
     class Marked(WidgetMessage):
         """The set of marked revisions changed."""
 
@@ -91,6 +83,11 @@ class RevisionTable(Grid):
     """What is shown, set by every change of the view. The screen watches it (`watch`) rather
     than take a message: its status bar then changes in the same call, so in the same frame, as
     the rows (a message took a frame more, 25-40 ms after the sorted rows)."""
+
+    announced: var[RevisionValues | None] = var(None, always_update=True, init=False)
+    """The revision under the cursor, set when another one, or a re-read of the same one, is
+    current (None when the table is empty). Watched, like `view`, so that the details change in
+    the same frame as the rows."""
 
     def __init__(
         self, precision: int = 4, hidden: Iterable[str] = (), *, id: str | None = None
@@ -111,7 +108,6 @@ class RevisionTable(Grid):
         self._shown: list[ViewRow] = []
         self._names = NameCells()
         self._shown_ids: list[str] = []
-        self._announced: RevisionValues | None = None  # the last CurrentChanged posted
 
     def _style(self, part: str) -> Style:
         """The foreground style of one of our component classes (no background)."""
@@ -122,13 +118,15 @@ class RevisionTable(Grid):
         """Show the first `NAMES_FIRST` of `revisions` before their values are read, a row each
         with its name, sha and date, until `set_rows` brings the values; the count says all."""
         self._listed = len(revisions)
-        self.set_rows([RevisionValues(revision) for revision in revisions[:NAMES_FIRST]])
-        self.names_only = True
-        self.view = replace(self.view, total=self._listed)
+        named = [RevisionValues(revision) for revision in revisions[:NAMES_FIRST]]
+        self._replace_rows(named, names_only=True)
 
     def set_rows(self, rows: Sequence[RevisionValues]) -> None:
         """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
-        self.names_only = False
+        self._replace_rows(rows, names_only=False)
+
+    def _replace_rows(self, rows: Sequence[RevisionValues], *, names_only: bool) -> None:
+        self.names_only = names_only
         current = self.current  # read before the rows change: `_shown` indexes the old rows
         old, self.rows_loaded = self.rows_loaded, list(rows)
         self._index = RowIndex(self.rows_loaded)
@@ -227,7 +225,7 @@ class RevisionTable(Grid):
         """Recompute the rows and columns shown, keeping the cursor on the same revision."""
         if keep_rev is None:
             current = self.current
-            kept = current or self._announced
+            kept = current or self.announced
             keep_rev = kept.revision.rev if kept else None
         keep_column = self._cursor_column_id()
         sort_by = None
@@ -289,11 +287,9 @@ class RevisionTable(Grid):
         self.move_cursor(row, ids.index(column) if column in ids else 1)
 
     def _announce_current(self) -> None:
-        """Post CurrentChanged when another revision, or a re-read of the same one, is current."""
         current = self.current
-        if current is not self._announced:
-            self._announced = current
-            self.post_message(self.CurrentChanged(self, current))
+        if current is not self.announced:
+            self.announced = current
 
     # --- state changes -----------------------------------------------------------------------
     def sort_by(self, cid: str) -> None:

@@ -3,7 +3,7 @@
 A commit's params and metrics never change, so a second start reads one row per revision instead
 of parsing; nor does its header, so the listing takes commits from the `commits` table instead of
 reading 10,000 commit objects from git. `read_ahead` reads both tables in a thread while git
-lists the refs. A third table keeps the latest listing itself, under the state of the refs it was
+lists the refs (or `read_ahead_from` takes the results a second process decoded). A third table keeps the latest listing itself, under the state of the refs it was
 listed from (`core.values.listing.list_with_cache`). The store is
 `.dvc/tmp/cd4ml-tui/v<N>/results.sqlite` (DVC's own tmp dir, already gitignored) or, without
 `.dvc`, the same name under the user cache dir. One file instead of a file per commit: at 10,000
@@ -33,7 +33,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from cd4ml_tui.core.git.objects import CommitInfo
 from cd4ml_tui.core.values.entries import (
@@ -73,6 +73,14 @@ DECODE_BATCH = 256
 READ_AHEAD_ROWS = 50_000  # a store grown past this is read ahead in part, the rest by lookup
 
 
+class ResultSource(Protocol):
+    """Stored results read elsewhere: `results()` waits for them (empty if that failed)."""
+
+    def results(self) -> dict[str, ReadResult]: ...
+
+    def close(self) -> None: ...
+
+
 def user_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "cd4ml-tui"
@@ -104,6 +112,7 @@ class ResultCache:
         self._read = {table: threading.Event() for table in READ_AHEAD_TABLES}
         self._encoded: dict[str, bytes] = {}  # results read ahead but not decoded
         self._reader: threading.Thread | None = None
+        self._source: ResultSource | None = None  # results decoded elsewhere, not taken yet
 
     @classmethod
     def for_repo(cls, repo: Repo, *, enabled: bool = True) -> ResultCache:
@@ -121,10 +130,22 @@ class ResultCache:
         ahead (for a listing alone), and results are looked up when asked for.
         """
         if self._reader is None:
-            self._reader = threading.Thread(
-                target=self._read_all, args=(results, decode_results), name="cache-read-ahead"
-            )
-            self._reader.start()
+            self._start_reader(self._read_all, results, decode_results)
+
+    def read_ahead_from(self, source: ResultSource) -> None:
+        """Take the stored results from `source` (a second process that decodes them, see
+        `core.values.elsewhere`) when first asked for, instead of reading them here; it is
+        loaded then, not before: in a thread it would hold the GIL while the UI draws."""
+        if self._reader is None:
+            self._source = source
+
+    def stored_results(self) -> dict[str, ReadResult]:
+        """Every stored result (up to `READ_AHEAD_ROWS`), checked and decoded."""
+        return self._checked("results", self._first_rows("results"), result_from)
+
+    def _start_reader(self, target: Callable[..., None], *args: Any) -> None:
+        self._reader = threading.Thread(target=target, args=args, name="cache-read-ahead")
+        self._reader.start()
 
     def get(self, sha: str) -> ReadResult | None:
         return self.get_many([sha]).get(sha)
@@ -168,6 +189,9 @@ class ResultCache:
         """`shas` from what was read `ahead` (once it is read), the rest looked up and checked."""
         if self._reader is not None and table in self._read:  # listings are not read ahead
             self._read[table].wait()
+        if table == "results" and self._source is not None:
+            source, self._source = self._source, None
+            self._ahead["results"].update(source.results())
         wanted = list(dict.fromkeys(shas))  # a name that is no sha just finds no row
         found = {s: ahead[s] for s in wanted if s in ahead}
         rest = [s for s in wanted if s not in found]
@@ -179,7 +203,7 @@ class ResultCache:
         tables = (("commits", commit_from), ("results", result_from))[: 2 if results else 1]
         try:  # commits first: the listing needs them before any value is read
             for table, decode in tables:
-                rows = self._query(READ_AHEAD.format(table), [str(READ_AHEAD_ROWS)])
+                rows = self._first_rows(table)
                 if table == "results" and not decode_results:  # filled in place: see `_take`
                     self._encoded.update(self._verified(table, rows))
                 else:
@@ -188,6 +212,9 @@ class ResultCache:
         finally:  # whatever failed, no getter waits for it (they look rows up instead)
             for done in self._read.values():
                 done.set()
+
+    def _first_rows(self, table: str) -> list[tuple[Any, Any]]:
+        return self._query(READ_AHEAD.format(table), [str(READ_AHEAD_ROWS)])
 
     def _verified(self, table: str, rows: list[tuple[Any, Any]]) -> dict[str, bytes]:
         """The payloads of the rows whose header and checksum check out; the others are deleted,
@@ -243,6 +270,8 @@ class ResultCache:
     def close(self) -> None:
         if self._reader is not None:
             self._reader.join()
+        if self._source is not None:
+            self._source.close()
         with self._lock:
             if self._db is not None:
                 self._db.close()

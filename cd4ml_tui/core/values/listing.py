@@ -34,6 +34,7 @@ from cd4ml_tui.core.git.watch import Fingerprint, refs_fingerprint, settled
 from cd4ml_tui.core.model import UNFINISHED, Revision
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.values.cache import ResultCache
+from cd4ml_tui.core.values.elsewhere import ResultsElsewhere
 
 Request = tuple[list[str], bool, bool]  # revs, all_commits, use_cache: the second process's argv
 
@@ -41,7 +42,8 @@ Request = tuple[list[str], bool, bool]  # revs, all_commits, use_cache: the seco
 class Listing:
     """`fingerprint` is the refs as they were before listing (None if the git dir could not be
     read); `cache` is the result cache for the values after (the one who reads them closes it);
-    `revisions()` waits for the list. With `second_process`, git is asked from another Python."""
+    `revisions()` waits for the list. With `second_process`, git is asked from another Python,
+    and the stored values are decoded by another (`core.values.elsewhere`)."""
 
     def __init__(
         self,
@@ -52,11 +54,14 @@ class Listing:
         *,
         second_process: bool = False,
     ) -> None:
+        self.cache = ResultCache.for_repo(repo, enabled=use_cache)
+        if use_cache:  # decoded beside what follows; in this process it would hold the GIL
+            if second_process:
+                self.cache.read_ahead_from(ResultsElsewhere(self.cache.directory))
+            else:
+                self.cache.read_ahead()
         repo.forget_head()  # a commit or checkout since the last listing moves HEAD
         self.fingerprint = _refs_now(repo)
-        self.cache = ResultCache.for_repo(repo, enabled=use_cache)
-        if use_cache and not second_process:  # a read-ahead here would hold the GIL meanwhile
-            self.cache.read_ahead()
         self._error: Exception | None = None
         # a kept listing is read here: a second process would take longer to start than that
         kept = None

@@ -195,7 +195,7 @@ if TYPE_CHECKING:
     # Their params and metrics
     from cd4ml_tui.core.values.cache import ResultCache
     from cd4ml_tui.core.values.encoded import EncodedValues
-    from cd4ml_tui.core.values.listing import Listing, list_with_cache
+    from cd4ml_tui.core.values.listing import Listing, keep_layout, list_with_cache
     from cd4ml_tui.core.values.read import load, read_encoded, read_values, result_cache
 
 
@@ -302,6 +302,7 @@ __all__ = [
     "insight_json",
     "insight_markdown",
     "insight_rows",
+    "keep_layout",
     "known_artifacts",
     "labels",
     "line_hunks",

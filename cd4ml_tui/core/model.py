@@ -99,6 +99,13 @@ class RevisionValues:
     metrics: dict[str, FlatValues] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def for_good(self) -> bool:
+        """Whether these values hold for their commit for good: not the workspace, not a
+        pending run, nothing that failed to read (and might read fine later)."""
+        revision = self.revision
+        return not revision.is_workspace and revision.status not in PENDING and not self.errors
+
     def get(self, column: ColumnKey) -> Any:
         """The value of `column` in this revision, or MISSING (None) when absent."""
         files = self.metrics if column.kind == "metric" else self.params

@@ -175,3 +175,52 @@ def test_a_column_measures_as_wide_as_each_cell_prints(values, failed, precision
     cells = [store.cell(row, "p").plain for row in rows]
     assert store._widths["p"] == [cell_len(text) for text in cells]
     assert store.width("p") == max(map(cell_len, cells), default=0)
+
+
+def _laid_out(precision: int = 4) -> tuple[CellStore, list[RevisionValues], dict[str, object]]:
+    """The workspace and three commits, measured, and the layout kept of them."""
+    workspace = RevisionValues(
+        Revision(rev="workspace", kind="workspace"), params={"params.yaml": {"lr": 0.5}}
+    )
+    rows = [workspace, *_rows(0.25, 123.456789, 2e-9)]
+    store = CellStore(precision)
+    store.by_id = {"p": LR}
+    store.measure("p", rows)
+    return store, rows, store.layout(rows)
+
+
+def test_a_kept_layout_gives_each_commit_its_kept_width_and_measures_the_workspace():
+    measured, rows, layout = _laid_out()
+    widths = layout["widths"]
+    assert isinstance(widths, dict) and layout["fresh"] == [0]
+    widths["p"][2] = 40  # planted: a commit's width comes from the layout, not measured again
+    widths["p"][0] = 50  # the workspace's is measured again (its values may have changed)
+    edited = replace(rows[0], params={"params.yaml": {"lr": 123456789}})
+    store = CellStore(precision=4)
+    store.by_id = {"p": LR}
+    assert store.adopt([edited, *rows[1:]], layout)
+    assert store.measure("p", [edited, *rows[1:]]) == 40
+    assert store._widths["p"] == [len("1.235e+08"), 4, 40, 5]
+    assert measured.width("p") == len("123.5")
+
+
+def test_a_layout_of_other_rows_or_other_rules_is_not_taken():
+    _, rows, layout = _laid_out()
+    for store, shown in (
+        (CellStore(precision=3), rows),  # other rules: another precision
+        (CellStore(precision=4), rows[::-1]),  # other rows, or in another order
+        (CellStore(precision=4), rows[:-1]),
+    ):
+        store.by_id = {"p": LR}
+        assert not store.adopt(shown, layout)
+        assert store.measure("p", shown) == max(store._widths_of("p", shown))
+    assert not CellStore(precision=4).adopt(rows, {"rules": layout["rules"]})  # damaged
+
+
+def test_a_row_that_cannot_be_read_now_is_measured_as_it_shows():
+    _, rows, layout = _laid_out()
+    failing = replace(rows[2], params={}, errors={"params.yaml": "not in the local DVC cache"})
+    store = CellStore(precision=4)
+    store.by_id = {"p": LR}
+    assert store.adopt([*rows[:2], failing, rows[3]], layout)
+    assert store._widths["p"][2] == 1  # "!"

@@ -343,3 +343,32 @@ async def test_names_shown_first_stop_at_a_screenful_but_count_every_revision() 
         assert (shown.view.shown, shown.view.total) == (NAMES_FIRST, 600)
         shown.set_rows([RevisionValues(r) for r in revisions])
         assert not shown.names_only and (shown.view.shown, shown.view.total) == (600, 600)
+
+
+async def test_the_next_start_on_the_same_refs_lays_the_table_out_as_the_last_did(
+    demo_copy: Path,
+) -> None:
+    """The widths one start measured are kept with its listing; the next start shows the same
+    revisions by name first, then takes them instead of measuring every cell again."""
+    builders.git(demo_copy, "update-ref", "-d", "refs/exps/celery/stash")  # a queue is not kept
+    builders.settle(demo_copy / ".git")
+
+    def widths(app: App[object]) -> dict[str, int]:
+        return {c.key: c.width for c in table(app).grid_columns}
+
+    async with running(demo_copy, use_cache=True) as (app, _):
+        measured = widths(app)
+    with open_repo(demo_copy) as repo, ResultCache.for_repo(repo) as cache:
+        listing = Listing(repo, second_process=True)
+        listing.cache.close()
+        assert listing.key is not None and listing.listed() is not None
+        layout = cache.get_layout(listing.key)
+        assert layout is not None, "the first start kept no layout"
+        cid = next(c for c in layout["widths"] if c.endswith(":accuracy"))
+        commit = next(i for i in range(len(layout["widths"][cid])) if i not in layout["fresh"])
+        layout["widths"][cid][commit] = 33  # planted: taken, or measured again?
+        cache.put_layout(listing.key, layout)
+    with open_repo(demo_copy) as repo:
+        listing = Listing(repo, second_process=True)
+    async with running(demo_copy, listing=listing, use_cache=True) as (app, _):
+        assert widths(app) == {**measured, cid: 33}

@@ -3,8 +3,10 @@
 A commit's params and metrics never change, so a second start reads one row per revision instead
 of parsing; nor does its header, so the listing takes commits from the `commits` table instead of
 reading 10,000 commit objects from git. `read_ahead` reads both tables in a thread while git
-lists the refs (or `read_ahead_from` takes the results a second process decoded). A third table keeps the latest listing itself, under the state of the refs it was
-listed from (`core.values.listing.list_with_cache`). The store is
+lists the refs (or `read_ahead_from` takes the results a second process decoded). A third table
+keeps the latest listing itself, under the state of the refs it was listed from
+(`core.values.listing.list_with_cache`), and a fourth what a front end derived from it (the
+table's cell widths), under the same key. The store is
 `.dvc/tmp/cd4ml-tui/v<N>/results.sqlite` (DVC's own tmp dir, already gitignored) or, without
 `.dvc`, the same name under the user cache dir. One file instead of a file per commit: at 10,000
 experiments writing 10,000 small files cost more than reading the values.
@@ -57,8 +59,9 @@ if TYPE_CHECKING:
 SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 STORE_NAME = "results.sqlite"
 LOCK_TIMEOUT = 2.0  # seconds a write waits for another process's write before it is skipped
-# a revision's values; a commit's header (for the listing); the latest listing, by its key
-TABLES = ("results", "commits", "listings")
+# a revision's values; a commit's header (for the listing); the latest listing, by its key; a
+# front end's layout of it (the table's cell widths), by the same key
+TABLES = ("results", "commits", "listings", "layouts")
 READ_AHEAD_TABLES = TABLES[:2]
 SCHEMA = "CREATE TABLE IF NOT EXISTS {} (sha TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
 T = TypeVar("T")
@@ -174,6 +177,17 @@ class ResultCache:
             entry = seal(key, listing_payload(revisions))
             self._write("INSERT OR REPLACE INTO listings VALUES (?, ?)", [(key, entry)])
             self._write("DELETE FROM listings WHERE sha != ?", [(key,)])
+
+    def get_layout(self, key: str) -> Any:
+        """The layout kept with the listing under `key` (`put_layout`), as JSON; None if none."""
+        return self._get("layouts", [key], lambda _, data: data).get(key)
+
+    def put_layout(self, key: str, layout: Any) -> None:
+        """Keep a front end's `layout` (JSON) of the listing under `key`, in place of any other:
+        what it derived from the rows and would otherwise derive again at each start."""
+        if SHA.match(key):
+            self._write("INSERT OR REPLACE INTO layouts VALUES (?, ?)", [(key, seal(key, layout))])
+            self._write("DELETE FROM layouts WHERE sha != ?", [(key,)])
 
     def _get(self, table: str, shas: Sequence[str], decode: Decoder[T]) -> dict[str, T]:
         ahead = cast(dict[str, T], self._ahead[table])

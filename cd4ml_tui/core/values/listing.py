@@ -41,9 +41,10 @@ Request = tuple[list[str], bool, bool]  # revs, all_commits, use_cache: the seco
 
 class Listing:
     """`fingerprint` is the refs as they were before listing (None if the git dir could not be
-    read); `cache` is the result cache for the values after (the one who reads them closes it);
-    `revisions()` waits for the list. With `second_process`, git is asked from another Python,
-    and the stored values are decoded by another (`core.values.elsewhere`)."""
+    read); `key` what the listing is kept under (None: not kept); `cache` is the result cache
+    for the values after (the one who reads them closes it); `revisions()` waits for the list.
+    With `second_process`, git is asked from another Python, and the stored values are decoded
+    by another (`core.values.elsewhere`)."""
 
     def __init__(
         self,
@@ -55,18 +56,18 @@ class Listing:
         second_process: bool = False,
     ) -> None:
         self.cache = ResultCache.for_repo(repo, enabled=use_cache)
-        if use_cache:  # decoded beside what follows; in this process it would hold the GIL
-            if second_process:
-                self.cache.read_ahead_from(ResultsElsewhere(self.cache.directory))
-            else:
-                self.cache.read_ahead()
+        if use_cache and not second_process:  # a read-ahead here would hold the GIL meanwhile
+            self.cache.read_ahead()
         repo.forget_head()  # a commit or checkout since the last listing moves HEAD
         self.fingerprint = _refs_now(repo)
+        self.key = listing_key(repo, revs, all_commits, self.fingerprint)  # None: not kept
         self._error: Exception | None = None
         # a kept listing is read here: a second process would take longer to start than that
         kept = None
-        if second_process:
-            kept = kept_listing(repo, revs, all_commits, self.cache, self.fingerprint)[1]
+        if second_process and self.key is not None:
+            kept = self.cache.get_listing(self.key)
+        if use_cache and second_process:  # decoded beside this process's own start-up
+            self.cache.read_ahead_from(ResultsElsewhere(self.cache.directory))
         self._revisions: list[Revision] = kept or []
         self._thread: threading.Thread | None = None
         if kept is None:
@@ -116,6 +117,12 @@ def _listed_elsewhere(repo: Repo, request: Request) -> list[Revision] | None:
     if isinstance(found, list) and all(isinstance(r, Revision) for r in found):
         return found
     return None
+
+
+def keep_layout(repo: Repo, key: str, layout: object) -> None:
+    """Keep a front end's `layout` of the listing kept under `key` (`ResultCache.put_layout`)."""
+    with ResultCache.for_repo(repo) as cache:
+        cache.put_layout(key, layout)
 
 
 def list_here(project_root: str, revs: list[str], all_commits: bool, use_cache: bool) -> bytes:

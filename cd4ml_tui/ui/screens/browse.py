@@ -158,8 +158,9 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
     def _load_finished(self, message: RevisionLoader.LoadFinished) -> None:
         self.watcher.listed = message.fingerprint
         self.status.progress = None
+        laid_out = False  # the cells' widths taken from the last start's
         if not self.loader.streaming and message.error is None:
-            self.table.set_rows(message.rows)
+            laid_out = self.table.set_rows(message.rows, message.layout)
         heap.settle()
         if message.error is not None:
             self.notify(
@@ -178,6 +179,8 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.filter_bar.reapply()
         if message.error is None:
             self._watch_workspace(self.table.rows_loaded)
+            if not laid_out and self.repo.has_dvc:
+                self.loader.keep_layout(self.table.measured_layout())
         self.reviews.load()
         if "gate" not in self.table.hidden:
             self._check_gates()

@@ -10,6 +10,7 @@ a thousand times, and a reload, which replaces every row, keeps the widths of ro
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
 from operator import attrgetter
@@ -31,6 +32,10 @@ RowKey = Callable[[RevisionValues], object]
 # for each new row the index of the old row it matches (or None), and the new rows unmatched
 Match = tuple[list[int | None], list[RevisionValues]]
 MEMO_LIMIT = 100_000  # distinct values whose cell is kept for sharing
+# What a kept layout's widths were measured by (`CellStore.layout`): bump it when a width rule
+# changes in a way these probe values do not show.
+LAYOUT_VERSION = 1
+PROBES: tuple[Any, ...] = (0.1234567, -1.5e-9, 12345678.9, 1e22, 42, -7, True, None, "naïve 漢字")
 
 
 def memo_key(value: Any) -> tuple[type, Any] | None:
@@ -131,6 +136,51 @@ class CellStore:
             widths[cid] = [column[j] if j is not None else next(made) for j in sources]
         self._widths = widths
         self._widest = {cid: max(column, default=0) for cid, column in widths.items()}
+
+    def layout(self, rows: Sequence[RevisionValues]) -> dict[str, Any]:
+        """The value columns' widths over `rows` (the loaded rows), to keep with their listing
+        for `adopt` at the next start; `fresh` are the rows whose values may change (the
+        workspace, a pending run, a value that failed to read), measured again then."""
+        return {
+            "rules": self._rules(),
+            "rows": _digest(rows),
+            "fresh": [i for i, values in enumerate(rows) if not values.for_good],
+            "widths": {
+                cid: column
+                for cid, column in self._widths.items()
+                if cid in self.by_id and len(column) == len(rows)
+            },
+        }
+
+    def adopt(self, rows: Sequence[RevisionValues], layout: Any) -> bool:
+        """Take the widths of `layout` (`layout(rows)` at an earlier start on the same listing)
+        for the value columns not measured yet: a commit's values, hence its cells, never
+        change, so only its fresh rows and ours are measured (at 10,000 rows, 0.3 s saved).
+        False, taking nothing, unless it is of these very rows, measured by these rules."""
+        if not isinstance(layout, dict) or layout.get("rules") != self._rules():
+            return False
+        fresh_then, kept_widths = layout.get("fresh"), layout.get("widths")
+        if not isinstance(fresh_then, list) or not isinstance(kept_widths, dict):
+            return False
+        if layout.get("rows") != _digest(rows):
+            return False
+        fresh = {i for i, values in enumerate(rows) if not values.for_good}
+        gaps = sorted(fresh.union(fresh_then))
+        gap_rows = [rows[i] for i in gaps]
+        for cid, kept in kept_widths.items():
+            if cid in self._widths or cid not in self.by_id or len(kept) != len(rows):
+                continue
+            column = list(kept)
+            for i, width in zip(gaps, self._widths_of(cid, gap_rows), strict=True):
+                column[i] = width
+            self._widths[cid] = column
+            self._widest[cid] = max(column, default=0)
+        return True
+
+    def _rules(self) -> list[Any]:
+        """What widths are measured by: the precision, and the widths of a few probe values
+        (a change in how values are formatted changes some of them)."""
+        return [LAYOUT_VERSION, self.precision, [self._value_width(v) for v in PROBES]]
 
     def set_reviews(self, reviews: Mapping[str, ReviewSummary]) -> None:
         self.reviews = dict(reviews)
@@ -272,3 +322,8 @@ class CellStore:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return Text(format_value(value, self.precision), justify="right")
         return Text(format_value(value, self.precision), justify="left")
+
+
+def _digest(rows: Sequence[RevisionValues]) -> str:
+    """Which revisions `rows` are, in order (a layout's widths are by position)."""
+    return hashlib.sha256("\n".join(v.revision.rev for v in rows).encode()).hexdigest()

@@ -64,13 +64,6 @@ class LoadStats:
     refresh: bool  # True: values on screen were reused for commits seen before
 
 
-def reusable(values: RevisionValues) -> bool:
-    """Whether a loaded row's values hold for its commit for good (not the workspace, not a
-    pending run, nothing that failed to read and might read fine later)."""
-    revision = values.revision
-    return not revision.is_workspace and revision.status not in PENDING and not values.errors
-
-
 def reused(revision: Revision, known: Mapping[str, RevisionValues]) -> RevisionValues | None:
     """The values on screen that still hold for `revision` (same commit, not a pending run)."""
     if revision.status in PENDING:
@@ -164,6 +157,8 @@ class RevisionLoader(Widget):
             self.stats = stats
             self.rows: list[RevisionValues] = []
             self.new_rows = ""  # after a refresh: "New: exp-1, exp-2" (revisions not shown before)
+            self.listing_key: str | None = None  # what the listing is kept under, if it is
+            self.layout: object = None  # the table's layout kept with it (`keep_layout`)
 
     class BadgesLoaded(_LoaderMessage):
         """GTO registry facts by commit sha, e.g. {"abc...": ["model@v1.0.0", "model#prod"]}."""
@@ -195,6 +190,7 @@ class RevisionLoader(Widget):
         self._pending: list[RevisionValues] = []
         self._shown_before: set[str] = set()  # revs on screen when a refresh started
         self._first_listing = options.first_listing
+        self._listing_key: str | None = None  # of the last load's listing, if it is kept
 
     def kept_listing(self) -> list[Revision] | None:
         """The first load's revisions if they were kept from an earlier run (so listed before
@@ -214,7 +210,7 @@ class RevisionLoader(Widget):
         self._pending = []
         self.progress = (0, 0)
         self.reading = True
-        known = {v.revision.rev: v for v in shown if reusable(v)} if refresh else {}
+        known = {v.revision.rev: v for v in shown if v.for_good} if refresh else {}
         listing, self._first_listing = self._first_listing, None
         if listing is None:  # the fingerprint is taken here, the refs are listed in a thread
             options = self.options
@@ -234,8 +230,13 @@ class RevisionLoader(Widget):
                     if self.repo.has_dvc
                     else self._rows_without_dvc(generation, revisions, bool(known), listed)
                 )
+                # rows that come at once at the end may be laid out as at the last start
+                key = listing.key if not self._stream and stats is not None else None
+                layout = cache.get_layout(key) if key is not None else None
             if stats is not None:
-                self.post_message(self.LoadFinished(self, generation, fingerprint, stats=stats))
+                finished = self.LoadFinished(self, generation, fingerprint, stats=stats)
+                finished.listing_key, finished.layout = listing.key, layout
+                self.post_message(finished)
         except Exception as err:  # the load must end (reading=False) whatever broke; say what
             _post_once(self, listed)
             self.post_message(self.LoadFinished(self, generation, fingerprint, one_line(err)))
@@ -280,6 +281,16 @@ class RevisionLoader(Widget):
             self.post_message(self.RowsLoaded(self, generation, batch, total, total))
         return LoadStats(total, len(fresh), bool(known))
 
+    def keep_layout(self, layout: object) -> None:
+        """Keep the table's `layout` with the listing the last load showed, for the next start
+        to take (`RevisionTable.set_rows`); not if that listing is not kept, nor without cache."""
+        if self._listing_key is not None and self.options.use_cache:
+            self._keep_layout(self._listing_key, layout)
+
+    @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
+    def _keep_layout(self, key: str, layout: object) -> None:
+        api.keep_layout(self.repo, key, layout)
+
     @work(thread=True, exclusive=True, group="badges", exit_on_error=False)
     def _load_badges(self, generation: int) -> None:
         """Read the GTO registry (versions and stages by commit) for the refs pane, the table's
@@ -317,6 +328,7 @@ class RevisionLoader(Widget):
         if not self._current(message):
             return
         self.reading = False
+        self._listing_key = message.listing_key
         message.rows, self._pending = self._pending, []
         if message.error is None and self.repo.has_dvc:
             self.last_load = message.stats

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -121,19 +121,29 @@ class RevisionTable(Grid):
         named = [RevisionValues(revision) for revision in revisions[:NAMES_FIRST]]
         self._replace_rows(named, names_only=True)
 
-    def set_rows(self, rows: Sequence[RevisionValues]) -> None:
-        """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay."""
-        self._replace_rows(rows, names_only=False)
+    def set_rows(self, rows: Sequence[RevisionValues], layout: Any = None) -> bool:
+        """Replace every row (a reload); marks, folds, sort, filter and the cursor row stay.
+        `layout`: what `measured_layout()` gave at an earlier start on the same listing; whether it
+        was taken (else the cells were measured)."""
+        return self._replace_rows(rows, names_only=False, layout=layout)
 
-    def _replace_rows(self, rows: Sequence[RevisionValues], *, names_only: bool) -> None:
+    def measured_layout(self) -> dict[str, Any]:
+        """The widths measured over the loaded rows, for `set_rows` at the next start."""
+        return self._store.layout(self.rows_loaded)
+
+    def _replace_rows(
+        self, rows: Sequence[RevisionValues], *, names_only: bool, layout: Any = None
+    ) -> bool:
         self.names_only = names_only
         current = self.current  # read before the rows change: `_shown` indexes the old rows
         old, self.rows_loaded = self.rows_loaded, list(rows)
         self._index = RowIndex(self.rows_loaded)
         self._columns.restart(self.rows_loaded)
         self._store.carry_over(old, self.rows_loaded)
+        taken = layout is not None and self._store.adopt(self.rows_loaded, layout)
         self._names.clear()
         self.refresh_view(keep_rev=current.revision.rev if current else None)
+        return taken
 
     def set_badges(self, badges: Mapping[str, Sequence[str]]) -> None:
         """Show GTO versions and stages (labels by commit sha) after the names of their rows;

@@ -150,15 +150,18 @@ class RevisionLoader(Widget):
             fingerprint: Fingerprint | None,
             error: str | None = None,
             stats: LoadStats | None = None,
+            *,
+            listing_key: str | None = None,
+            layout: object = None,
         ) -> None:
             super().__init__(loader, generation)
             self.fingerprint = fingerprint  # the refs as they were when listing started
             self.error = error
             self.stats = stats
+            self.listing_key = listing_key  # what the listing is kept under, if it is
+            self.layout = layout  # the table's layout kept with it (`keep_layout`), if any
             self.rows: list[RevisionValues] = []
             self.new_rows = ""  # after a refresh: "New: exp-1, exp-2" (revisions not shown before)
-            self.listing_key: str | None = None  # what the listing is kept under, if it is
-            self.layout: object = None  # the table's layout kept with it (`keep_layout`)
 
     class BadgesLoaded(_LoaderMessage):
         """GTO registry facts by commit sha, e.g. {"abc...": ["model@v1.0.0", "model#prod"]}."""
@@ -234,9 +237,16 @@ class RevisionLoader(Widget):
                 key = listing.key if not self._stream and stats is not None else None
                 layout = cache.get_layout(key) if key is not None else None
             if stats is not None:
-                finished = self.LoadFinished(self, generation, fingerprint, stats=stats)
-                finished.listing_key, finished.layout = listing.key, layout
-                self.post_message(finished)
+                self.post_message(
+                    self.LoadFinished(
+                        self,
+                        generation,
+                        fingerprint,
+                        stats=stats,
+                        listing_key=listing.key,
+                        layout=layout,
+                    )
+                )
         except Exception as err:  # the load must end (reading=False) whatever broke; say what
             _post_once(self, listed)
             self.post_message(self.LoadFinished(self, generation, fingerprint, one_line(err)))

@@ -276,13 +276,16 @@ class RevisionLoader(Widget):
         read = read_values(self.repo, fresh, cache=cache)
         batch: list[RevisionValues] = []
         started = flushed = monotonic()
+        # Rows on screen (names first, or a reload) are swapped at the end: until then each
+        # batch only moves the count, and each frame for it held the GIL from this reading.
+        quick = QUICK_SECONDS if self._stream else 0.0
         for done, values in enumerate(values_in_order(revisions, known, read), start=1):
             if worker.is_cancelled:
                 return None
             batch.append(values)
             now = monotonic()
-            every = BATCH_SECONDS if now - started < QUICK_SECONDS else LATER_BATCH_SECONDS
-            if done == 1 or done == total or now - flushed >= every:
+            every = BATCH_SECONDS if now - started < quick else LATER_BATCH_SECONDS
+            if (done == 1 and self._stream) or done == total or now - flushed >= every:
                 _post_once(self, listed)
                 self.post_message(self.RowsLoaded(self, generation, batch, done, total))
                 batch, flushed = [], monotonic()

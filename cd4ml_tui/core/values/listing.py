@@ -55,11 +55,11 @@ class Listing:
         *,
         second_process: bool = False,
     ) -> None:
+        repo.forget_head()  # a commit or checkout since the last listing moves HEAD
+        self.fingerprint = _refs_now(repo)
         self.cache = ResultCache.for_repo(repo, enabled=use_cache)
         if use_cache and not second_process:  # a read-ahead here would hold the GIL meanwhile
             self.cache.read_ahead()
-        repo.forget_head()  # a commit or checkout since the last listing moves HEAD
-        self.fingerprint = _refs_now(repo)
         self.key = listing_key(repo, revs, all_commits, self.fingerprint)  # None: not kept
         self._error: Exception | None = None
         # a kept listing is read here: a second process would take longer to start than that

@@ -145,8 +145,8 @@ class CellStore:
             "rules": self._rules(),
             "rows": _digest(rows),
             "fresh": [i for i, values in enumerate(rows) if not values.for_good],
-            "widths": {
-                cid: column
+            "widths": {  # copies: a worker writes them while rows may stream in
+                cid: list(column)
                 for cid, column in self._widths.items()
                 if cid in self.by_id and len(column) == len(rows)
             },

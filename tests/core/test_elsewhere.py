@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import PENDING
 from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.values import elsewhere
 from cd4ml_tui.core.values.cache import ResultCache
 from cd4ml_tui.core.values.elsewhere import ResultsElsewhere
-from cd4ml_tui.core.values.listing import Listing
+from cd4ml_tui.core.values.listing import Listing, list_with_cache
 from cd4ml_tui.core.values.read import read_values
 from cd4ml_tui.core.values.reader import ReadResult
+from tests import builders
 
 
 def _filled(root: Path) -> tuple[Path, list[str]]:
@@ -66,12 +70,22 @@ def test_a_source_never_asked_is_closed_with_the_cache(demo_copy: Path) -> None:
     assert source.closed
 
 
-def test_the_tui_listing_reads_values_elsewhere(demo_copy: Path) -> None:
+@pytest.mark.parametrize("many", [True, False])
+def test_the_tui_listing_reads_many_values_elsewhere(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch, many: bool
+) -> None:
+    """With a kept listing of `ELSEWHERE_MIN` revisions or more (lowered here to the demo's)."""
+    builders.git(demo_copy, "update-ref", "-d", "refs/exps/celery/stash")  # a queue is not kept
+    builders.settle(demo_copy / ".git")
     _, commits = _filled(demo_copy)
+    with open_repo(demo_copy) as repo, ResultCache.for_repo(repo) as cache:
+        listed = list_with_cache(repo, [], False, cache)  # kept
+    monkeypatch.setattr(elsewhere, "ELSEWHERE_MIN", len(listed) + (0 if many else 1))
     with open_repo(demo_copy) as repo:
         listing = Listing(repo, second_process=True)
         with listing.cache as cache:
-            assert isinstance(cache._source, ResultsElsewhere)
+            assert listing.listed() == listed
+            assert isinstance(cache._source, ResultsElsewhere) is many
             assert cache.get_many(commits).keys() == set(commits)
 
 

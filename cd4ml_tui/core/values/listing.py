@@ -33,8 +33,8 @@ from cd4ml_tui.core.git.repo import Repo, open_repo
 from cd4ml_tui.core.git.watch import Fingerprint, refs_fingerprint, settled
 from cd4ml_tui.core.model import UNFINISHED, Revision
 from cd4ml_tui.core.revisions import list_revisions
+from cd4ml_tui.core.values import elsewhere
 from cd4ml_tui.core.values.cache import ResultCache
-from cd4ml_tui.core.values.elsewhere import ResultsElsewhere
 
 Request = tuple[list[str], bool, bool]  # revs, all_commits, use_cache: the second process's argv
 
@@ -66,8 +66,8 @@ class Listing:
         kept = None
         if second_process and self.key is not None:
             kept = self.cache.get_listing(self.key)
-        if use_cache and second_process:  # decoded beside this process's own start-up
-            self.cache.read_ahead_from(ResultsElsewhere(self.cache.directory))
+        if kept is not None and len(kept) >= elsewhere.ELSEWHERE_MIN:  # beside our start-up
+            self.cache.read_ahead_from(elsewhere.ResultsElsewhere(self.cache.directory))
         self._revisions: list[Revision] = kept or []
         self._thread: threading.Thread | None = None
         if kept is None:

@@ -1,28 +1,27 @@
 """A warm start's stored results, decoded on the second core while this process starts its UI.
 
 Decoding the stored results of 10,000 experiments (SQLite, a checksum per row, JSON) holds the GIL
-for about 0.35 s; in a thread it took turns with Textual drawing the first frames. A second
-process (`python -m cd4ml_tui.core.values.elsewhere STORE_DIR`, a plain subprocess as in
-`second_core`) decodes them beside it, and sends them back as one pickle, which takes a third as
-long to load. They are taken in and unpickled when first asked for: a thread that took them in
-as they came woke up for each 64 KB the pipe holds, and took the GIL from the first frames as
-often. It pays only where this process has work of its own meanwhile (the TUI's start-up;
-`core.api.load` would only wait for it), and for many results: it starts with a kept listing of
-`ELSEWHERE_MIN` revisions or more. If it fails in any way, the results are looked up here: it
-can cost time, never a value.
+for about 0.35 s; in a thread it took turns with Textual drawing the first frames. A second process
+(`python -m cd4ml_tui.core.values.elsewhere STORE_DIR`, a `child.Child`) decodes them beside it, and
+sends them back as one pickle, which takes a third as long to load. They are taken in and unpickled
+when first asked for: a thread that took them in as they came woke up for each 64 KB the pipe holds,
+and took the GIL from the first frames as often. It pays only where this process has work of its own
+meanwhile (the TUI's start-up; `core.api.load` would only wait for it), and for many results: it
+starts with a kept listing of `ELSEWHERE_MIN` revisions or more. If it fails in any way, the results
+are looked up here: it can cost time, never a value.
 """
 
 from __future__ import annotations
 
 import gc
 import pickle
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from cd4ml_tui.core.values.cache import ResultCache
+from cd4ml_tui.core.values.child import Child
 from cd4ml_tui.core.values.reader import ReadResult
 
 # listed revisions, at least, before a second process pays for its start (0.1-0.2 s of imports):
@@ -35,31 +34,18 @@ class ResultsElsewhere:
     `results()` waits for them (a `cache.ResultSource`)."""
 
     def __init__(self, directory: Path) -> None:
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(directory)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        self._child = Child(__name__, [str(directory)])
 
     def results(self) -> dict[str, ReadResult]:
         """What the second process read; empty if it failed (they are looked up instead)."""
-        try:
-            with _no_cycle_passes():
-                found = pickle.load(self._proc.stdout) if self._proc.stdout else None
-        except Exception:  # it died, or sent nothing whole
-            found = None
-        finally:
-            self.close()
+        with _no_cycle_passes():
+            found = self._child.answer()
         if isinstance(found, dict) and all(isinstance(r, ReadResult) for r in found.values()):
             return found
         return {}
 
     def close(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self._proc.wait()
-        if self._proc.stdout:
-            self._proc.stdout.close()
+        self._child.close()
 
 
 @contextmanager

@@ -11,27 +11,19 @@ table's cell widths), under the same key. The store is
 `.dvc`, the same name under the user cache dir. One file instead of a file per commit: at 10,000
 experiments writing 10,000 small files cost more than reading the values.
 
-Why it can be trusted:
-- atomic: rows are written in one transaction per chunk of revisions (`put_many`), so a reader
-  sees a chunk whole or not at all; SQLite's journal makes a crash mid-write roll back;
-- checksummed: each row holds a header line naming the format, the reader version, the commit and
-  a sha256 of the payload; a row that does not check out is deleted and read again, never trusted;
-- shared: WAL mode, so several app processes on one repo (serve mode runs one per browser tab)
-  read while one writes; a writer that finds the store locked past a short timeout stops writing
-  for the rest of its load (the cache only ever costs speed, never correctness, and never hangs
-  the reader for more than that timeout);
-- rebuilt: a file SQLite cannot read as a database (truncated, overwritten) is removed and made
-  again empty, and every result is re-read from git.
+Why it can be trusted: each row holds a header line naming the format, the reader version, the
+commit and a sha256 of its payload, and a row that does not check out is deleted and read again,
+never trusted; results are written in one transaction per chunk of revisions (`put_many`); the
+file itself is atomic, shared between processes, rebuilt when corrupt and off rather than failing
+(`core.values.store`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -51,6 +43,7 @@ from cd4ml_tui.core.values.entries import (
 )
 from cd4ml_tui.core.values.parse import READER_VERSION
 from cd4ml_tui.core.values.reader import ReadResult
+from cd4ml_tui.core.values.store import SqliteStore
 
 if TYPE_CHECKING:
     from cd4ml_tui.core.git.repo import Repo
@@ -58,16 +51,12 @@ if TYPE_CHECKING:
 
 SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 STORE_NAME = "results.sqlite"
-LOCK_TIMEOUT = 2.0  # seconds a write waits for another process's write before it is skipped
 # a revision's values; a commit's header (for the listing); the latest listing, by its key; a
 # front end's layout of it (the table's cell widths), by the same key
 TABLES = ("results", "commits", "listings", "layouts")
 READ_AHEAD_TABLES = TABLES[:2]
-SCHEMA = "CREATE TABLE IF NOT EXISTS {} (sha TEXT PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID"
 T = TypeVar("T")
 Decoder = Callable[[str, Any], T | None]  # (sha, decoded JSON) -> the stored value, or None
-OLD_FOLDER = re.compile(r"^[0-9a-f]{2}$")
-OLD_ENTRY = re.compile(r"^[0-9a-f]{38}([0-9a-f]{24})?\.json$")
 LOOKUP = "SELECT sha, entry FROM {} WHERE sha IN (SELECT value FROM json_each(?))"
 READ_AHEAD = "SELECT sha, entry FROM {} LIMIT ?"
 # Rows per JSON parse: one parse holds the GIL throughout, and a read-ahead that held it for 10,000
@@ -107,10 +96,7 @@ class ResultCache:
     def __init__(self, directory: Path, *, enabled: bool = True) -> None:
         self.directory = directory
         self.path = directory / STORE_NAME
-        self._db: sqlite3.Connection | None = None
-        self._broken = not enabled  # off: finds nothing, writes nothing, never opens the file
-        self._read_only = False
-        self._lock = threading.Lock()
+        self._store = SqliteStore(self.path, TABLES, enabled=enabled)
         self._ahead: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
         self._read = {table: threading.Event() for table in READ_AHEAD_TABLES}
         self._encoded: dict[str, bytes] = {}  # results read ahead but not decoded
@@ -173,10 +159,7 @@ class ResultCache:
     def put_listing(self, key: str, revisions: list[Revision]) -> None:
         """Keep this listing as the latest, in place of any other: one listing at 10,000
         experiments is 3 MB, and the refs only ever move on."""
-        if SHA.match(key):
-            entry = seal(key, listing_payload(revisions))
-            self._write("INSERT OR REPLACE INTO listings VALUES (?, ?)", [(key, entry)])
-            self._write("DELETE FROM listings WHERE sha != ?", [(key,)])
+        self._keep_latest("listings", key, listing_payload(revisions))
 
     def get_layout(self, key: str) -> Any:
         """The layout kept with the listing under `key` (`put_layout`), as JSON; None if none."""
@@ -185,9 +168,15 @@ class ResultCache:
     def put_layout(self, key: str, layout: Any) -> None:
         """Keep a front end's `layout` (JSON) of the listing under `key`, in place of any other:
         what it derived from the rows and would otherwise derive again at each start."""
+        self._keep_latest("layouts", key, layout)
+
+    def _keep_latest(self, table: str, key: str, payload: Any) -> None:
+        """Store `payload` under `key` as the one row of `table`."""
         if SHA.match(key):
-            self._write("INSERT OR REPLACE INTO layouts VALUES (?, ?)", [(key, seal(key, layout))])
-            self._write("DELETE FROM layouts WHERE sha != ?", [(key,)])
+            self._store.write(
+                f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", [(key, seal(key, payload))]
+            )
+            self._store.write(f"DELETE FROM {table} WHERE sha != ?", [(key,)])
 
     def _get(self, table: str, shas: Sequence[str], decode: Decoder[T]) -> dict[str, T]:
         ahead = cast(dict[str, T], self._ahead[table])
@@ -210,7 +199,7 @@ class ResultCache:
         found = {s: ahead[s] for s in wanted if s in ahead}
         rest = [s for s in wanted if s not in found]
         if rest:  # one query: the shas go in as one JSON array (no bound-variable limit)
-            found.update(check(table, self._query(LOOKUP.format(table), [json.dumps(rest)])))
+            found.update(check(table, self._store.query(LOOKUP.format(table), [json.dumps(rest)])))
         return found
 
     def _read_all(self, results: bool, decode_results: bool) -> None:
@@ -228,7 +217,7 @@ class ResultCache:
                 done.set()
 
     def _first_rows(self, table: str) -> list[tuple[Any, Any]]:
-        return self._query(READ_AHEAD.format(table), [str(READ_AHEAD_ROWS)])
+        return self._store.query(READ_AHEAD.format(table), [str(READ_AHEAD_ROWS)])
 
     def _verified(self, table: str, rows: list[tuple[Any, Any]]) -> dict[str, bytes]:
         """The payloads of the rows whose header and checksum check out; the others are deleted,
@@ -263,7 +252,7 @@ class ResultCache:
     def _drop(self, table: str, shas: list[str]) -> None:
         """Delete rows that failed their checks, so that they are read and stored again."""
         if shas:
-            self._write(f"DELETE FROM {table} WHERE sha = ?", [(sha,) for sha in shas])
+            self._store.write(f"DELETE FROM {table} WHERE sha = ?", [(sha,) for sha in shas])
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -274,139 +263,22 @@ class ResultCache:
         """Store results in one transaction: all of them become visible together, or none."""
         rows = [(sha, encode_entry(sha, result)) for sha, result in items if SHA.match(sha)]
         if rows:
-            self._write("INSERT OR REPLACE INTO results (sha, entry) VALUES (?, ?)", rows)
+            self._store.write("INSERT OR REPLACE INTO results (sha, entry) VALUES (?, ?)", rows)
 
     def put_commits(self, infos: Sequence[CommitInfo]) -> None:
         rows = [(c.sha, seal(c.sha, commit_payload(c))) for c in infos if SHA.match(c.sha)]
         if rows:
-            self._write("INSERT OR REPLACE INTO commits (sha, entry) VALUES (?, ?)", rows)
+            self._store.write("INSERT OR REPLACE INTO commits (sha, entry) VALUES (?, ?)", rows)
 
     def close(self) -> None:
         if self._reader is not None:
             self._reader.join()
         if self._source is not None:
             self._source.close()
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        self._store.close()
 
     def __enter__(self) -> ResultCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # -- the connection -----------------------------------------------------------------------
-
-    def _query(self, sql: str, args: Sequence[str]) -> list[tuple[Any, Any]]:
-        with self._lock:
-            for attempt in (1, 2):
-                db = self._connect()
-                if db is None:
-                    return []
-                try:
-                    return db.execute(sql, args).fetchall()
-                except sqlite3.DatabaseError as err:
-                    if not self._recover(err, attempt):
-                        return []
-            return []
-
-    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        with self._lock:
-            if self._read_only:
-                return
-            for attempt in (1, 2):
-                db = self._connect()
-                if db is None:
-                    return
-                try:
-                    db.execute("BEGIN IMMEDIATE")  # one transaction: committed whole, or not
-                    try:
-                        db.executemany(sql, rows)
-                        db.execute("COMMIT")
-                    except BaseException:
-                        if db.in_transaction:
-                            db.execute("ROLLBACK")
-                        raise
-                    return
-                except sqlite3.DatabaseError as err:
-                    if not self._recover(err, attempt):
-                        return
-
-    def _recover(self, err: sqlite3.DatabaseError, attempt: int) -> bool:
-        """Whether to try again: a file that is not a sound database is rebuilt once; a busy or
-        read-only store turns the cache off (speed only, never a wrong or hung read)."""
-        if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
-            if "locked" in str(err) or "busy" in str(err):
-                self._read_only = True  # another process holds the store: read, don't wait again
-                return False
-            self._broken = True
-            return False
-        if attempt > 1:
-            self._broken = True
-            return False
-        self._drop_file()
-        return True
-
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._db is not None or self._broken:
-            return self._db
-        if not self.path.exists():
-            remove_file_per_commit_layout(self.directory)
-        for attempt in (1, 2):
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(
-                    self.path, timeout=LOCK_TIMEOUT, isolation_level=None, check_same_thread=False
-                )
-            except (OSError, sqlite3.Error):
-                self._broken = True
-                return None
-            try:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                for table in TABLES:
-                    db.execute(SCHEMA.format(table))
-                db.execute("SELECT count(*) FROM results WHERE sha = ''").fetchone()
-            except sqlite3.DatabaseError as err:
-                db.close()
-                if isinstance(err, sqlite3.OperationalError) and not _is_corruption(err):
-                    self._broken = True  # locked or read-only: no cache this time
-                    return None
-                if attempt == 1:
-                    self._drop_file()
-                    continue
-                self._broken = True
-                return None
-            self._db = db
-            return db
-        return None
-
-    def _drop_file(self) -> None:
-        """Remove a corrupt store (and its WAL files) so that the next connect starts empty."""
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-
-
-def remove_file_per_commit_layout(directory: Path) -> None:
-    """Delete the entries of the cache's earlier layout (`<sha[:2]>/<sha[2:]>.json` files in the
-    same folder), which the store replaces; only those files and their then-empty folders."""
-    try:
-        folders = [f for f in directory.iterdir() if f.is_dir() and OLD_FOLDER.match(f.name)]
-    except OSError:
-        return
-    for folder in folders:
-        for entry in folder.glob("*.json"):
-            if OLD_ENTRY.match(entry.name):
-                entry.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            folder.rmdir()  # left alone if anything else is in it
-
-
-def _is_corruption(err: sqlite3.DatabaseError) -> bool:
-    text = str(err).lower()
-    return any(word in text for word in ("malformed", "not a database", "corrupt", "disk image"))

@@ -4,7 +4,7 @@ second process.
 The TUI starts its first listing before it imports Textual. Listing 10,000 experiments (git's
 refs, the cached commits, 10,000 `Revision`s) holds the GIL for about 0.4 s, so in a thread it
 only took turns with Textual's start-up (measured: the first row came no sooner). In a second
-process (`python -m cd4ml_tui.core.values.listing`, a plain subprocess as in `second_core`) it
+process (`python -m cd4ml_tui.core.values.listing`, a `child.Child` as in `second_core`) it
 runs beside it on the other core and comes back as one pickle (0.04 s to load at 10,000). If
 that fails in any way, the listing is done here: it can cost time, never a revision.
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import subprocess
 import sys
 import threading
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ from cd4ml_tui.core.model import UNFINISHED, Revision
 from cd4ml_tui.core.revisions import list_revisions
 from cd4ml_tui.core.values import elsewhere
 from cd4ml_tui.core.values.cache import ResultCache
+from cd4ml_tui.core.values.child import Child
 
 Request = tuple[list[str], bool, bool]  # revs, all_commits, use_cache: the second process's argv
 
@@ -94,9 +94,7 @@ class Listing:
         revs, all_commits, _ = request
         try:
             found = _listed_elsewhere(repo, request) if second_process else None
-            self._revisions = found or list_with_cache(
-                repo, revs, all_commits, self.cache, fingerprint=self.fingerprint
-            )
+            self._revisions = found or _list_under(self.key, repo, revs, all_commits, self.cache)
         except Exception as err:  # handed to whoever waits in `revisions()`
             self._error = err
 
@@ -104,16 +102,8 @@ class Listing:
 def _listed_elsewhere(repo: Repo, request: Request) -> list[Revision] | None:
     """The revisions as a second process lists them; None if it fails (an unknown `--rev` too:
     listing here then raises the error the user should see)."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", __name__, str(repo.project_root), json.dumps(request)],
-            capture_output=True,
-            env=git_env(),
-            check=False,
-        )
-        found = pickle.loads(done.stdout) if done.returncode == 0 else None
-    except Exception:
-        return None
+    args = [str(repo.project_root), json.dumps(request)]
+    found = Child(__name__, args, env=git_env()).answer()
     if isinstance(found, list) and all(isinstance(r, Revision) for r in found):
         return found
     return None
@@ -139,13 +129,25 @@ def list_with_cache(
     cache: ResultCache,
     *,
     read_ahead: bool = False,
-    fingerprint: Fingerprint | None = None,
 ) -> list[Revision]:
     """`list_revisions`, taken from `cache` when the refs are as they were when it was kept, and
-    kept there otherwise. `read_ahead`: start reading the cached commits if git must list;
-    `fingerprint`: the refs as the caller took them before asking (else taken here)."""
-    taken = fingerprint if fingerprint is not None else _refs_now(repo)
-    key, found = kept_listing(repo, revs, all_commits, cache, taken)
+    kept there otherwise. `read_ahead`: start reading the cached commits if git must list."""
+    key = listing_key(repo, revs, all_commits, _refs_now(repo))
+    return _list_under(key, repo, revs, all_commits, cache, read_ahead=read_ahead)
+
+
+def _list_under(
+    key: str | None,
+    repo: Repo,
+    revs: Sequence[str],
+    all_commits: bool,
+    cache: ResultCache,
+    *,
+    read_ahead: bool = False,
+) -> list[Revision]:
+    """The listing kept under `key` (`listing_key`; None: list afresh), else the one git lists,
+    kept there unless a run in it is unfinished."""
+    found = cache.get_listing(key) if key is not None else None
     if found is not None:
         return found
     if read_ahead:  # while git lists the refs
@@ -154,18 +156,6 @@ def list_with_cache(
     if key is not None and not any(r.status in UNFINISHED for r in revisions):
         cache.put_listing(key, revisions)
     return revisions
-
-
-def kept_listing(
-    repo: Repo,
-    revs: Sequence[str],
-    all_commits: bool,
-    cache: ResultCache,
-    fingerprint: Fingerprint | None,
-) -> tuple[str | None, list[Revision] | None]:
-    """The key this listing is kept under now (None: list afresh), and the listing kept there."""
-    key = listing_key(repo, revs, all_commits, fingerprint)
-    return key, cache.get_listing(key) if key is not None else None
 
 
 def listing_key(

@@ -127,6 +127,15 @@ def test_a_listing_with_unfinished_runs_is_never_kept(demo_copy: Path) -> None:
     listed = _listed(demo_copy)
     assert any(r.status == "queued" for r in listed)  # the demo queues a run
     assert _kept(demo_copy) is None
+    with open_repo(demo_copy) as repo:
+        listing = Listing(repo)
+        with listing.cache:
+            assert listing.key is not None and listing.kept_under() is None
+        builders.git(demo_copy, "update-ref", "-d", "refs/exps/celery/stash")
+        builders.settle(demo_copy / ".git")
+        listing = Listing(repo)
+        with listing.cache:
+            assert listing.kept_under() == listing.key is not None
 
 
 def test_no_kept_listing_is_used_while_a_run_is_going(demo_copy: Path) -> None:

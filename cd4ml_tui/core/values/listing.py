@@ -90,6 +90,11 @@ class Listing:
             raise self._error
         return self._revisions
 
+    def kept_under(self) -> str | None:
+        """The key the listing is kept under, once listed; None if it is not kept (the refs were
+        not settled, a run is going, or one in it is unfinished)."""
+        return self.key if self.key is not None and _keepable(self.revisions()) else None
+
     def _list(self, repo: Repo, request: Request, second_process: bool) -> None:
         revs, all_commits, _ = request
         try:
@@ -153,9 +158,15 @@ def _list_under(
     if read_ahead:  # while git lists the refs
         cache.read_ahead(results=False)
     revisions = list_revisions(repo, revs, all_commits, cache)
-    if key is not None and not any(r.status in UNFINISHED for r in revisions):
+    if key is not None and _keepable(revisions):
         cache.put_listing(key, revisions)
     return revisions
+
+
+def _keepable(revisions: list[Revision]) -> bool:
+    """Unfinished runs are what a listing shows that no ref records: a listing with any is not
+    kept."""
+    return not any(r.status in UNFINISHED for r in revisions)
 
 
 def listing_key(

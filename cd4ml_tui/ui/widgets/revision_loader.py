@@ -234,8 +234,10 @@ class RevisionLoader(Widget):
                     else self._rows_without_dvc(generation, revisions, bool(known), listed)
                 )
                 # rows that come at once at the end may be laid out as at the last start
-                key = listing.key if not self._stream and stats is not None else None
-                layout = cache.get_layout(key) if key is not None else None
+                key = listing.kept_under()
+                layout = None
+                if key is not None and not self._stream and stats is not None:
+                    layout = cache.get_layout(key)
             if stats is not None:
                 self.post_message(
                     self.LoadFinished(
@@ -243,7 +245,7 @@ class RevisionLoader(Widget):
                         generation,
                         fingerprint,
                         stats=stats,
-                        listing_key=listing.key,
+                        listing_key=key,
                         layout=layout,
                     )
                 )

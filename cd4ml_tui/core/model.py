@@ -42,6 +42,12 @@ class Revision:
         return self.rev == WORKSPACE
 
     @property
+    def settled(self) -> bool:
+        """A commit whose params and metrics can never change: not the workspace, not a run
+        that is still queued or running."""
+        return not self.is_workspace and self.status not in PENDING
+
+    @property
     def short(self) -> str:
         """The short form shown in tables: 7 hex digits, or 'workspace'."""
         return self.rev if self.is_workspace else self.rev[:7]
@@ -103,8 +109,7 @@ class RevisionValues:
     def for_good(self) -> bool:
         """Whether these values hold for their commit for good: not the workspace, not a
         pending run, nothing that failed to read (and might read fine later)."""
-        revision = self.revision
-        return not revision.is_workspace and revision.status not in PENDING and not self.errors
+        return self.revision.settled and not self.errors
 
     def get(self, column: ColumnKey) -> Any:
         """The value of `column` in this revision, or MISSING (None) when absent."""

@@ -69,7 +69,7 @@ def _read(
             progress(done, total)
         yield _values(revisions[done - 1], reader.read_workspace())
     live = _live_dirs(repo) if any(r.status == "running" for r in revisions) else {}
-    commits = [r.rev for r in revisions if _kept(r)]
+    commits = [r.rev for r in revisions if r.settled]
     cached = store.get_many(commits) if commits else {}
     theirs = split_for_second_core([sha for sha in commits if sha not in cached])
     second = SecondCore(str(repo.project_root), theirs) if theirs else None
@@ -114,17 +114,11 @@ def read_encoded(
 ) -> Iterator[RevisionValues | EncodedValues]:
     """As `read_values`, but the revisions `cache` holds come as it stores them, not decoded
     (open it with `result_cache(..., decode=False)`); the rest are read as `read_values` does."""
-    stored = cache.payloads([r.rev for r in revisions if _kept(r)])
+    stored = cache.payloads([r.rev for r in revisions if r.settled])
     rest = read_values(repo, [r for r in revisions if r.rev not in stored], cache=cache)
     for revision in revisions:
         found = stored.get(revision.rev)
         yield EncodedValues(revision, found) if found is not None else next(rest)
-
-
-def _kept(revision: Revision) -> bool:
-    """Whether the result cache may hold this revision's values: a commit, not a run that is
-    still queued or running (its values may change)."""
-    return not revision.is_workspace and revision.status not in PENDING
 
 
 def _values(revision: Revision, result: ReadResult) -> RevisionValues:

@@ -54,14 +54,14 @@ async def test_loads_every_revision_as_a_tree(demo_repo):
         # Each experiment sits under its baseline; the last one of a group is drawn with └──.
         current_head = None
         for position, view_row in enumerate(shown):
-            revision = expected[view_row.index].revision
+            revision = expected[view_row.row].revision
             if revision.kind != "experiment":
                 current_head = revision.rev
                 assert view_row.prefix == ""
                 continue
             assert revision.baseline == current_head
             following = shown[position + 1] if position + 1 < len(shown) else None
-            last = following is None or expected[following.index].revision.kind != "experiment"
+            last = following is None or expected[following.row].revision.kind != "experiment"
             assert view_row.prefix == ("└── " if last else "├── ")
         accuracy = column(expected, "accuracy")
         for values in expected:
@@ -148,8 +148,8 @@ async def test_expression_filter_keeps_matching_rows_and_their_baselines(demo_re
             return acc is not None and rate is not None and acc > 0.88 and rate < 0.05
 
         await pilot.press("slash", *"accuracy>0.88 and train.lr<0.05", "enter")
-        matching = [rows[r.index] for r in grid.view_rows if not r.context]
-        context = [rows[r.index] for r in grid.view_rows if r.context]
+        matching = [rows[r.row] for r in grid.view_rows if not r.context]
+        context = [rows[r.row] for r in grid.view_rows if r.context]
         assert matching == [v for v in rows if wanted(v)]
         assert matching and len(matching) < len(rows)
         shown_revs = {v.revision.rev for v in grid.shown_values}
@@ -284,7 +284,7 @@ async def test_filter_lands_on_the_first_match_and_counts_only_matches(demo_repo
         matching = [r for r in grid.view_rows if not r.context]
         assert any(r.context for r in grid.view_rows) and matching
         assert not grid.view_rows[grid.cursor_row].context
-        assert grid.current is rows[matching[0].index]
+        assert grid.current is rows[matching[0].row]
         status = main_screen(app).status
         assert status.shown == len(matching) < len(grid.view_rows)
 

@@ -41,7 +41,7 @@ ROWS = [
 
 
 def names(shown):
-    return [ROWS[r.index].revision.label for r in shown]
+    return [ROWS[r.row].revision.label for r in shown]
 
 
 def test_groups_put_experiments_under_their_baseline_and_orphans_alone():

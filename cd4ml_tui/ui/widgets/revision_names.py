@@ -46,7 +46,7 @@ class NameCells:
         self._cells = {
             row: text
             for row, text in self._cells.items()
-            if rows[row.index].revision.rev not in changed
+            if rows[row.row].revision.rev not in changed
         }
         return True
 
@@ -83,7 +83,7 @@ class NameCells:
         widest = 0
         prefix_widths: dict[str, int] = {}  # "├── " and "└── ": measured once, not per row
         for row in shown:
-            width = widths[row.index]
+            width = widths[row.row]
             if row.prefix:
                 prefix = prefix_widths.get(row.prefix)
                 if prefix is None:

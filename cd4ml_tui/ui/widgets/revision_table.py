@@ -186,7 +186,7 @@ class RevisionTable(Grid):
         """The revision under the cursor."""
         if not self._shown or not 0 <= self.cursor_row < len(self._shown):
             return None
-        return self.rows_loaded[self._shown[self.cursor_row].index]
+        return self.rows_loaded[self._shown[self.cursor_row].row]
 
     def marked_values(self) -> list[RevisionValues]:
         """Marked revisions, in load order."""
@@ -199,7 +199,7 @@ class RevisionTable(Grid):
 
     @property
     def shown_values(self) -> list[RevisionValues]:
-        return [self.rows_loaded[row.index] for row in self._shown]
+        return [self.rows_loaded[row.row] for row in self._shown]
 
     @property
     def shown_column_ids(self) -> list[str]:
@@ -254,7 +254,7 @@ class RevisionTable(Grid):
 
         def build(position: int) -> list[Text]:  # a row's cells, when the grid first needs it
             view_row = shown[position]
-            index = view_row.index
+            index = view_row.row
             mark = mark_cells[loaded[index].revision.rev in marked]
             name = names.cell(view_row, loaded[index], badge_style)
             return [mark, name, *(store.cell(loaded[index], cid) for cid in value_ids)]
@@ -292,7 +292,7 @@ class RevisionTable(Grid):
 
     def _restore_cursor(self, rev: str | None, column: str | None) -> None:
         index = self._index.find(rev)
-        row = next((i for i, view_row in enumerate(self._shown) if view_row.index == index), 0)
+        row = next((i for i, view_row in enumerate(self._shown) if view_row.row == index), 0)
         ids = self._shown_ids
         self.move_cursor(row, ids.index(column) if column in ids else 1)
 

@@ -25,7 +25,9 @@ MISSING_CELL = "-"
 # The key of a column that stands for a whole file: one no revision could read, as for a file
 # holding a bare scalar (DVC names that column after the file).
 UNREAD_KEY = ""
-PIPELINE_FILES = ("dvc.yaml", "dvc.lock")  # their errors are about a whole revision, not a column
+PIPELINE_FILES = ("dvc.yaml", "dvc.lock")
+METRIC: ValueKind = "metric"
+PARAM: ValueKind = "param"  # their errors are about a whole revision, not a column
 
 
 def columns(values: Sequence[RevisionValues], *, unread: bool = False) -> list[ColumnKey]:
@@ -54,23 +56,22 @@ class ColumnOrder:
         self._unread: dict[str, None] = {}  # error paths no row has values for (yet)
 
     def add(self, rows: Sequence[RevisionValues]) -> None:
-        for row in rows:
-            if row.metrics:  # none yet: a revision shown by name before its values are read
-                self._merge("metric", row.metrics)
-            if row.params:
-                self._merge("param", row.params)
+        known = self._files
+        for row in rows:  # a revision shown by name before its values are read has no files
+            for kind, files in ((METRIC, row.metrics), (PARAM, row.params)):
+                seen = known[kind]
+                for path, flat in files.items():  # the usual row: every file and key seen before
+                    keys = seen.get(path)
+                    if keys is None or not keys.keys() >= flat.keys():
+                        self._merge(kind, files)
+                        break
             for path, error in row.errors.items():
                 if path and error != NO_SUCH_FILE and not path.endswith(PIPELINE_FILES):
                     self._unread[path] = None
 
     def _merge(self, kind: ValueKind, files: Mapping[str, Mapping[str, Any]]) -> None:
+        """Add the files and keys of one row that some are new to."""
         known = self._files[kind]
-        if known.keys() >= files.keys():  # the usual row: every file and key seen before
-            for path, flat in files.items():
-                keys = known[path]
-                if not keys.keys() >= flat.keys():
-                    keys.update(dict.fromkeys(flat))
-            return
         sequence = list(files)
         order = list(known)
         for index, path in enumerate(sequence):

@@ -31,6 +31,7 @@ from tests.ui.helpers import (
     move_to_column,
     plain,
     running,
+    settle,
     table,
     toasts,
 )
@@ -254,6 +255,20 @@ async def test_choosing_a_branch_narrows_to_its_group_and_escape_widens(demo_rep
         assert grid.has_focus and grid.current == head
         await pilot.press("escape")
         assert labels(app) == everything
+
+
+async def test_a_reload_of_the_same_refs_leaves_the_refs_pane_as_it_was(demo_repo):
+    """A section folded by hand stays folded: the pane is built again only when a ref or an
+    experiment count changes (and each load lists the refs again)."""
+    async with running(demo_repo) as (app, pilot):
+        refs = app.query_one(RefsPane)
+        node = refs.leaf("refs/heads/feature/wider")
+        assert node is not None and node.parent is not None
+        node.parent.collapse()
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert refs.leaf("refs/heads/feature/wider") is node
+        assert not node.parent.is_expanded
 
 
 async def test_o_shows_only_columns_whose_values_differ(demo_repo):

@@ -84,9 +84,13 @@ class RefsPane(Tree[str]):
         return self.get_component_rich_style(f"refs-pane--{part}", partial=True)
 
     def set_revisions(self, revisions: Sequence[Revision]) -> None:
-        """Rebuild from the listed revisions (refs come from the commit revisions)."""
-        self._exp_counts = Counter(r.baseline for r in revisions if r.baseline)
-        self._commit_of = {ref: r.rev for r in revisions if r.kind == "commit" for ref in r.refs}
+        """Rebuild from the listed revisions (refs come from the commit revisions); not when
+        no ref and no count changed (a load lists again the revisions shown by name first)."""
+        counts = Counter(r.baseline for r in revisions if r.baseline)
+        commit_of = {ref: r.rev for r in revisions if r.kind == "commit" for ref in r.refs}
+        if (counts, commit_of) == (self._exp_counts, self._commit_of) and self._leaves:
+            return
+        self._exp_counts, self._commit_of = counts, commit_of
         self._rebuild()
 
     def set_badges(self, badges: Mapping[str, Sequence[str]]) -> None:

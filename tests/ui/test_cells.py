@@ -3,7 +3,9 @@ are built only when read."""
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 from dataclasses import replace
 
 from hypothesis import given
@@ -193,8 +195,10 @@ def test_a_kept_layout_gives_each_commit_its_kept_width_and_measures_the_workspa
     measured, rows, layout = _laid_out()
     widths = layout["widths"]
     assert isinstance(widths, dict) and layout["fresh"] == [0]
-    widths["p"][2] = 40  # planted: a commit's width comes from the layout, not measured again
-    widths["p"][0] = 50  # the workspace's is measured again (its values may have changed)
+    planted = list(base64.b64decode(widths["p"]))  # a byte a width, as they are all < 256
+    planted[2] = 40  # planted: a commit's width comes from the layout, not measured again
+    planted[0] = 50  # the workspace's is measured again (its values may have changed)
+    widths["p"] = planted  # (kept as a list when one is 256 or more)
     edited = replace(rows[0], params={"params.yaml": {"lr": 123456789}})
     store = CellStore(precision=4)
     store.by_id = {"p": LR}
@@ -202,6 +206,20 @@ def test_a_kept_layout_gives_each_commit_its_kept_width_and_measures_the_workspa
     assert store.measure("p", [edited, *rows[1:]]) == 40
     assert store._widths["p"] == [len("1.235e+08"), 4, 40, 5]
     assert measured.width("p") == len("123.5")
+
+
+def test_a_kept_layout_read_back_from_json_gives_the_widths_measured():
+    wide = RevisionValues(Revision(rev="c" * 40, kind="commit"), {"params.yaml": {"lr": "x" * 300}})
+    measured, rows, _ = _laid_out()
+    rows.append(wide)
+    for cid in ("p", "sha", "created", "status"):
+        measured.measure(cid, rows)
+    layout = json.loads(json.dumps(measured.layout(rows)))  # as the store keeps it
+    store = CellStore(precision=4)
+    store.by_id = {"p": LR}
+    assert store.adopt(rows, layout)
+    assert store._widths == measured._widths  # the value column with a 300-wide cell too
+    assert store.width("p") == 300
 
 
 def test_a_layout_of_other_rows_or_other_rules_is_not_taken():

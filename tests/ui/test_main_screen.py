@@ -3,6 +3,7 @@ refs narrowing, only-changed columns. Expected values come from the core, read i
 
 from __future__ import annotations
 
+import base64
 import math
 from pathlib import Path
 
@@ -380,8 +381,10 @@ async def test_the_next_start_on_the_same_refs_lays_the_table_out_as_the_last_di
         layout = cache.get_layout(listing.key)
         assert layout is not None, "the first start kept no layout"
         cid = next(c for c in layout["widths"] if c.endswith(":accuracy"))
-        commit = next(i for i in range(len(layout["widths"][cid])) if i not in layout["fresh"])
-        layout["widths"][cid][commit] = 33  # planted: taken, or measured again?
+        planted = list(base64.b64decode(layout["widths"][cid]))  # a byte a width
+        commit = next(i for i in range(len(planted)) if i not in layout["fresh"])
+        planted[commit] = 33  # planted: taken, or measured again?
+        layout["widths"][cid] = planted
         cache.put_layout(listing.key, layout)
     with open_repo(demo_copy) as repo:
         listing = Listing(repo, second_process=True)

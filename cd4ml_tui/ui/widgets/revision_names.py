@@ -15,7 +15,7 @@ from rich.text import Text
 
 from cd4ml_tui.core.model import RevisionValues
 from cd4ml_tui.ui.table_view import ViewRow
-from cd4ml_tui.ui.widgets.revision_cells import compact_badges
+from cd4ml_tui.ui.widgets.revision_cells import compact_badges, text_width
 
 
 class NameCells:
@@ -79,7 +79,7 @@ class NameCells:
         widths = self._widths
         for values in rows[len(widths) :]:
             badge = self.badge_text(values)
-            widths.append(cell_len(values.revision.label) + (cell_len(badge) + 2 if badge else 0))
+            widths.append(text_width(values.revision.label) + (cell_len(badge) + 2 if badge else 0))
         widest = 0
         prefix_widths: dict[str, int] = {}  # "├── " and "└── ": measured once, not per row
         for row in shown:

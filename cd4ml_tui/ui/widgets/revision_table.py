@@ -139,8 +139,9 @@ class RevisionTable(Grid):
         old, self.rows_loaded = self.rows_loaded, list(rows)
         self._index = RowIndex(self.rows_loaded)
         self._columns.restart(self.rows_loaded)
-        self._store.carry_over(old, self.rows_loaded)
         taken = layout is not None and self._store.adopt(self.rows_loaded, layout)
+        if not taken:
+            self._store.carry_over(old, self.rows_loaded)
         self._names.clear()
         self.refresh_view(keep_rev=current.revision.rev if current else None)
         return taken

@@ -122,6 +122,9 @@ if TYPE_CHECKING:
 
     # Plots
     from cd4ml_tui.core.plots.load import Plot, load_plots, plots_json, unique_names
+
+    # Promotion (GTO tags)
+    from cd4ml_tui.core.promote.badges import RegistryBadges
     from cd4ml_tui.core.promote.message import describe_source, message_values, read_baseline_values
     from cd4ml_tui.core.promote.plan import (
         PromotionPlan,
@@ -143,7 +146,7 @@ if TYPE_CHECKING:
         run_gate,
     )
 
-    # Promotion (GTO tags)
+    # The registry a promotion reads, and the tags it writes
     from cd4ml_tui.core.promote.registry import (
         Registry,
         VersionChoices,
@@ -247,6 +250,7 @@ __all__ = [
     "QueuePlan",
     "QueueRun",
     "Registry",
+    "RegistryBadges",
     "RemovePlan",
     "RemoveResult",
     "Repo",

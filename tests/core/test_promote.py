@@ -3,14 +3,17 @@ and counter; and it leaves HEAD, the index, the stash and the working tree untou
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.git.repo import open_repo
 from cd4ml_tui.core.model import Revision
+from cd4ml_tui.core.promote.badges import RegistryBadges, read_by_child
 from cd4ml_tui.core.promote.message import format_value, message_values
 from cd4ml_tui.core.promote.plan import (
     default_branch_name,
@@ -153,6 +156,37 @@ def test_badges_match_gto_show(gto_history_repo: Path) -> None:
     got = {(sha, b.artifact, b.version, b.stage) for sha, items in badges.items() for b in items}
     assert got == expected
     assert "v1.0.0" in {b.version for b in badges[git(gto_history_repo, "rev-parse", "HEAD~3")]}
+
+
+def test_a_second_process_reads_the_same_badges_and_sends_back_its_error(
+    gto_history_repo: Path,
+) -> None:
+    """The TUI's badges come from a second process while GTO is not imported (see
+    `core.promote.badges`): the same state, and the same one-line error."""
+    _promote(gto_history_repo, "main", artifact="clf", version="v1.2.0", stage="prod")
+    with open_repo(gto_history_repo) as repo:
+        assert read_by_child(repo) == registry_state(repo) != {}
+        (gto_history_repo / ".gto").write_text("stages: [dev, prod\n")  # not YAML
+        with pytest.raises(Cd4mlError) as here:
+            registry_state(repo)
+        with pytest.raises(type(here.value), match=re.escape(str(here.value))):
+            read_by_child(repo)
+
+
+def test_the_badges_are_read_again_when_the_tags_or_the_gto_config_change(
+    gto_history_repo: Path,
+) -> None:
+    with open_repo(gto_history_repo) as repo:
+        badges = RegistryBadges(repo)
+        first = badges.read()
+        assert first == registry_state(repo) and badges.read() is first  # not read again
+        _promote(gto_history_repo, "main", artifact="clf", version="v1.2.0", stage="prod")
+        assert badges.read() == registry_state(repo) != first
+        (gto_history_repo / ".gto").write_text("stages: [dev, prod\n")  # not YAML
+        with pytest.raises(Cd4mlError):
+            badges.read()
+        with pytest.raises(Cd4mlError):  # an error is not kept as a read
+            badges.read()
 
 
 def test_experiment_promotion_message_branch_and_safety(demo_copy: Path) -> None:

@@ -194,6 +194,7 @@ class RevisionLoader(Widget):
         self._shown_before: set[str] = set()  # revs on screen when a refresh started
         self._first_listing = options.first_listing
         self._listing_key: str | None = None  # of the last load's listing, if it is kept
+        self._registry = api.RegistryBadges(repo)  # read again when tags or GTO config change
 
     def kept_listing(self) -> list[Revision] | None:
         """The first load's revisions if they were kept from an earlier run (so listed before
@@ -309,9 +310,10 @@ class RevisionLoader(Widget):
     @work(thread=True, exclusive=True, group="badges", exit_on_error=False)
     def _load_badges(self, generation: int) -> None:
         """Read the GTO registry (versions and stages by commit) for the refs pane, the table's
-        name cells and the details."""
+        name cells and the details (`RegistryBadges`: not again while the tags stay, and by a
+        second process while GTO is not imported here)."""
         try:
-            state = api.registry_state(self.repo)
+            state = self._registry.read()
         except Cd4mlError as err:
             self.post_message(self.RegistryFailed(self, generation, str(err)))
             return

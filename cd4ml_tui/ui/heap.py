@@ -16,10 +16,27 @@ about 0.1 s in the read-ahead thread, and one pass after the imports took anothe
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def settle() -> None:
     gc.freeze()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No passes meanwhile, and what was made is settled before they resume: values read all at
+    once (a warm start's 10,000 are 200,000 new objects) were walked by a pass of the youngest
+    generation and then by one of the next, 0.08-0.1 s while the table waited for them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        settle()
+        if enabled:
+            gc.enable()
 
 
 def thaw() -> None:

@@ -192,7 +192,7 @@ class RevisionBrowser(GuardsWrites, Screen[None]):
         self.detail.badges = badges
         self.table.set_badges(badges)
         self.detail.show(self.table.current, self.loader.revisions)
-        heap.settle()  # the registry is a load's last step (it imports GTO: many objects)
+        heap.settle()  # the badges are a load's last step
 
     @on(RevisionLoader.RegistryFailed, "#loader")
     def _registry_failed(self, message: RevisionLoader.RegistryFailed) -> None:

@@ -22,6 +22,7 @@ After the rows, the GTO registry is read for the badges (it competes with the re
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ from cd4ml_tui.core import api  # `api.name`: imported on first use, off the sta
 from cd4ml_tui.core.api import Fingerprint, Listing, read_values
 from cd4ml_tui.core.errors import Cd4mlError
 from cd4ml_tui.core.model import PENDING, Revision, RevisionValues
+from cd4ml_tui.ui import heap
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
@@ -229,11 +231,14 @@ class RevisionLoader(Widget):
             with listing.cache as cache:  # reading ahead since the listing started
                 revisions = listing.revisions()
                 listed.append(self.RevisionsListed(self, generation, revisions))
-                stats = (
-                    self._read_rows(generation, revisions, known, cache, listed)
-                    if self.repo.has_dvc
-                    else self._rows_without_dvc(generation, revisions, bool(known), listed)
-                )
+                # rows swapped in at the end (names first, a reload) come all at once: the
+                # collector's passes wait until they are in (a stream is settled batch by batch)
+                with nullcontext() if self._stream else heap.paused():
+                    stats = (
+                        self._read_rows(generation, revisions, known, cache, listed)
+                        if self.repo.has_dvc
+                        else self._rows_without_dvc(generation, revisions, bool(known), listed)
+                    )
                 # rows that come at once at the end may be laid out as at the last start
                 key = listing.kept_under()
                 layout = None

@@ -231,6 +231,10 @@ class RevisionLoader(Widget):
             with listing.cache as cache:  # reading ahead since the listing started
                 revisions = listing.revisions()
                 listed.append(self.RevisionsListed(self, generation, revisions))
+                # rows that come at once at the end may be laid out as at the last start: read
+                # first, the last rows and the end are posted together (one frame for both)
+                key = listing.kept_under()
+                layout = cache.get_layout(key) if key is not None and not self._stream else None
                 # rows swapped in at the end (names first, a reload) come all at once: the
                 # collector's passes wait until they are in (a stream is settled batch by batch)
                 with nullcontext() if self._stream else heap.paused():
@@ -239,22 +243,17 @@ class RevisionLoader(Widget):
                         if self.repo.has_dvc
                         else self._rows_without_dvc(generation, revisions, bool(known), listed)
                     )
-                # rows that come at once at the end may be laid out as at the last start
-                key = listing.kept_under()
-                layout = None
-                if key is not None and not self._stream and stats is not None:
-                    layout = cache.get_layout(key)
-            if stats is not None:
-                self.post_message(
-                    self.LoadFinished(
-                        self,
-                        generation,
-                        fingerprint,
-                        stats=stats,
-                        listing_key=key,
-                        layout=layout,
+                if stats is not None:  # before the cache is closed: its writes can wait
+                    self.post_message(
+                        self.LoadFinished(
+                            self,
+                            generation,
+                            fingerprint,
+                            stats=stats,
+                            listing_key=key,
+                            layout=layout,
+                        )
                     )
-                )
         except Exception as err:  # the load must end (reading=False) whatever broke; say what
             _post_once(self, listed)
             self.post_message(self.LoadFinished(self, generation, fingerprint, one_line(err)))

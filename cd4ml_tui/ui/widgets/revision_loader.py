@@ -16,7 +16,8 @@ refs fingerprint (`core.git.watch`) before listing, so the ref watcher knows whi
 refs the rows show and never misses a change that lands during a load. `load` makes it on the UI
 thread (a few folder stats): in the worker, each stat waited for the GIL while the first frames
 were drawn, 0.2 s at start-up.
-After the rows, the GTO registry is read for the badges (it competes with the reader for the GIL).
+After the rows, the badges are read from the GTO registry (`core.promote.badges`: again only when
+the tags changed, and by a second process while GTO is not imported here).
 """
 
 from __future__ import annotations

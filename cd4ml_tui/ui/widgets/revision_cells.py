@@ -10,8 +10,6 @@ a thousand times, and a reload, which replaces every row, keeps the widths of ro
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
 from operator import attrgetter
@@ -25,6 +23,7 @@ from cd4ml_tui.core.api import ColumnOrder as CoreColumnOrder
 from cd4ml_tui.core.api import format_value
 from cd4ml_tui.core.model import ColumnKey, Revision, RevisionValues, column_of
 from cd4ml_tui.render.review_text import gate_cell, verdict_glyph
+from cd4ml_tui.ui.widgets.kept_layout import packed_widths, rows_digest, unpacked_widths
 
 if TYPE_CHECKING:  # only annotations: their modules (the gate's rules) load on first use
     from cd4ml_tui.core.api import GateResult, ReviewSummary
@@ -151,10 +150,10 @@ class CellStore:
         measured again then."""
         return {
             "rules": self._rules(),
-            "rows": _digest(rows),
+            "rows": rows_digest(rows),
             "fresh": [i for i, values in enumerate(rows) if not values.for_good],
             "widths": {
-                cid: _packed(column)
+                cid: packed_widths(column)
                 for cid, column in self._widths.items()
                 if _kept(cid, self.by_id) and len(column) == len(rows)
             },
@@ -171,14 +170,14 @@ class CellStore:
         fresh_then, kept_widths = layout.get("fresh"), layout.get("widths")
         if not isinstance(fresh_then, list) or not isinstance(kept_widths, dict):
             return False
-        if layout.get("rows") != _digest(rows):
+        if layout.get("rows") != rows_digest(rows):
             return False
         fresh = {i for i, values in enumerate(rows) if not values.for_good}
         gaps = sorted(fresh.union(fresh_then))
         gap_rows = [rows[i] for i in gaps]
         widths: dict[str, list[int]] = {}
         for cid, kept in kept_widths.items():
-            column = _unpacked(kept)
+            column = unpacked_widths(kept)
             if column is None or len(column) != len(rows) or not _kept(cid, self.by_id):
                 continue
             for i, width in zip(gaps, self._widths_of(cid, gap_rows), strict=True):
@@ -339,28 +338,3 @@ def _kept(cid: str, by_id: Mapping[str, ColumnKey]) -> bool:
     """Whether a layout keeps the widths of column `cid`: a value column, or the sha, date or
     status (the review's and the gate's cells are by sha, and change without a new commit)."""
     return cid in by_id or cid in REVISION_TEXT
-
-
-def _packed(widths: list[int]) -> str | list[int]:
-    """A column's widths as a layout keeps them: base64 of a byte each when all fit, else the
-    list (at 10,000 rows, a layout's JSON took 15 ms to read as lists, 1 ms as base64)."""
-    if max(widths, default=0) < 256:
-        return base64.b64encode(bytes(widths)).decode("ascii")
-    return list(widths)
-
-
-def _unpacked(kept: Any) -> list[int] | None:
-    """The widths `_packed` gave (None for anything else)."""
-    if isinstance(kept, str):
-        try:
-            return list(base64.b64decode(kept, validate=True))
-        except ValueError:
-            return None
-    if isinstance(kept, list) and all(isinstance(w, int) for w in kept):
-        return list(kept)
-    return None
-
-
-def _digest(rows: Sequence[RevisionValues]) -> str:
-    """Which revisions `rows` are, in order (a layout's widths are by position)."""
-    return hashlib.sha256("\n".join(v.revision.rev for v in rows).encode()).hexdigest()

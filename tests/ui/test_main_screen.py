@@ -272,6 +272,20 @@ async def test_a_reload_of_the_same_refs_leaves_the_refs_pane_as_it_was(demo_rep
         assert not node.parent.is_expanded
 
 
+async def test_the_details_follow_the_cursor_one_frame_after_the_rows(demo_repo):
+    """A key's frame is the table's alone; the details of the new revision come after it."""
+    async with running(demo_repo) as (app, pilot):
+        grid, detail = table(app), app.query_one(DetailPane)
+        before = grid.current
+        assert before is not None and detail.rev == before.revision.rev
+        grid.move_cursor(row=grid.cursor_row + 1)
+        after = grid.current
+        assert after is not None and after is not before
+        assert detail.rev == before.revision.rev  # not yet: the rows are drawn first
+        await pilot.pause()
+        assert detail.rev == after.revision.rev
+
+
 async def test_o_shows_only_columns_whose_values_differ(demo_repo):
     async with running(demo_repo) as (app, pilot):
         grid = table(app)

@@ -115,6 +115,7 @@ class DetailPane(VerticalScroll):
         super().__init__(id=id)
         self.badges: dict[str, list[str]] = {}  # commit sha -> GTO versions and stages
         self.reviews: dict[str, tuple[Verdict, ...]] = {}  # commit sha -> review thread
+        self.rev: str | None = None  # the revision shown
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No revision selected.", style="dim"), id="detail-body")
@@ -127,6 +128,7 @@ class DetailPane(VerticalScroll):
         reading: bool = False,
     ) -> None:
         body = self.query_one("#detail-body", Static)
+        self.rev = values.revision.rev if values is not None else None
         if values is None:
             body.update(Text("No revision selected.", style="dim"))
         else:

@@ -57,6 +57,15 @@ class ViewState:
     narrow_to: str | None = None  # the rev of a group head
     folded: set[str] = field(default_factory=set)  # revs of folded group heads
 
+    def cycle_sort(self, column: str) -> None:
+        """Sort by `column`: ascending, then descending, then back to the tree."""
+        if self.sort_column != column:
+            self.sort_column, self.sort_reverse = column, False
+        elif not self.sort_reverse:
+            self.sort_reverse = True
+        else:
+            self.sort_column, self.sort_reverse = None, False
+
     def toggle_fold(self, revision: Revision) -> str | None:
         """Fold or unfold the group of `revision` (an experiment's baseline, else itself);
         the group head's rev, or None when it has none."""

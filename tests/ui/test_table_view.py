@@ -77,6 +77,15 @@ def test_sorting_is_flat_with_missing_and_nan_last_both_ways():
     assert names(down) == ["e1", "orphan", "main", "e3", "workspace", "e2", "dev"]
 
 
+def test_sort_cycles_ascending_descending_then_back_to_the_tree():
+    state = ViewState()
+    seen = []
+    for column in ("acc", "acc", "acc", "acc", "lr"):
+        state.cycle_sort(column)
+        seen.append((state.sort_column, state.sort_reverse))
+    assert seen == [("acc", False), ("acc", True), (None, False), ("acc", False), ("lr", False)]
+
+
 def test_sort_ranks_numbers_then_booleans_then_text():
     rows = [_row(str(i) * 40, acc=v) for i, v in enumerate([True, "b", 2, "A", 1.5])]
     order = sort_indices(rows, range(len(rows)), ACC, False)

@@ -305,16 +305,9 @@ class RevisionTable(Grid):
     # --- state changes -----------------------------------------------------------------------
     def sort_by(self, cid: str) -> None:
         """Sort by `cid`: ascending, then descending, then back to the tree."""
-        if cid == "mark":
-            return
-        state = self.state
-        if state.sort_column != cid:
-            state.sort_column, state.sort_reverse = cid, False
-        elif not state.sort_reverse:
-            state.sort_reverse = True
-        else:
-            state.sort_column, state.sort_reverse = None, False
-        self.refresh_view()
+        if cid != "mark":
+            self.state.cycle_sort(cid)
+            self.refresh_view()
 
     def set_predicate(self, predicate: Predicate | None) -> None:
         """Filter; the cursor lands on the first match when its row is only context (a baseline

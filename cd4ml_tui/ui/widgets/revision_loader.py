@@ -41,7 +41,7 @@ from cd4ml_tui.ui import heap
 from cd4ml_tui.ui.messages import WidgetMessage, one_line, report_failure
 
 if TYPE_CHECKING:
-    from cd4ml_tui.core.api import Repo, ResultCache
+    from cd4ml_tui.core.api import RegistryBadges, Repo, ResultCache
 
 BATCH_SECONDS = 0.1  # how often the loader posts rows after the first one, for a second,
 LATER_BATCH_SECONDS = 0.5  # then less often: each batch re-lays the table out on the UI thread
@@ -197,7 +197,7 @@ class RevisionLoader(Widget):
         self._shown_before: set[str] = set()  # revs on screen when a refresh started
         self._first_listing = options.first_listing
         self._listing_key: str | None = None  # of the last load's listing, if it is kept
-        self._registry = api.RegistryBadges(repo)  # read again when tags or GTO config change
+        self._registry: RegistryBadges | None = None  # made at the first badges, off the start
 
     def kept_listing(self) -> list[Revision] | None:
         """The first load's revisions if they were kept from an earlier run (so listed before
@@ -318,6 +318,8 @@ class RevisionLoader(Widget):
         name cells and the details (`RegistryBadges`: not again while the tags stay, and by a
         second process while GTO is not imported here)."""
         try:
+            if self._registry is None:
+                self._registry = api.RegistryBadges(self.repo)
             state = self._registry.read()
         except Cd4mlError as err:
             self.post_message(self.RegistryFailed(self, generation, str(err)))

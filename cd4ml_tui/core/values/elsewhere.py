@@ -4,11 +4,11 @@ Decoding the stored results of 10,000 experiments (SQLite, a checksum per row, J
 for about 0.35 s; in a thread it took turns with Textual drawing the first frames. A second process
 (`python -m cd4ml_tui.core.values.elsewhere STORE_DIR`, a `child.Child`) decodes them beside it, and
 sends them back as one pickle, which takes a third as long to load. They are taken in and unpickled
-when first asked for: a thread that took them in as they came woke up for each 64 KB the pipe holds,
-and took the GIL from the first frames as often. It pays only where this process has work of its own
-meanwhile (the TUI's start-up; `core.api.load` would only wait for it), and for many results: it
-starts with a kept listing of `ELSEWHERE_MIN` revisions or more. If it fails in any way, the results
-are looked up here: it can cost time, never a value.
+when first asked for, whole (`child`): a thread that took them in as they came woke up for each
+64 KB of the pipe, and took the GIL from the first frames as often. It pays only where this
+process has work of its own meanwhile (the TUI's start-up; `core.api.load` would only wait for
+it), and for many results: it starts with a kept listing of `ELSEWHERE_MIN` revisions or more. If
+it fails in any way, the results are looked up here: it can cost time, never a value.
 """
 
 from __future__ import annotations
